@@ -1,0 +1,24 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "models/face_types.h"
+
+namespace portier {
+
+// Maps aligned chips to 128-d descriptors; same person when the euclidean
+// distance is small. Not thread-safe (the network keeps its activations).
+class FaceEmbedder {
+ public:
+  virtual ~FaceEmbedder() = default;
+  // One forward pass over all chips: batching amortises the per-call overhead.
+  virtual std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) = 0;
+};
+
+std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file);
+
+float embedding_distance(const Embedding& a, const Embedding& b);
+
+}  // namespace portier

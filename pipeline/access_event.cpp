@@ -1,0 +1,80 @@
+#include "pipeline/access_event.h"
+
+#include <uuid/uuid.h>
+
+#include <cstdio>
+#include <spdlog/spdlog.h>
+
+#include "pipeline/time_format.h"
+
+namespace portier {
+namespace {
+
+std::string new_uuid() {
+  uuid_t raw;
+  uuid_generate_random(raw);
+  char text[37];
+  uuid_unparse_lower(raw, text);
+  return text;
+}
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+}  // namespace
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Granted: return "granted";
+    case Verdict::DeniedUnknown: return "denied_unknown";
+    case Verdict::DeniedOther: return "denied_other";
+  }
+  return "denied_other";
+}
+
+AccessEvent make_access_event(const Decision& d, const std::string& device_id, Clock::time_point acted) {
+  AccessEvent e;
+  e.id = new_uuid();
+  e.time = rfc3339_utc(std::chrono::system_clock::now());
+  e.device_id = device_id;
+  e.track_id = d.track_id;
+  e.result = d.verdict;
+  e.user_id = d.user_id;
+  e.user_name = d.user_name;
+  e.distance = d.distance;
+  e.frames_used = d.frames_used;
+  e.latency_ms = ms_between(d.captured, acted);
+  e.track_to_decision_ms = ms_between(d.track_started, acted);
+  e.liveness_score = d.liveness;
+  e.reason = d.reason;
+  return e;
+}
+
+nlohmann::json to_json(const AccessEvent& e) {
+  auto optional = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"type", "access"},
+          {"id", e.id},
+          {"time", e.time},
+          {"device_id", e.device_id},
+          {"track_id", e.track_id},
+          {"result", to_string(e.result)},
+          {"user_id", optional(e.user_id)},
+          {"user_name", optional(e.user_name)},
+          {"distance", optional(e.distance)},
+          {"frames_used", e.frames_used},
+          {"latency_ms", e.latency_ms},
+          {"track_to_decision_ms", e.track_to_decision_ms},
+          {"liveness_score", optional(e.liveness_score)},
+          {"reason", e.reason}};
+}
+
+void JsonLinesEventSink::publish(const AccessEvent& event) {
+  const std::string line = to_json(event).dump() + "\n";
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+  spdlog::info("access {} track {}{}", to_string(event.result), event.track_id,
+               event.user_name ? " user " + *event.user_name : std::string());
+}
+
+}  // namespace portier

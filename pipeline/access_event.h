@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/messages.h"
+
+namespace portier {
+
+// One decision as the backend, the log and the audit trail see it.
+// Schema: docs/events.md.
+struct AccessEvent {
+  std::string id;    // UUID v4; receivers de-duplicate on it
+  std::string time;  // RFC 3339 UTC
+  std::string device_id;
+  std::uint64_t track_id = 0;
+  Verdict result = Verdict::DeniedOther;
+  std::optional<std::int64_t> user_id;
+  std::optional<std::string> user_name;
+  std::optional<float> distance;
+  int frames_used = 0;
+  double latency_ms = 0.0;       // capture of the deciding frame -> action
+  double track_to_decision_ms = 0.0;
+  std::optional<double> liveness_score;
+  std::string reason;
+};
+
+AccessEvent make_access_event(const Decision& decision, const std::string& device_id, Clock::time_point acted);
+nlohmann::json to_json(const AccessEvent& event);
+const char* to_string(Verdict verdict);
+
+// Where events go. Implementations must not block for long: the act stage
+// calls publish() right after driving the relay.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void publish(const AccessEvent& event) = 0;
+};
+
+// Writes each event as one JSON line on stdout (logs go to stderr), so
+// `portier run | jq` and the journal both see them.
+class JsonLinesEventSink final : public EventSink {
+ public:
+  void publish(const AccessEvent& event) override;
+};
+
+}  // namespace portier

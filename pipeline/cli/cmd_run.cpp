@@ -1,0 +1,83 @@
+#include <signal.h>
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "hal/simulated_relay.h"
+#include "pipeline/cli/command_context.h"
+#include "pipeline/gallery.h"
+#include "pipeline/pipeline.h"
+
+namespace portier {
+namespace {
+
+int run_service(const std::string& config_flag, const std::string& source_flag) {
+  const Config config = prepare(config_flag);
+  const std::string source = source_flag.empty() ? config.camera_source : source_flag;
+
+  auto opened = open_camera(source, CameraOptions{.pace_files = true});
+  if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
+  auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
+
+  // The decide stage owns this connection from here on (one connection per thread).
+  auto gallery = std::make_shared<Gallery>(config.gallery_path);
+  EmbeddingIndex index = gallery->load_index();
+  if (index.size() == 0)
+    spdlog::warn("gallery {} is empty: every face will be denied (add users with 'portier enroll')",
+                 config.gallery_path.string());
+  GalleryRefresh refresh = [gallery]() -> std::optional<EmbeddingIndex> {
+    if (!gallery->changed_since_load()) return std::nullopt;
+    return gallery->load_index();
+  };
+
+  FaceModels models = load_face_models(config.models);
+  SimulatedRelay relay;
+  JsonLinesEventSink events;
+
+  // Block the stop signals before any thread exists so that all inherit the
+  // mask and only this thread receives them, through sigtimedwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Pipeline pipeline(config.pipeline,
+                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder)},
+                    std::move(camera), std::move(index), refresh, relay, events);
+  spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
+               config.pipeline.detect_workers, config.gallery_path.string());
+  pipeline.start();
+  const timespec tick{0, 200'000'000};
+  while (pipeline.running()) {
+    const int signal = sigtimedwait(&stop_signals, nullptr, &tick);
+    if (signal == SIGINT || signal == SIGTERM) {
+      spdlog::info("{} received: stopping capture, draining the pipeline", signal == SIGINT ? "SIGINT" : "SIGTERM");
+      pipeline.request_stop();
+      break;
+    }
+  }
+  pipeline.wait();
+  relay.release();
+
+  const auto report = pipeline.report();
+  spdlog::info("stopped: {} frames captured, {} processed, {} dropped, {} decisions ({} granted)", report.captured,
+               report.processed, report.dropped, report.decisions, report.granted);
+  if (!report.failure.empty()) throw CommandError(kExitFailure, "pipeline failed: " + report.failure);
+  if (!report.camera_error.empty()) throw CommandError(kExitFailure, report.camera_error);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("run", "Run the door service");
+  auto config = std::make_shared<std::string>();
+  auto source = std::make_shared<std::string>();
+  cmd->add_option("--config", *config, "Config file (default: $PORTIER_CONFIG, /etc/portier/portier.toml, example)");
+  cmd->add_option("--source", *source, "Frame source: video:PATH, images:DIR or v4l2:/dev/videoN (default: camera.source)");
+  cmd->callback([&exit_code, config, source] { exit_code = guarded([&] { return run_service(*config, *source); }); });
+}
+
+}  // namespace portier

@@ -1,0 +1,46 @@
+#include "pipeline/cli/command_context.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "pipeline/gallery.h"
+
+// Present only when the BLAS in use is OpenBLAS; weak so that any other BLAS
+// (the reference one, or a Pi build against BLIS) still links and runs.
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
+namespace portier {
+
+void set_blas_threads(int threads) {
+  if (openblas_set_num_threads) openblas_set_num_threads(threads);
+}
+
+Config prepare(const std::string& config_flag, ModelCheck check) {
+  Config config = load_config(resolve_config_path(config_flag), check);
+  // Logs go to stderr; stdout carries results (events, reports) for other tools.
+  auto logger = spdlog::stderr_color_mt("portier");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  set_blas_threads(config.blas_threads);
+  return config;
+}
+
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "portier: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const CommandError& e) {
+    std::fprintf(stderr, "portier: %s\n", e.what());
+    return e.code;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "portier: %s\n", e.what());
+    return kExitFailure;
+  }
+}
+
+}  // namespace portier

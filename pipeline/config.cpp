@@ -1,0 +1,217 @@
+#include "pipeline/config.h"
+
+#include <cstdlib>
+#include <set>
+#include <toml++/toml.h>
+
+#include "models/model_files.h"
+
+#ifndef PORTIER_DEFAULT_MODELS_DIR
+#define PORTIER_DEFAULT_MODELS_DIR "/usr/local/share/portier/models"
+#endif
+#ifndef PORTIER_DEFAULT_CONFIG_FILE
+#define PORTIER_DEFAULT_CONFIG_FILE "/etc/portier/portier.toml"
+#endif
+
+namespace portier {
+namespace {
+
+// Reads the keys of one table and remembers which it used, so that anything
+// left over is reported as unknown (a typo must not silently fall back).
+class Section {
+ public:
+  Section(const toml::table* table, std::string name, const std::string& file)
+      : table_(table), name_(std::move(name)), file_(file) {}
+
+  Section section(const std::string& key) {
+    used_.insert(key);
+    const toml::node* node = table_ ? table_->get(key) : nullptr;
+    if (node && !node->is_table()) fail(key, "must be a table ([" + qualified(key) + "])");
+    return Section(node ? node->as_table() : nullptr, qualified(key), file_);
+  }
+
+  void integer(const std::string& key, int& out, int lo, int hi) {
+    const toml::node* node = find(key);
+    if (!node) return;
+    const auto* v = node->as_integer();
+    if (!v) fail(key, "must be an integer");
+    if (v->get() < lo || v->get() > hi)
+      fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                    std::to_string(v->get()));
+    out = static_cast<int>(v->get());
+  }
+
+  void number(const std::string& key, double& out, double lo, double hi) {
+    const toml::node* node = find(key);
+    if (!node) return;
+    double value;
+    if (const auto* f = node->as_floating_point()) value = f->get();
+    else if (const auto* i = node->as_integer()) value = static_cast<double>(i->get());
+    else fail(key, "must be a number");
+    if (!(value >= lo && value <= hi))
+      fail(key, "must be between " + trim(lo) + " and " + trim(hi) + ", got " + trim(value));
+    out = value;
+  }
+
+  void string(const std::string& key, std::string& out, bool allow_empty = false) {
+    const toml::node* node = find(key);
+    if (!node) return;
+    const auto* v = node->as_string();
+    if (!v) fail(key, "must be a string");
+    if (!allow_empty && v->get().empty()) fail(key, "must not be empty");
+    out = v->get();
+  }
+
+  void choice(const std::string& key, std::string& out, std::initializer_list<const char*> allowed) {
+    string(key, out);
+    std::string list;
+    for (const char* a : allowed) {
+      if (out == a) return;
+      list += std::string(list.empty() ? "" : ", ") + a;
+    }
+    fail(key, "must be one of " + list + ", got \"" + out + "\"");
+  }
+
+  // Every key present must have been read.
+  void finish() const {
+    if (!table_) return;
+    for (const auto& [key, node] : *table_)
+      if (!used_.count(std::string(key.str()))) fail(std::string(key.str()), "is not a known setting");
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw ConfigError("config " + file_ + ": key '" + qualified(key) + "' " + what);
+  }
+
+ private:
+  const toml::node* find(const std::string& key) {
+    used_.insert(key);
+    return table_ ? table_->get(key) : nullptr;
+  }
+  std::string qualified(const std::string& key) const { return name_.empty() ? key : name_ + "." + key; }
+  static std::string trim(double v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+    return s;
+  }
+
+  const toml::table* table_;
+  std::string name_;
+  const std::string& file_;
+  std::set<std::string> used_;
+};
+
+std::filesystem::path default_gallery_path() {
+  namespace fs = std::filesystem;
+  if (const char* state = std::getenv("STATE_DIRECTORY"); state && *state) return fs::path(state) / "gallery.db";
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return fs::path(xdg) / "portier" / "gallery.db";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return fs::path(home) / ".local" / "state" / "portier" / "gallery.db";
+  return "/var/lib/portier/gallery.db";
+}
+
+std::filesystem::path default_models_dir() {
+  if (const char* dir = std::getenv("PORTIER_MODELS_DIR"); dir && *dir) return dir;
+  return PORTIER_DEFAULT_MODELS_DIR;
+}
+
+}  // namespace
+
+Config load_config(const std::filesystem::path& file, ModelCheck check) {
+  Config c;
+  c.file = file;
+  const std::string name = file.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw ConfigError("config " + name + " does not exist");
+  toml::table root;
+  try {
+    root = toml::parse_file(name);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError("config " + name + ":" + std::to_string(e.source().begin.line) + ":" +
+                      std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+
+  Section top(&root, "", name);
+  top.string("device_id", c.device_id);
+  c.pipeline.device_id = c.device_id;
+
+  Section models = top.section("models");
+  std::string dir;
+  models.string("dir", dir, true);
+  c.models.dir = dir.empty() ? default_models_dir() : std::filesystem::path(dir);
+  std::string detector = "hog";
+  models.choice("detector", detector, {"hog", "cnn"});
+  c.models.detector = detector == "cnn" ? DetectorKind::Mmod : DetectorKind::Hog;
+  models.integer("upsample", c.models.upsample, 0, 2);
+  models.number("hog_threshold", c.models.hog_threshold, -1.0, 3.0);
+  models.finish();
+
+  Section camera = top.section("camera");
+  camera.string("source", c.camera_source);
+  camera.finish();
+
+  Section pipeline = top.section("pipeline");
+  pipeline.integer("queue_capacity", c.pipeline.queue_capacity, 1, 64);
+  pipeline.integer("detect_workers", c.pipeline.detect_workers, 1, 16);
+  pipeline.integer("embed_every", c.pipeline.tracking.embed_every, 1, 60);
+  pipeline.integer("recheck_every", c.pipeline.tracking.recheck_every, 1, 600);
+  pipeline.number("track_min_iou", c.pipeline.tracking.tracker.min_iou, 0.05, 0.95);
+  pipeline.integer("track_max_missed", c.pipeline.tracking.tracker.max_missed, 0, 300);
+  pipeline.integer("blas_threads", c.blas_threads, 1, 16);
+  pipeline.finish();
+
+  Section decision = top.section("decision");
+  double threshold = c.pipeline.decision.threshold;
+  decision.number("threshold", threshold, 0.1, 1.2);
+  c.pipeline.decision.threshold = static_cast<float>(threshold);
+  decision.integer("grant_frames", c.pipeline.decision.grant_frames, 1, 100);
+  decision.integer("deny_frames", c.pipeline.decision.deny_frames, 1, 100);
+  decision.integer("max_frames", c.pipeline.decision.max_frames, 1, 1000);
+  if (c.pipeline.decision.max_frames < std::max(c.pipeline.decision.grant_frames, c.pipeline.decision.deny_frames))
+    decision.fail("max_frames", "must be at least grant_frames and deny_frames");
+  decision.finish();
+
+  Section gallery = top.section("gallery");
+  std::string gallery_path;
+  gallery.string("path", gallery_path, true);
+  c.gallery_path = gallery_path.empty() ? default_gallery_path() : std::filesystem::path(gallery_path);
+  gallery.finish();
+
+  Section relay = top.section("relay");
+  relay.choice("driver", c.relay_driver, {"simulated"});
+  int pulse_ms = static_cast<int>(c.pipeline.relay_hold.count());
+  relay.integer("pulse_ms", pulse_ms, 100, 60000);
+  c.pipeline.relay_hold = std::chrono::milliseconds(pulse_ms);
+  relay.finish();
+
+  Section enroll = top.section("enroll");
+  enroll.integer("min_face_px", c.enroll.min_face_px, 20, 2000);
+  enroll.number("min_sharpness", c.enroll.min_sharpness, 0.0, 10000.0);
+  enroll.finish();
+
+  Section log = top.section("log");
+  log.choice("level", c.log_level, {"trace", "debug", "info", "warn", "error"});
+  log.finish();
+
+  top.finish();
+
+  if (check == ModelCheck::Verify) {
+    std::vector<ModelFile> needed{kShapePredictorModel, kResnetModel};
+    if (c.models.detector == DetectorKind::Mmod) needed.push_back(kMmodModel);
+    for (const auto& model : needed)
+      if (auto problem = model_file_problem(c.models.dir, model))
+        throw ConfigError("config " + name + ": key 'models.dir': " + *problem);
+  }
+  return c;
+}
+
+std::filesystem::path resolve_config_path(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("PORTIER_CONFIG"); env && *env) return env;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file("/etc/portier/portier.toml", ec)) return "/etc/portier/portier.toml";
+  return PORTIER_DEFAULT_CONFIG_FILE;
+}
+
+}  // namespace portier

@@ -1,0 +1,43 @@
+// The one configuration struct, read from one TOML file and validated in one
+// place (load_config). Every problem is reported as one line that names the
+// key or file, and the commands exit with code 2.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "models/enrollment_check.h"
+#include "models/face_models.h"
+#include "pipeline/pipeline.h"
+
+namespace portier {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  std::filesystem::path file;  // where it was read from
+  std::string device_id = "portier";
+  ModelOptions models;
+  std::string camera_source = "v4l2:/dev/video0";
+  PipelineOptions pipeline;
+  int blas_threads = 1;
+  std::filesystem::path gallery_path;
+  std::string relay_driver = "simulated";
+  EnrollmentRules enroll;
+  std::string log_level = "info";
+};
+
+enum class ModelCheck { Verify, Skip };
+
+// Throws ConfigError. With ModelCheck::Verify every model file the config
+// needs must exist and match its sha256.
+Config load_config(const std::filesystem::path& file, ModelCheck check = ModelCheck::Verify);
+
+// --config when given; else $PORTIER_CONFIG; else /etc/portier/portier.toml if
+// it exists; else the example config of this checkout.
+std::filesystem::path resolve_config_path(const std::string& flag);
+
+}  // namespace portier

@@ -1,0 +1,36 @@
+#include <spdlog/spdlog.h>
+
+#include "pipeline/stages.h"
+
+namespace portier {
+
+void DecideStage::maybe_refresh() {
+  // Enrolment writes the gallery from another process; pick it up within a
+  // second instead of needing a restart.
+  const auto now = Clock::now();
+  if (!refresh_ || now - last_refresh_ < std::chrono::seconds(1)) return;
+  last_refresh_ = now;
+  if (auto fresh = refresh_()) {
+    index_ = std::move(*fresh);
+    spdlog::info("gallery reloaded: {} users, {} embeddings", index_.users(), index_.size());
+  }
+}
+
+void DecideStage::run() {
+  for_each_item(in_, timings_, [&](std::unique_ptr<FaceBatch> batch) {
+    maybe_refresh();
+    for (auto id : batch->ended_tracks) policy_.forget(id);
+    for (const auto& face : batch->faces) {
+      auto decision = policy_.observe(face, index_.nearest(face.embedding), batch->captured);
+      if (!decision) continue;
+      // Feedback must never block: the track stage may itself be waiting on us.
+      // If it is ever full the track is merely embedded a few more times.
+      auto feedback = std::make_unique<TrackDecided>(TrackDecided{face.track_id, decision->verdict == Verdict::Granted});
+      decided_.try_push(feedback);
+      out_.push(std::make_unique<Decision>(std::move(*decision)));
+    }
+  });
+  out_.producer_done();
+}
+
+}  // namespace portier

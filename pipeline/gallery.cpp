@@ -1,0 +1,186 @@
+#include "pipeline/gallery.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "pipeline/time_format.h"
+
+namespace portier {
+namespace {
+
+using Statement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS users (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS embeddings (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  vector     BLOB NOT NULL CHECK (length(vector) = 512),
+  source     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS embeddings_user ON embeddings(user_id);
+)sql";
+
+// Rolls back unless commit() was reached: any exception leaves no trace.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db, const std::filesystem::path& file) : db_(db), file_(file) {
+    check(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
+    done_ = true;
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  const std::filesystem::path& file_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Gallery::Gallery(const std::filesystem::path& file) : file_(file) {
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
+      SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw GalleryError("gallery " + file.string() + " cannot be opened: " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);  // the service and an enrolment may write at once
+  try {
+    exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA journal_mode = WAL");
+    exec(kSchema);
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Gallery::~Gallery() { sqlite3_close(db_); }
+
+void Gallery::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string why = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    if (why.find("not a database") != std::string::npos)
+      throw GalleryError("gallery " + file_.string() + " is not a portier gallery (not a SQLite database)");
+    throw GalleryError("gallery " + file_.string() + ": " + why);
+  }
+}
+
+std::int64_t Gallery::enroll(const std::string& name, const std::vector<Sample>& samples) {
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+  auto prepare = [&](const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK)
+      throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+    return Statement(raw, sqlite3_finalize);
+  };
+  auto step_done = [&](sqlite3_stmt* s) {
+    if (sqlite3_step(s) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  };
+
+  Transaction tx(db_, file_);
+  auto upsert = prepare("INSERT INTO users(name, created_at) VALUES(?1, ?2) ON CONFLICT(name) DO NOTHING");
+  sqlite3_bind_text(upsert.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(upsert.get(), 2, now.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(upsert.get());
+  auto find = prepare("SELECT id FROM users WHERE name = ?1");
+  sqlite3_bind_text(find.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(find.get()) != SQLITE_ROW) throw GalleryError("gallery " + file_.string() + ": user vanished");
+  const std::int64_t user_id = sqlite3_column_int64(find.get(), 0);
+
+  auto insert = prepare("INSERT INTO embeddings(user_id, vector, source, created_at) VALUES(?1, ?2, ?3, ?4)");
+  for (const auto& sample : samples) {
+    sqlite3_reset(insert.get());
+    sqlite3_bind_int64(insert.get(), 1, user_id);
+    // float32, native byte order: little-endian on both x86-64 and arm64.
+    sqlite3_bind_blob(insert.get(), 2, sample.embedding.data(), sizeof(float) * kEmbeddingSize, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert.get(), 3, sample.source.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert.get(), 4, now.c_str(), -1, SQLITE_TRANSIENT);
+    step_done(insert.get());
+  }
+  tx.commit();
+  return user_id;
+}
+
+std::vector<Gallery::UserSummary> Gallery::users() {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "SELECT u.id, u.name, u.created_at, COUNT(e.id) FROM users u "
+                     "LEFT JOIN embeddings e ON e.user_id = u.id GROUP BY u.id ORDER BY u.name",
+                     -1, &raw, nullptr);
+  Statement s(raw, sqlite3_finalize);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  std::vector<UserSummary> out;
+  while (sqlite3_step(s.get()) == SQLITE_ROW)
+    out.push_back({sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)),
+                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)), sqlite3_column_int(s.get(), 3)});
+  return out;
+}
+
+bool Gallery::remove(const std::string& name) {
+  Transaction tx(db_, file_);
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "DELETE FROM users WHERE name = ?1", -1, &raw, nullptr);
+  Statement s(raw, sqlite3_finalize);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  sqlite3_bind_text(s.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  const bool removed = sqlite3_changes(db_) > 0;
+  tx.commit();
+  return removed;
+}
+
+EmbeddingIndex Gallery::load_index() {
+  loaded_version_ = data_version();
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "SELECT u.id, u.name, e.vector FROM embeddings e JOIN users u ON u.id = e.user_id ORDER BY e.id",
+                     -1, &raw, nullptr);
+  Statement s(raw, sqlite3_finalize);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  EmbeddingIndex index;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    Embedding e;
+    if (sqlite3_column_bytes(s.get(), 2) != static_cast<int>(sizeof(e)))
+      throw GalleryError("gallery " + file_.string() + " holds an embedding of the wrong size");
+    std::memcpy(e.data(), sqlite3_column_blob(s.get(), 2), sizeof(e));
+    index.add(sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)), e);
+  }
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return index;
+}
+
+std::int64_t Gallery::data_version() {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "PRAGMA data_version", -1, &raw, nullptr);
+  Statement s(raw, sqlite3_finalize);
+  if (!s || sqlite3_step(s.get()) != SQLITE_ROW) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return sqlite3_column_int64(s.get(), 0);
+}
+
+bool Gallery::changed_since_load() { return data_version() != loaded_version_; }
+
+}  // namespace portier

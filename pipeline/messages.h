@@ -1,0 +1,72 @@
+// What moves through the queues. Each message is owned by exactly one stage
+// at a time (std::unique_ptr through BoundedQueue); stages share nothing else.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/face_types.h"
+
+namespace portier {
+
+using Clock = std::chrono::steady_clock;
+
+// capture -> detect
+struct Frame {
+  std::uint64_t seq = 0;  // consecutive over the frames that entered the pipeline
+  cv::Mat bgr;
+  Clock::time_point captured;
+};
+
+// detect -> track (detect runs on several workers, so these arrive out of order)
+struct DetectedFrame {
+  std::unique_ptr<Frame> frame;
+  std::vector<FaceBox> faces;
+};
+
+// One face of one track, to be described and judged.
+struct FaceSample {
+  std::uint64_t track_id = 0;
+  cv::Rect box;
+  AlignedFace aligned;
+  Embedding embedding{};
+  std::optional<double> liveness;  // filled by the liveness stage; empty = not scored
+  Clock::time_point track_started;
+};
+
+// track -> embed -> liveness -> decide: the faces of one frame that need a
+// decision, and the tracks that left the scene before this frame.
+struct FaceBatch {
+  std::uint64_t frame_seq = 0;
+  Clock::time_point captured;
+  std::vector<FaceSample> faces;
+  std::vector<std::uint64_t> ended_tracks;
+};
+
+enum class Verdict { Granted, DeniedUnknown, DeniedOther };
+
+// decide -> act
+struct Decision {
+  std::uint64_t track_id = 0;
+  Verdict verdict = Verdict::DeniedOther;
+  std::optional<std::int64_t> user_id;
+  std::optional<std::string> user_name;
+  std::optional<float> distance;
+  int frames_used = 0;
+  std::optional<double> liveness;
+  std::string reason;
+  Clock::time_point captured;       // the frame that completed the decision
+  Clock::time_point track_started;  // the track's first frame
+};
+
+// decide -> track (feedback): stop spending embeddings on a decided track.
+struct TrackDecided {
+  std::uint64_t track_id = 0;
+  bool granted = false;  // granted: never embed again; denied: re-check now and then
+};
+
+}  // namespace portier

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pipeline/stages.h"
+
+namespace portier {
+
+struct PipelineOptions {
+  int queue_capacity = 2;  // frames waiting for detection: bounds both latency and memory
+  int detect_workers = 2;
+  TrackStageOptions tracking;
+  DecisionOptions decision;
+  std::chrono::milliseconds relay_hold{3000};
+  std::string device_id = "portier";
+};
+
+struct PipelineModels {
+  std::unique_ptr<FaceDetector> detector;  // cloned once per detect worker
+  std::unique_ptr<FaceAligner> aligner;
+  std::unique_ptr<FaceEmbedder> embedder;
+};
+
+struct StageReport {
+  std::string name;
+  size_t items = 0;
+  double p50_ms = 0.0;
+  double p95_ms = 0.0;
+};
+
+struct PipelineReport {
+  std::uint64_t captured = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t processed = 0;  // frames that went through detection
+  size_t decisions = 0;
+  size_t granted = 0;
+  std::vector<StageReport> stages;
+  std::vector<double> decision_latency_ms;
+  std::vector<double> track_to_decision_ms;
+  std::string camera_error;
+  std::string failure;  // a stage that threw: the pipeline stopped
+};
+
+// Owns the stages, their queues and threads. start() once, then wait(); the
+// run ends when the source ends or after request_stop(), once everything in
+// flight has been drained and acted on.
+class Pipeline {
+ public:
+  Pipeline(PipelineOptions options, PipelineModels models, std::unique_ptr<Camera> camera, EmbeddingIndex index,
+           GalleryRefresh refresh, Relay& relay, EventSink& events);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void start();
+  // Safe from any thread, including a signal-watching one.
+  void request_stop() { stop_.store(true, std::memory_order_release); }
+  void wait();
+  bool running() const { return !finished_.load(std::memory_order_acquire); }
+  PipelineReport report() const;  // after wait()
+
+ private:
+  template <class F>
+  void spawn(F&& body);
+  void abort(const std::string& why);
+
+  PipelineOptions options_;
+  std::unique_ptr<Camera> camera_;
+  std::unique_ptr<FaceAligner> aligner_;
+
+  BoundedQueue<Frame> frames_;
+  BoundedQueue<DetectedFrame> detected_;
+  BoundedQueue<TrackDecided> decided_;
+  BoundedQueue<FaceBatch> to_embed_;
+  BoundedQueue<FaceBatch> to_liveness_;
+  BoundedQueue<FaceBatch> to_decide_;
+  BoundedQueue<Decision> to_act_;
+
+  CaptureStage capture_;
+  std::vector<std::unique_ptr<DetectStage>> detect_;
+  TrackStage track_;
+  EmbedStage embed_;
+  LivenessStage liveness_;
+  DecideStage decide_;
+  ActStage act_;
+
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> finished_{false};
+  std::atomic<int> active_{0};
+  std::atomic<bool> failed_{false};
+  std::string failure_;  // written once, by the first failing thread (failed_ guards it)
+};
+
+}  // namespace portier

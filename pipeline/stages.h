@@ -1,0 +1,195 @@
+// The stages of the pipeline, one class each, each implemented in its own
+// .cpp. A stage owns its model and its state, reads one queue and writes the
+// next; Pipeline (pipeline.h) wires them and runs each on its own thread.
+//
+//   capture -> detect (N workers) -> track+align -> embed -> liveness -> decide -> act
+//                                       ^------------ decided tracks -------'
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <map>
+#include <unordered_map>
+
+#include "hal/camera.h"
+#include "hal/relay.h"
+#include "models/face_aligner.h"
+#include "models/face_detector.h"
+#include "models/face_embedder.h"
+#include "pipeline/access_event.h"
+#include "pipeline/bounded_queue.h"
+#include "pipeline/decision_policy.h"
+#include "pipeline/embedding_index.h"
+#include "pipeline/messages.h"
+#include "pipeline/stage_timings.h"
+#include "pipeline/tracker.h"
+
+namespace portier {
+
+// Reads the camera. When the camera runs on a clock and detection is behind,
+// the new frame is dropped and counted: a queued stale frame would only delay
+// every decision behind it. Sources without a clock (image folders, the
+// throughput benchmark) wait instead, so no frame is lost.
+class CaptureStage {
+ public:
+  CaptureStage(Camera& camera, BoundedQueue<Frame>& out) : camera_(camera), out_(out) {}
+  void run(const std::atomic<bool>& stop);
+  std::uint64_t captured() const { return captured_; }
+  std::uint64_t dropped() const { return dropped_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  Camera& camera_;
+  BoundedQueue<Frame>& out_;
+  std::uint64_t captured_ = 0;
+  std::uint64_t dropped_ = 0;
+  std::string error_;
+};
+
+// Face detection, the costliest step per frame, so several workers share it.
+class DetectStage {
+ public:
+  DetectStage(std::unique_ptr<FaceDetector> detector, BoundedQueue<Frame>& in, BoundedQueue<DetectedFrame>& out)
+      : detector_(std::move(detector)), in_(in), out_(out) {}
+  void run();
+  const StageTimings& timings() const { return timings_; }
+
+ private:
+  std::unique_ptr<FaceDetector> detector_;
+  BoundedQueue<Frame>& in_;
+  BoundedQueue<DetectedFrame>& out_;
+  StageTimings timings_{"detect"};
+};
+
+struct TrackStageOptions {
+  TrackerOptions tracker;
+  int embed_every = 1;     // frames between embeddings of an undecided track
+  int recheck_every = 10;  // frames between embeddings of a denied track
+};
+
+// Puts detections back in frame order, follows faces across frames and picks
+// which faces need an embedding: a new track at once, then every embed_every
+// frames until decided, a denied track now and then (the visitor may turn to
+// the camera), a granted track never.
+class TrackStage {
+ public:
+  TrackStage(const FaceAligner& aligner, TrackStageOptions options, BoundedQueue<DetectedFrame>& in,
+             BoundedQueue<TrackDecided>& decided, BoundedQueue<FaceBatch>& out)
+      : aligner_(aligner), options_(options), tracker_(options.tracker), in_(in), decided_(decided), out_(out) {}
+  void run();
+  const StageTimings& timings() const { return timings_; }
+
+ private:
+  void handle(DetectedFrame& frame);
+  void take_feedback();
+
+  struct TrackState {
+    Clock::time_point started;
+    int since_embedding = 0;
+    enum { Undecided, Denied, Granted } status = Undecided;
+  };
+  const FaceAligner& aligner_;
+  TrackStageOptions options_;
+  IouTracker tracker_;
+  BoundedQueue<DetectedFrame>& in_;
+  BoundedQueue<TrackDecided>& decided_;
+  BoundedQueue<FaceBatch>& out_;
+  std::map<std::uint64_t, std::unique_ptr<DetectedFrame>> reorder_;
+  std::uint64_t next_seq_ = 0;
+  std::unordered_map<std::uint64_t, TrackState> tracks_;
+  StageTimings timings_{"track+align"};
+};
+
+class EmbedStage {
+ public:
+  EmbedStage(std::unique_ptr<FaceEmbedder> embedder, BoundedQueue<FaceBatch>& in, BoundedQueue<FaceBatch>& out)
+      : embedder_(std::move(embedder)), in_(in), out_(out) {}
+  void run();
+  const StageTimings& timings() const { return timings_; }
+
+ private:
+  std::unique_ptr<FaceEmbedder> embedder_;
+  BoundedQueue<FaceBatch>& in_;
+  BoundedQueue<FaceBatch>& out_;
+  StageTimings timings_{"embed"};
+};
+
+// The liveness slot. Until the liveness models land (LBP texture and specular
+// reflection) it forwards samples unscored, and events carry a null score.
+class LivenessStage {
+ public:
+  LivenessStage(BoundedQueue<FaceBatch>& in, BoundedQueue<FaceBatch>& out) : in_(in), out_(out) {}
+  void run();
+  const StageTimings& timings() const { return timings_; }
+
+ private:
+  BoundedQueue<FaceBatch>& in_;
+  BoundedQueue<FaceBatch>& out_;
+  StageTimings timings_{"liveness"};
+};
+
+// Returns a fresh index when the enrolled users changed, std::nullopt otherwise.
+using GalleryRefresh = std::function<std::optional<EmbeddingIndex>()>;
+
+class DecideStage {
+ public:
+  DecideStage(EmbeddingIndex index, GalleryRefresh refresh, DecisionOptions options, BoundedQueue<FaceBatch>& in,
+              BoundedQueue<TrackDecided>& decided, BoundedQueue<Decision>& out)
+      : index_(std::move(index)), refresh_(std::move(refresh)), policy_(options), in_(in), decided_(decided), out_(out) {}
+  void run();
+  const StageTimings& timings() const { return timings_; }
+
+ private:
+  void maybe_refresh();
+
+  EmbeddingIndex index_;
+  GalleryRefresh refresh_;
+  DecisionPolicy policy_;
+  BoundedQueue<FaceBatch>& in_;
+  BoundedQueue<TrackDecided>& decided_;
+  BoundedQueue<Decision>& out_;
+  Clock::time_point last_refresh_ = Clock::now();
+  StageTimings timings_{"decide"};
+};
+
+// Drives the door and reports: the relay first (the visitor is waiting), then
+// the event.
+class ActStage {
+ public:
+  ActStage(Relay& relay, EventSink& events, std::chrono::milliseconds hold, std::string device_id,
+           BoundedQueue<Decision>& in)
+      : relay_(relay), events_(events), hold_(hold), device_id_(std::move(device_id)), in_(in) {}
+  void run();
+  const StageTimings& timings() const { return timings_; }
+  const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
+  const std::vector<double>& track_to_decision_ms() const { return track_ms_; }
+  size_t granted() const { return granted_; }
+  size_t decisions() const { return latency_ms_.size(); }
+
+ private:
+  Relay& relay_;
+  EventSink& events_;
+  std::chrono::milliseconds hold_;
+  std::string device_id_;
+  BoundedQueue<Decision>& in_;
+  std::vector<double> latency_ms_;
+  std::vector<double> track_ms_;
+  size_t granted_ = 0;
+  StageTimings timings_{"act"};
+};
+
+// Pops until the stream ends, timing each item.
+template <class T, class F>
+void for_each_item(BoundedQueue<T>& in, StageTimings& timings, F&& process) {
+  while (auto item = in.pop()) {
+    const auto start = Clock::now();
+    process(std::move(item));
+    timings.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+}
+
+}  // namespace portier

@@ -1,0 +1,58 @@
+#include "pipeline/stages.h"
+
+namespace portier {
+
+void TrackStage::run() {
+  for_each_item(in_, timings_, [&](std::unique_ptr<DetectedFrame> frame) {
+    // Detect workers finish out of order; the tracker needs frame order.
+    const auto seq = frame->frame->seq;
+    reorder_.emplace(seq, std::move(frame));
+    for (auto it = reorder_.find(next_seq_); it != reorder_.end(); it = reorder_.find(next_seq_)) {
+      handle(*it->second);
+      reorder_.erase(it);
+      ++next_seq_;
+    }
+  });
+  // End of stream: whatever is left (only after an abort) goes in order, then
+  // every track ends so the decide stage forgets them.
+  for (auto& [seq, frame] : reorder_) handle(*frame);
+  auto last = std::make_unique<FaceBatch>();
+  last->ended_tracks = tracker_.end_all();
+  if (!last->ended_tracks.empty()) out_.push(std::move(last));
+  out_.producer_done();
+}
+
+void TrackStage::take_feedback() {
+  while (auto decided = decided_.try_pop()) {
+    auto it = tracks_.find(decided->track_id);
+    if (it != tracks_.end()) it->second.status = decided->granted ? TrackState::Granted : TrackState::Denied;
+  }
+}
+
+void TrackStage::handle(DetectedFrame& detected) {
+  take_feedback();
+  const Frame& frame = *detected.frame;
+  std::vector<cv::Rect> boxes;
+  for (const auto& face : detected.faces) boxes.push_back(face.rect);
+  const auto update = tracker_.update(boxes);
+
+  auto batch = std::make_unique<FaceBatch>();
+  batch->frame_seq = frame.seq;
+  batch->captured = frame.captured;
+  batch->ended_tracks = update.ended;
+  for (auto id : update.ended) tracks_.erase(id);
+
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    const auto [id, is_new] = update.faces[i];
+    auto& track = tracks_[id];
+    if (is_new) track.started = frame.captured;
+    const int every = track.status == TrackState::Undecided ? options_.embed_every : options_.recheck_every;
+    const bool due = is_new || ++track.since_embedding >= every;
+    if (track.status == TrackState::Granted || !due) continue;
+    track.since_embedding = 0;
+    batch->faces.push_back({id, boxes[i], aligner_.align(frame.bgr, boxes[i]), {}, std::nullopt, track.started});
+  }
+  if (!batch->faces.empty() || !batch->ended_tracks.empty()) out_.push(std::move(batch));
+}
+
+}  // namespace portier

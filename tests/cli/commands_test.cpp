@@ -1,0 +1,126 @@
+// The portier binary's contracts: exit codes, one-line errors, JSON output.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "tests/test_support.h"
+
+namespace portier {
+namespace {
+
+std::string last_line(const std::string& text) {
+  auto end = text.find_last_not_of('\n');
+  auto start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+TEST(Commands, BadConfigExitsTwoNamingTheKey) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir, "[decision]\nthreshold = 7\n");
+  const auto r = test::run_command(test::portier("users list --config " + config.string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("'decision.threshold' must be between"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+}
+
+TEST(Commands, MissingModelsExitTwoNamingTheFile) {
+  test::TempDir dir, empty;
+  test::write_file(dir / "c.toml", "[models]\ndir = \"" + empty.path().string() + "\"\n");
+  const auto r = test::run_command(test::portier("run --config " + (dir / "c.toml").string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is missing"), std::string::npos) << r.err;
+}
+
+TEST(Commands, UnknownSubcommandIsAUsageError) {
+  EXPECT_EQ(test::run_command(test::portier("frobnicate")).exit_code, 2);
+  EXPECT_EQ(test::run_command(test::portier("")).exit_code, 2);
+}
+
+TEST(Commands, EnrolmentRejectsBadImagesWithReasonsAndWritesNothing) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  test::write_file(dir / "corrupt.jpg", "\xff\xd8\xff garbage");
+  cv::Mat blurred;
+  cv::GaussianBlur(cv::imread((test::kDataDir / "faces/knn_examples/train/obama/obama.jpg").string()), blurred, {0, 0}, 5);
+  cv::imwrite((dir / "blurred.jpg").string(), blurred);
+  const auto r = test::run_command(test::portier(
+      "enroll --config " + config.string() + " --name nobody " +
+      (test::kDataDir / "faces/dlib_examples_faces/dogs.jpg").string() + " " +
+      (test::kDataDir / "faces/face_recognition_examples/two_people.jpg").string() + " " +
+      (dir / "corrupt.jpg").string() + " " + (dir / "blurred.jpg").string() + " " + (dir / "missing.jpg").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("dogs.jpg: no face found"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("two_people.jpg: 2 faces found"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("corrupt.jpg is unreadable or not an image"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("blurred.jpg: face is blurred"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing.jpg does not exist"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing enrolled"), std::string::npos) << r.err;
+  const auto list = test::run_command(test::portier("users list --config " + config.string()));
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_EQ(list.out.find("nobody"), std::string::npos);
+}
+
+TEST(Commands, OneFaceCannotBeEnrolledUnderTwoNames) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto obama = (test::kDataDir / "faces/knn_examples/train/obama/obama.jpg").string();
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name obama " + obama)).exit_code, 0);
+  const auto r = test::run_command(test::portier("enroll --config " + config.string() + " --name impostor " +
+                                                 (test::kDataDir / "faces/knn_examples/train/obama/obama2.jpg").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("matches enrolled user 'obama'"), std::string::npos) << r.err;
+}
+
+TEST(Commands, UsersListAndRemove) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
+  auto list = test::run_command(test::portier("users --config " + config.string() + " list"));
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("joe"), std::string::npos);
+  EXPECT_EQ(test::run_command(test::portier("users --config " + config.string() + " remove joe")).exit_code, 0);
+  const auto again = test::run_command(test::portier("users --config " + config.string() + " remove joe"));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("no user named 'joe'"), std::string::npos) << again.err;
+  list = test::run_command(test::portier("users list --config " + config.string()));
+  EXPECT_EQ(list.out.find("joe"), std::string::npos);
+}
+
+TEST(Commands, EvalPairsEndsWithTheContractJson) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto r = test::run_command(test::portier("eval pairs --config " + config.string() + " --root " +
+                                                 test::kDataDir.string() + " --json " +
+                                                 (test::kSourceDir / "bench/shared-faces-pairs.txt").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(last_line(r.out));
+  for (const char* key : {"pairs", "accuracy", "accuracy_std", "tar_at_far_1e-3", "eer", "not_detected", "best_threshold"})
+    EXPECT_TRUE(json.contains(key)) << key;
+  EXPECT_EQ(json["pairs"], 148);
+  EXPECT_GE(json["accuracy"].get<double>(), 0.97);
+  EXPECT_EQ(json["not_detected"], 0);
+}
+
+TEST(Commands, EvalPairsRefusesABadPairsFile) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  test::write_file(dir / "pairs.txt", "a.jpg b.jpg maybe\n");
+  const auto r = test::run_command(test::portier("eval pairs --config " + config.string() + " --root / " +
+                                                 (dir / "pairs.txt").string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("pairs.txt:1"), std::string::npos) << r.err;
+}
+
+TEST(Commands, RunWithAMissingSourceFailsClearly) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto r = test::run_command(test::portier("run --config " + config.string() + " --source images:/no/such/dir"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("image folder /no/such/dir does not exist"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace portier

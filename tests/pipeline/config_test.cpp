@@ -1,0 +1,133 @@
+#include "pipeline/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_support.h"
+
+namespace portier {
+namespace {
+
+std::string config_error(const std::string& toml, ModelCheck check = ModelCheck::Skip) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", toml);
+  try {
+    load_config(dir / "c.toml", check);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, EmptyFileGivesTheDefaults) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.pipeline.detect_workers, 2);
+  EXPECT_EQ(c.models.detector, DetectorKind::Hog);
+  EXPECT_FALSE(c.gallery_path.empty());
+}
+
+TEST(Config, ReadsEveryTable) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", R"(
+device_id = "back-door"
+[models]
+detector = "cnn"
+upsample = 1
+[camera]
+source = "video:/tmp/x.mp4"
+[pipeline]
+detect_workers = 3
+embed_every = 2
+[decision]
+threshold = 0.45
+grant_frames = 5
+[gallery]
+path = "/tmp/g.db"
+[relay]
+pulse_ms = 1500
+[enroll]
+min_face_px = 100
+[log]
+level = "debug"
+)");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.device_id, "back-door");
+  EXPECT_EQ(c.pipeline.device_id, "back-door");
+  EXPECT_EQ(c.models.detector, DetectorKind::Mmod);
+  EXPECT_EQ(c.models.upsample, 1);
+  EXPECT_EQ(c.camera_source, "video:/tmp/x.mp4");
+  EXPECT_EQ(c.pipeline.detect_workers, 3);
+  EXPECT_EQ(c.pipeline.tracking.embed_every, 2);
+  EXPECT_FLOAT_EQ(c.pipeline.decision.threshold, 0.45f);
+  EXPECT_EQ(c.pipeline.decision.grant_frames, 5);
+  EXPECT_EQ(c.gallery_path, "/tmp/g.db");
+  EXPECT_EQ(c.pipeline.relay_hold.count(), 1500);
+  EXPECT_EQ(c.enroll.min_face_px, 100);
+  EXPECT_EQ(c.log_level, "debug");
+}
+
+TEST(Config, UnknownKeyIsNamed) {
+  EXPECT_NE(config_error("[decision]\nthreshhold = 0.5\n").find("'decision.threshhold' is not a known setting"),
+            std::string::npos);
+  EXPECT_NE(config_error("colour = 1\n").find("'colour' is not a known setting"), std::string::npos);
+}
+
+TEST(Config, WrongTypeIsNamed) {
+  EXPECT_NE(config_error("[pipeline]\ndetect_workers = \"two\"\n").find("'pipeline.detect_workers' must be an integer"),
+            std::string::npos);
+  EXPECT_NE(config_error("[decision]\nthreshold = \"low\"\n").find("'decision.threshold' must be a number"),
+            std::string::npos);
+  EXPECT_NE(config_error("models = 3\n").find("'models' must be a table"), std::string::npos);
+}
+
+TEST(Config, OutOfRangeValueIsNamedWithItsRange) {
+  const auto e = config_error("[decision]\nthreshold = 1.7\n");
+  EXPECT_NE(e.find("'decision.threshold' must be between 0.1 and 1.2, got 1.7"), std::string::npos) << e;
+  EXPECT_NE(config_error("[relay]\npulse_ms = 5\n").find("'relay.pulse_ms'"), std::string::npos);
+  EXPECT_NE(config_error("[models]\ndetector = \"yolo\"\n").find("must be one of hog, cnn"), std::string::npos);
+}
+
+TEST(Config, InconsistentDecisionFramesAreRefused) {
+  EXPECT_NE(config_error("[decision]\ngrant_frames = 10\nmax_frames = 5\n").find("'decision.max_frames'"),
+            std::string::npos);
+}
+
+TEST(Config, SyntaxErrorGivesFileLineAndColumn) {
+  const auto e = config_error("[decision\nthreshold = 0.5\n");
+  EXPECT_NE(e.find("c.toml:1:"), std::string::npos) << e;
+}
+
+TEST(Config, MissingFileIsNamed) {
+  try {
+    load_config("/nonexistent/portier.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/portier.toml does not exist"), std::string::npos);
+  }
+}
+
+TEST(Config, MissingModelFileIsNamed) {
+  test::TempDir models;
+  const auto e = config_error("[models]\ndir = \"" + models.path().string() + "\"\n", ModelCheck::Verify);
+  EXPECT_NE(e.find("shape_predictor_5_face_landmarks.dat is missing"), std::string::npos) << e;
+}
+
+TEST(Config, CorruptModelFileIsNamed) {
+  test::TempDir models;
+  test::write_file(models / "shape_predictor_5_face_landmarks.dat", "not a model");
+  const auto e = config_error("[models]\ndir = \"" + models.path().string() + "\"\n", ModelCheck::Verify);
+  EXPECT_NE(e.find("shape_predictor_5_face_landmarks.dat is corrupt: sha256"), std::string::npos) << e;
+}
+
+TEST(Config, TheCommittedExampleIsValid) {
+  const auto c = load_config(test::kSourceDir / "config" / "portier.example.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.device_id, "front-door");
+}
+
+TEST(Config, ResolvesTheFlagFirst) {
+  EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
+}
+
+}  // namespace
+}  // namespace portier

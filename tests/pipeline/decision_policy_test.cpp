@@ -1,0 +1,110 @@
+#include "pipeline/decision_policy.h"
+
+#include <gtest/gtest.h>
+
+namespace portier {
+namespace {
+
+constexpr DecisionOptions kOptions{0.5f, 3, 4, 10};
+
+FaceSample sample(std::uint64_t track) {
+  FaceSample s;
+  s.track_id = track;
+  return s;
+}
+std::optional<IdentityMatch> match(std::int64_t user, float distance) {
+  return IdentityMatch{user, "user" + std::to_string(user), distance};
+}
+
+TEST(DecisionPolicy, GrantsAfterConsecutiveMatchesOfOneUser) {
+  DecisionPolicy policy(kOptions);
+  EXPECT_FALSE(policy.observe(sample(1), match(7, 0.3f), {}));
+  EXPECT_FALSE(policy.observe(sample(1), match(7, 0.4f), {}));
+  const auto d = policy.observe(sample(1), match(7, 0.35f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+  EXPECT_EQ(d->user_id, 7);
+  EXPECT_EQ(d->user_name, "user7");
+  EXPECT_EQ(d->frames_used, 3);
+  EXPECT_NEAR(*d->distance, 0.35f, 1e-6);
+}
+
+TEST(DecisionPolicy, NeverGrantsOnAlternatingIdentities) {
+  DecisionPolicy policy(kOptions);
+  std::optional<Decision> d;
+  for (int i = 0; i < 9 && !d; ++i) d = policy.observe(sample(1), match(i % 2 ? 1 : 2, 0.3f), {});
+  EXPECT_FALSE(d);
+  d = policy.observe(sample(1), match(1, 0.3f), {});
+  ASSERT_TRUE(d) << "max_frames reached";
+  EXPECT_EQ(d->verdict, Verdict::DeniedOther);
+  EXPECT_FALSE(d->user_id);
+}
+
+TEST(DecisionPolicy, MatchesOutsideTheThresholdDenyAsUnknown) {
+  DecisionPolicy policy(kOptions);
+  std::optional<Decision> d;
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_FALSE(d);
+    d = policy.observe(sample(1), match(7, 0.5f + 0.01f * static_cast<float>(i)), {});
+  }
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedUnknown);
+  EXPECT_FALSE(d->user_id) << "an unknown face is never attributed to a user";
+  EXPECT_NEAR(*d->distance, 0.5f, 1e-6) << "the nearest distance seen";
+}
+
+TEST(DecisionPolicy, EmptyGalleryDeniesUnknown) {
+  DecisionPolicy policy(kOptions);
+  std::optional<Decision> d;
+  for (int i = 0; i < 4; ++i) d = policy.observe(sample(1), std::nullopt, {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedUnknown);
+  EXPECT_FALSE(d->distance);
+}
+
+TEST(DecisionPolicy, AGrantedTrackIsNotGrantedAgainUntilItLeaves) {
+  DecisionPolicy policy(kOptions);
+  for (int i = 0; i < 3; ++i) policy.observe(sample(1), match(7, 0.3f), {});
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(policy.observe(sample(1), match(7, 0.3f), {}));
+  policy.forget(1);
+  std::optional<Decision> d;
+  for (int i = 0; i < 3; ++i) d = policy.observe(sample(1), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+}
+
+TEST(DecisionPolicy, ADeniedTrackCanStillBeGrantedButNotDeniedTwice) {
+  DecisionPolicy policy(kOptions);
+  for (int i = 0; i < 4; ++i) policy.observe(sample(1), match(7, 0.9f), {});
+  for (int i = 0; i < 8; ++i) EXPECT_FALSE(policy.observe(sample(1), match(7, 0.9f), {}));
+  std::optional<Decision> d;
+  for (int i = 0; i < 3; ++i) d = policy.observe(sample(1), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+}
+
+TEST(DecisionPolicy, TracksAreIndependent) {
+  DecisionPolicy policy(kOptions);
+  policy.observe(sample(1), match(7, 0.3f), {});
+  policy.observe(sample(2), match(8, 0.3f), {});
+  policy.observe(sample(1), match(7, 0.3f), {});
+  policy.observe(sample(2), match(8, 0.3f), {});
+  const auto d1 = policy.observe(sample(1), match(7, 0.3f), {});
+  const auto d2 = policy.observe(sample(2), match(8, 0.3f), {});
+  ASSERT_TRUE(d1 && d2);
+  EXPECT_EQ(d1->user_id, 7);
+  EXPECT_EQ(d2->user_id, 8);
+}
+
+TEST(DecisionPolicy, ANonMatchBreaksTheStreak) {
+  DecisionPolicy policy(kOptions);
+  policy.observe(sample(1), match(7, 0.3f), {});
+  policy.observe(sample(1), match(7, 0.3f), {});
+  EXPECT_FALSE(policy.observe(sample(1), match(7, 0.8f), {}));
+  EXPECT_FALSE(policy.observe(sample(1), match(7, 0.3f), {}));
+  EXPECT_FALSE(policy.observe(sample(1), match(7, 0.3f), {}));
+  EXPECT_TRUE(policy.observe(sample(1), match(7, 0.3f), {}));
+}
+
+}  // namespace
+}  // namespace portier

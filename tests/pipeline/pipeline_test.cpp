@@ -1,0 +1,269 @@
+// The pipeline wired end to end with scripted models: fast and deterministic,
+// so that the threads, queues, drop policy and shutdown are what is tested
+// (and what ThreadSanitizer watches). The real models are tested in
+// tests/models and tests/cli.
+#include "pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "hal/simulated_relay.h"
+
+namespace portier {
+namespace {
+
+// A person is a rectangle painted with their code (1..9) in the blue channel.
+struct Face {
+  int code;
+  cv::Rect box;
+};
+using Scene = std::vector<Face>;
+
+class ScriptedCamera final : public Camera {
+ public:
+  ScriptedCamera(std::vector<Scene> scenes, bool realtime, std::chrono::microseconds interval = {})
+      : scenes_(std::move(scenes)), realtime_(realtime), interval_(interval) {}
+  std::optional<CapturedFrame> read() override {
+    if (next_ >= scenes_.size()) return std::nullopt;
+    if (interval_.count() > 0) std::this_thread::sleep_for(interval_);
+    cv::Mat image(240, 320, CV_8UC3, cv::Scalar(0, 0, 0));
+    for (const auto& f : scenes_[next_]) cv::rectangle(image, f.box, cv::Scalar(f.code, 0, 0), cv::FILLED);
+    ++next_;
+    return CapturedFrame{image, Clock::now()};
+  }
+  bool realtime() const override { return realtime_; }
+  double nominal_fps() const override { return 0; }
+  std::string error() const override { return {}; }
+  std::string describe() const override { return "scripted"; }
+
+ private:
+  std::vector<Scene> scenes_;
+  bool realtime_;
+  std::chrono::microseconds interval_;
+  size_t next_ = 0;
+};
+
+class PaintDetector final : public FaceDetector {
+ public:
+  explicit PaintDetector(std::chrono::microseconds cost = {}) : cost_(cost) {}
+  std::vector<FaceBox> detect(const cv::Mat& image) override {
+    if (cost_.count() > 0) std::this_thread::sleep_for(cost_);
+    std::vector<cv::Mat> channels;
+    cv::split(image, channels);
+    std::vector<FaceBox> faces;
+    for (int code = 1; code <= 9; ++code) {
+      cv::Mat mask = channels[0] == code;
+      if (cv::countNonZero(mask) > 0) faces.push_back({cv::boundingRect(mask), 1.0});
+    }
+    return faces;
+  }
+  std::unique_ptr<FaceDetector> clone() const override { return std::make_unique<PaintDetector>(cost_); }
+
+ private:
+  std::chrono::microseconds cost_;
+};
+
+class PaintAligner final : public FaceAligner {
+ public:
+  AlignedFace align(const cv::Mat& bgr, const cv::Rect& face) const override {
+    const auto centre = bgr.at<cv::Vec3b>(face.y + face.height / 2, face.x + face.width / 2);
+    AlignedFace out;
+    out.chip = cv::Mat(kChipSize, kChipSize, CV_8UC3, cv::Scalar(centre[0], 0, 0));
+    return out;
+  }
+};
+
+Embedding one_hot(int code) {
+  Embedding e{};
+  e[static_cast<size_t>(code)] = 1.0f;
+  return e;
+}
+
+class PaintEmbedder final : public FaceEmbedder {
+ public:
+  explicit PaintEmbedder(bool fail = false) : fail_(fail) {}
+  std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) override {
+    if (fail_) throw std::runtime_error("embedder exploded");
+    std::vector<Embedding> out;
+    for (const auto& chip : chips) out.push_back(one_hot(chip.at<cv::Vec3b>(0, 0)[0]));
+    return out;
+  }
+
+ private:
+  bool fail_;
+};
+
+class RecordingSink final : public EventSink {
+ public:
+  void publish(const AccessEvent& event) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+  }
+  std::vector<AccessEvent> events() const {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<AccessEvent> events_;
+};
+
+PipelineOptions test_options() {
+  PipelineOptions o;
+  o.queue_capacity = 2;
+  o.detect_workers = 2;
+  o.tracking.embed_every = 1;
+  o.tracking.recheck_every = 3;
+  o.tracking.tracker.max_missed = 2;
+  o.decision = {0.5f, 3, 4, 12};
+  o.device_id = "test";
+  return o;
+}
+
+PipelineModels paint_models(std::chrono::microseconds detect_cost = {}, bool embedder_fails = false) {
+  return {std::make_unique<PaintDetector>(detect_cost), std::make_unique<PaintAligner>(),
+          std::make_unique<PaintEmbedder>(embedder_fails)};
+}
+
+EmbeddingIndex alice_enrolled() {
+  EmbeddingIndex index;
+  index.add(1, "alice", one_hot(1));
+  return index;
+}
+
+const cv::Rect kLeft(20, 40, 80, 80), kRight(200, 40, 80, 80);
+
+std::vector<Scene> repeat(const Scene& scene, int n) { return std::vector<Scene>(static_cast<size_t>(n), scene); }
+
+struct Run {
+  PipelineReport report;
+  std::vector<AccessEvent> events;
+  std::vector<SimulatedRelay::Pulse> pulses;
+};
+
+Run run_to_end(std::unique_ptr<Camera> camera, PipelineModels models = paint_models(),
+               PipelineOptions options = test_options()) {
+  SimulatedRelay relay;
+  RecordingSink sink;
+  Pipeline pipeline(options, std::move(models), std::move(camera), alice_enrolled(), nullptr, relay, sink);
+  pipeline.start();
+  pipeline.wait();
+  return {pipeline.report(), sink.events(), relay.pulses()};
+}
+
+size_t count(const std::vector<AccessEvent>& events, Verdict v) {
+  return static_cast<size_t>(std::count_if(events.begin(), events.end(), [&](const auto& e) { return e.result == v; }));
+}
+
+TEST(Pipeline, GrantsTheEnrolledAndDeniesTheUnknown) {
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{1, kLeft}, {2, kRight}}, 20), false));
+  EXPECT_TRUE(run.report.failure.empty()) << run.report.failure;
+  ASSERT_EQ(count(run.events, Verdict::Granted), 1u);
+  EXPECT_EQ(count(run.events, Verdict::DeniedUnknown), 1u);
+  EXPECT_EQ(run.events.size(), 2u);
+  const auto granted = *std::find_if(run.events.begin(), run.events.end(),
+                                     [](const auto& e) { return e.result == Verdict::Granted; });
+  EXPECT_EQ(granted.user_name, "alice");
+  EXPECT_EQ(granted.frames_used, 3);
+  EXPECT_EQ(granted.device_id, "test");
+  EXPECT_GE(granted.latency_ms, 0.0);
+  EXPECT_EQ(run.pulses.size(), 1u) << "one relay pulse per grant";
+}
+
+TEST(Pipeline, APersonInViewIsGrantedOnceAndAgainAfterLeaving) {
+  std::vector<Scene> scenes = repeat({{1, kLeft}}, 10);
+  for (const auto& s : repeat({}, 5)) scenes.push_back(s);  // gone longer than max_missed
+  for (const auto& s : repeat({{1, kLeft}}, 10)) scenes.push_back(s);
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(scenes, false));
+  EXPECT_EQ(count(run.events, Verdict::Granted), 2u);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_NE(run.events[0].track_id, run.events[1].track_id);
+}
+
+TEST(Pipeline, LosslessSourceFeedsEveryFrame) {
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 60), false),
+                              paint_models(std::chrono::milliseconds(2)));
+  EXPECT_EQ(run.report.captured, 60u);
+  EXPECT_EQ(run.report.dropped, 0u);
+  EXPECT_EQ(run.report.processed, 60u);
+}
+
+TEST(Pipeline, RealtimeSourceDropsWhenDetectionFallsBehind) {
+  // A frame every 1 ms, detection 20 ms on two workers: most frames must go.
+  const auto run = run_to_end(
+      std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 300), true, std::chrono::milliseconds(1)),
+      paint_models(std::chrono::milliseconds(20)));
+  EXPECT_EQ(run.report.captured, 300u);
+  EXPECT_GT(run.report.dropped, 150u);
+  EXPECT_EQ(run.report.processed + run.report.dropped, run.report.captured) << "every frame processed or counted";
+  EXPECT_EQ(count(run.events, Verdict::Granted), 1u) << "dropping frames still decides";
+}
+
+TEST(Pipeline, StopDrainsWhatIsInFlightAndActsOnIt) {
+  SimulatedRelay relay;
+  RecordingSink sink;
+  Pipeline pipeline(test_options(), paint_models(std::chrono::milliseconds(1)),
+                    std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 100000), true, std::chrono::milliseconds(1)),
+                    alice_enrolled(), nullptr, relay, sink);
+  pipeline.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(pipeline.running());
+  pipeline.request_stop();
+  pipeline.wait();
+  EXPECT_FALSE(pipeline.running());
+  const auto report = pipeline.report();
+  EXPECT_LT(report.captured, 100000u);
+  EXPECT_EQ(report.processed + report.dropped, report.captured) << "frames in flight were processed, not lost";
+  EXPECT_EQ(count(sink.events(), Verdict::Granted), 1u);
+  EXPECT_EQ(relay.pulses().size(), 1u);
+}
+
+TEST(Pipeline, AFailingStageStopsEverythingAndSaysWhy) {
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 1000), false),
+                              paint_models({}, true));
+  EXPECT_NE(run.report.failure.find("embedder exploded"), std::string::npos) << run.report.failure;
+  EXPECT_TRUE(run.events.empty());
+}
+
+TEST(Pipeline, EmptyGalleryDeniesEveryone) {
+  SimulatedRelay relay;
+  RecordingSink sink;
+  Pipeline pipeline(test_options(), paint_models(), std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 10), false),
+                    EmbeddingIndex{}, nullptr, relay, sink);
+  pipeline.start();
+  pipeline.wait();
+  const auto events = sink.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].result, Verdict::DeniedUnknown);
+  EXPECT_TRUE(relay.pulses().empty());
+}
+
+TEST(Pipeline, PicksUpANewEnrolmentWithoutRestarting) {
+  SimulatedRelay relay;
+  RecordingSink sink;
+  std::atomic<int> calls{0};
+  GalleryRefresh refresh = [&]() -> std::optional<EmbeddingIndex> {
+    if (calls.fetch_add(1) != 0) return std::nullopt;
+    EmbeddingIndex index;
+    index.add(2, "bob", one_hot(2));
+    return index;
+  };
+  // Bob stands there for ~1.6 s; the gallery is polled once a second.
+  Pipeline pipeline(test_options(), paint_models(),
+                    std::make_unique<ScriptedCamera>(repeat({{2, kLeft}}, 400), true, std::chrono::milliseconds(4)),
+                    alice_enrolled(), refresh, relay, sink);
+  pipeline.start();
+  pipeline.wait();
+  const auto events = sink.events();
+  ASSERT_GE(calls.load(), 1);
+  ASSERT_EQ(count(events, Verdict::Granted), 1u);
+  EXPECT_EQ(std::find_if(events.begin(), events.end(), [](auto& e) { return e.result == Verdict::Granted; })->user_name,
+            "bob");
+}
+
+}  // namespace
+}  // namespace portier
