@@ -154,6 +154,7 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   Section pipeline = top.section("pipeline");
   pipeline.integer("queue_capacity", c.pipeline.queue_capacity, 1, 64);
   pipeline.integer("detect_workers", c.pipeline.detect_workers, 1, 16);
+  pipeline.integer("detect_every", c.pipeline.detect_every, 1, 30);
   pipeline.integer("embed_every", c.pipeline.tracking.embed_every, 1, 60);
   pipeline.integer("recheck_every", c.pipeline.tracking.recheck_every, 1, 600);
   pipeline.number("track_min_iou", c.pipeline.tracking.tracker.min_iou, 0.05, 0.95);

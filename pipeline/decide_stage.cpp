@@ -29,6 +29,8 @@ void DecideStage::run() {
       decided_.try_push(feedback);
       out_.push(std::make_unique<Decision>(std::move(*decision)));
     }
+    if (!batch->faces.empty())
+      recognition_.add(std::chrono::duration<double, std::milli>(Clock::now() - batch->captured).count());
   });
   out_.producer_done();
 }

@@ -3,12 +3,17 @@
 namespace portier {
 
 void DetectStage::run() {
-  for_each_item(in_, timings_, [&](std::unique_ptr<Frame> frame) {
+  while (auto frame = in_.pop()) {
     auto detected = std::make_unique<DetectedFrame>();
-    detected->faces = detector_->detect(frame->bgr);
+    if (frame->seq % static_cast<std::uint64_t>(detect_every_) == 0) {
+      const auto start = Clock::now();
+      detected->faces = detector_->detect(frame->bgr);
+      timings_.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
     detected->frame = std::move(frame);
+    ++frames_;
     out_.push(std::move(detected));
-  });
+  }
   out_.producer_done();
 }
 

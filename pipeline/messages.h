@@ -25,7 +25,8 @@ struct Frame {
 // detect -> track (detect runs on several workers, so these arrive out of order)
 struct DetectedFrame {
   std::unique_ptr<Frame> frame;
-  std::vector<FaceBox> faces;
+  // Empty on the frames between two detections: the tracks' last boxes stand in.
+  std::optional<std::vector<FaceBox>> faces;
 };
 
 // One face of one track, to be described and judged.

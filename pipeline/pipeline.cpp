@@ -6,6 +6,12 @@ namespace portier {
 namespace {
 constexpr unsigned kInnerQueueCapacity = 4;  // batches between model stages
 constexpr unsigned kFeedbackCapacity = 256;
+
+TrackStageOptions tracking_options(const PipelineOptions& options) {
+  TrackStageOptions t = options.tracking;
+  t.detect_every = options.detect_every;
+  return t;
+}
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_ptr<Camera> camera,
@@ -21,7 +27,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       to_decide_(kInnerQueueCapacity),
       to_act_(kInnerQueueCapacity),
       capture_(*camera_, frames_),
-      track_(*aligner_, options_.tracking, detected_, decided_, to_embed_),
+      track_(*aligner_, tracking_options(options_), detected_, decided_, to_embed_),
       embed_(std::move(models.embedder), to_embed_, to_liveness_),
       liveness_(to_liveness_, to_decide_),
       decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_),
@@ -30,7 +36,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
   auto prototype = std::move(models.detector);
   for (int i = 0; i < options_.detect_workers; ++i) {
     auto detector = i + 1 < options_.detect_workers ? prototype->clone() : std::move(prototype);
-    detect_.push_back(std::make_unique<DetectStage>(std::move(detector), frames_, detected_));
+    detect_.push_back(std::make_unique<DetectStage>(std::move(detector), options_.detect_every, frames_, detected_));
   }
 }
 
@@ -91,8 +97,10 @@ PipelineReport Pipeline::report() const {
   r.captured = capture_.captured();
   r.dropped = capture_.dropped();
   StageTimings detect("detect");
-  for (const auto& worker : detect_) detect.merge(worker->timings());
-  r.processed = detect.count();
+  for (const auto& worker : detect_) {
+    detect.merge(worker->timings());
+    r.processed += worker->frames();  // every frame passes here, detected or tracked
+  }
   r.decisions = act_.decisions();
   r.granted = act_.granted();
   for (const StageTimings* t : std::initializer_list<const StageTimings*>{&detect, &track_.timings(), &embed_.timings(), &liveness_.timings(),
@@ -100,6 +108,7 @@ PipelineReport Pipeline::report() const {
     r.stages.push_back({t->name(), t->count(), percentile(t->samples(), 50), percentile(t->samples(), 95)});
   r.decision_latency_ms = act_.decision_latency_ms();
   r.track_to_decision_ms = act_.track_to_decision_ms();
+  r.recognition_latency_ms = decide_.recognition_latency().samples();
   r.camera_error = capture_.error();
   if (failed_.load(std::memory_order_acquire)) r.failure = failure_;
   return r;

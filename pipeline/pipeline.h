@@ -13,6 +13,7 @@ namespace portier {
 struct PipelineOptions {
   int queue_capacity = 2;  // frames waiting for detection: bounds both latency and memory
   int detect_workers = 2;
+  int detect_every = 3;  // run the detector on every n-th frame, track in between
   TrackStageOptions tracking;
   DecisionOptions decision;
   std::chrono::milliseconds relay_hold{3000};
@@ -41,6 +42,7 @@ struct PipelineReport {
   std::vector<StageReport> stages;
   std::vector<double> decision_latency_ms;
   std::vector<double> track_to_decision_ms;
+  std::vector<double> recognition_latency_ms;  // capture -> identity known, every judged frame
   std::string camera_error;
   std::string failure;  // a stage that threw: the pipeline stopped
 };

@@ -51,15 +51,22 @@ class CaptureStage {
 };
 
 // Face detection, the costliest step per frame, so several workers share it.
+// It runs on every detect_every-th frame; in between, faces are followed by
+// the tracker and re-aligned by the landmark predictor (the MediaPipe way:
+// detect seldom, track always), which cuts both CPU load and latency.
 class DetectStage {
  public:
-  DetectStage(std::unique_ptr<FaceDetector> detector, BoundedQueue<Frame>& in, BoundedQueue<DetectedFrame>& out)
-      : detector_(std::move(detector)), in_(in), out_(out) {}
+  DetectStage(std::unique_ptr<FaceDetector> detector, int detect_every, BoundedQueue<Frame>& in,
+              BoundedQueue<DetectedFrame>& out)
+      : detector_(std::move(detector)), detect_every_(detect_every), in_(in), out_(out) {}
   void run();
-  const StageTimings& timings() const { return timings_; }
+  const StageTimings& timings() const { return timings_; }  // detector runs only
+  std::uint64_t frames() const { return frames_; }
 
  private:
   std::unique_ptr<FaceDetector> detector_;
+  int detect_every_;
+  std::uint64_t frames_ = 0;
   BoundedQueue<Frame>& in_;
   BoundedQueue<DetectedFrame>& out_;
   StageTimings timings_{"detect"};
@@ -67,6 +74,7 @@ class DetectStage {
 
 struct TrackStageOptions {
   TrackerOptions tracker;
+  int detect_every = 1;    // copied from PipelineOptions by Pipeline
   int embed_every = 1;     // frames between embeddings of an undecided track
   int recheck_every = 10;  // frames between embeddings of a denied track
 };
@@ -142,6 +150,8 @@ class DecideStage {
       : index_(std::move(index)), refresh_(std::move(refresh)), policy_(options), in_(in), decided_(decided), out_(out) {}
   void run();
   const StageTimings& timings() const { return timings_; }
+  // Capture -> identity known, for every frame whose faces were judged.
+  const StageTimings& recognition_latency() const { return recognition_; }
 
  private:
   void maybe_refresh();
@@ -154,6 +164,7 @@ class DecideStage {
   BoundedQueue<Decision>& out_;
   Clock::time_point last_refresh_ = Clock::now();
   StageTimings timings_{"decide"};
+  StageTimings recognition_{"recognition"};
 };
 
 // Drives the door and reports: the relay first (the visitor is waiting), then

@@ -33,8 +33,18 @@ void TrackStage::handle(DetectedFrame& detected) {
   take_feedback();
   const Frame& frame = *detected.frame;
   std::vector<cv::Rect> boxes;
-  for (const auto& face : detected.faces) boxes.push_back(face.rect);
-  const auto update = tracker_.update(boxes);
+  TrackUpdate update;
+  if (detected.faces) {
+    for (const auto& face : *detected.faces) boxes.push_back(face.rect);
+    update = tracker_.update(boxes);
+  } else {
+    // Between detections a face moves a few pixels; the landmark predictor
+    // re-fits the eyes and nose inside the last box, so the chip stays aligned.
+    for (const auto& [id, box] : tracker_.current()) {
+      boxes.push_back(box);
+      update.faces.push_back({id, false});
+    }
+  }
 
   auto batch = std::make_unique<FaceBatch>();
   batch->frame_seq = frame.seq;
@@ -49,6 +59,10 @@ void TrackStage::handle(DetectedFrame& detected) {
     const int every = track.status == TrackState::Undecided ? options_.embed_every : options_.recheck_every;
     const bool due = is_new || ++track.since_embedding >= every;
     if (track.status == TrackState::Granted || !due) continue;
+    // A frame that went through the detector reached us a detection later
+    // than a tracked one: a known face waits for the next tracked frame, so
+    // the frame that completes a decision is rarely the slow kind.
+    if (!is_new && detected.faces && options_.detect_every > 1) continue;
     track.since_embedding = 0;
     batch->faces.push_back({id, boxes[i], aligner_.align(frame.bgr, boxes[i]), {}, std::nullopt, track.started});
   }

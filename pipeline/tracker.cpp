@@ -45,6 +45,13 @@ TrackUpdate IouTracker::update(const std::vector<cv::Rect>& boxes) {
   return update;
 }
 
+std::vector<IouTracker::Box> IouTracker::current() const {
+  std::vector<Box> boxes;
+  for (const auto& track : tracks_)
+    if (track.missed == 0) boxes.push_back({track.id, track.box});
+  return boxes;
+}
+
 std::vector<std::uint64_t> IouTracker::end_all() {
   std::vector<std::uint64_t> ended;
   for (const auto& track : tracks_) ended.push_back(track.id);

@@ -9,7 +9,7 @@ namespace portier {
 
 struct TrackerOptions {
   double min_iou = 0.3;  // a detection continues a track when their boxes overlap this much
-  int max_missed = 5;    // frames a track survives without a detection (HOG misses the odd frame)
+  int max_missed = 5;    // detections a track survives without being seen (HOG misses the odd frame)
 };
 
 struct TrackAssignment {
@@ -32,6 +32,14 @@ class IouTracker {
   TrackUpdate update(const std::vector<cv::Rect>& boxes);
   // Ends every live track (end of stream).
   std::vector<std::uint64_t> end_all();
+
+  struct Box {
+    std::uint64_t track_id;
+    cv::Rect box;
+  };
+  // Tracks seen at the last detection, with their boxes: where the faces are
+  // on a frame that was not run through the detector.
+  std::vector<Box> current() const;
   size_t live_tracks() const { return tracks_.size(); }
 
  private:

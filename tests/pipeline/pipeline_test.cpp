@@ -48,8 +48,10 @@ class ScriptedCamera final : public Camera {
 
 class PaintDetector final : public FaceDetector {
  public:
-  explicit PaintDetector(std::chrono::microseconds cost = {}) : cost_(cost) {}
+  explicit PaintDetector(std::chrono::microseconds cost = {}, std::shared_ptr<std::atomic<int>> calls = nullptr)
+      : cost_(cost), calls_(calls ? calls : std::make_shared<std::atomic<int>>(0)) {}
   std::vector<FaceBox> detect(const cv::Mat& image) override {
+    calls_->fetch_add(1);
     if (cost_.count() > 0) std::this_thread::sleep_for(cost_);
     std::vector<cv::Mat> channels;
     cv::split(image, channels);
@@ -60,10 +62,11 @@ class PaintDetector final : public FaceDetector {
     }
     return faces;
   }
-  std::unique_ptr<FaceDetector> clone() const override { return std::make_unique<PaintDetector>(cost_); }
+  std::unique_ptr<FaceDetector> clone() const override { return std::make_unique<PaintDetector>(cost_, calls_); }
 
  private:
   std::chrono::microseconds cost_;
+  std::shared_ptr<std::atomic<int>> calls_;  // shared by the clones
 };
 
 class PaintAligner final : public FaceAligner {
@@ -116,6 +119,7 @@ PipelineOptions test_options() {
   PipelineOptions o;
   o.queue_capacity = 2;
   o.detect_workers = 2;
+  o.detect_every = 3;
   o.tracking.embed_every = 1;
   o.tracking.recheck_every = 3;
   o.tracking.tracker.max_missed = 2;
@@ -176,12 +180,25 @@ TEST(Pipeline, GrantsTheEnrolledAndDeniesTheUnknown) {
 
 TEST(Pipeline, APersonInViewIsGrantedOnceAndAgainAfterLeaving) {
   std::vector<Scene> scenes = repeat({{1, kLeft}}, 10);
-  for (const auto& s : repeat({}, 5)) scenes.push_back(s);  // gone longer than max_missed
+  for (const auto& s : repeat({}, 12)) scenes.push_back(s);  // missed by more than max_missed detections
   for (const auto& s : repeat({{1, kLeft}}, 10)) scenes.push_back(s);
   const auto run = run_to_end(std::make_unique<ScriptedCamera>(scenes, false));
   EXPECT_EQ(count(run.events, Verdict::Granted), 2u);
   ASSERT_EQ(run.events.size(), 2u);
   EXPECT_NE(run.events[0].track_id, run.events[1].track_id);
+}
+
+TEST(Pipeline, BetweenDetectionsFacesAreTrackedAndStillDecided) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto options = test_options();
+  options.detect_every = 3;
+  PipelineModels models{std::make_unique<PaintDetector>(std::chrono::microseconds{}, calls),
+                        std::make_unique<PaintAligner>(), std::make_unique<PaintEmbedder>()};
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 30), false), std::move(models), options);
+  EXPECT_EQ(calls->load(), 10) << "the detector ran on every third frame only";
+  EXPECT_EQ(run.report.processed, 30u);
+  ASSERT_EQ(count(run.events, Verdict::Granted), 1u);
+  EXPECT_EQ(run.events[0].frames_used, 3);
 }
 
 TEST(Pipeline, LosslessSourceFeedsEveryFrame) {
@@ -193,10 +210,12 @@ TEST(Pipeline, LosslessSourceFeedsEveryFrame) {
 }
 
 TEST(Pipeline, RealtimeSourceDropsWhenDetectionFallsBehind) {
-  // A frame every 1 ms, detection 20 ms on two workers: most frames must go.
+  // A frame every 1 ms, detection 20 ms on every frame on two workers: most frames must go.
+  auto options = test_options();
+  options.detect_every = 1;
   const auto run = run_to_end(
       std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 300), true, std::chrono::milliseconds(1)),
-      paint_models(std::chrono::milliseconds(20)));
+      paint_models(std::chrono::milliseconds(20)), options);
   EXPECT_EQ(run.report.captured, 300u);
   EXPECT_GT(run.report.dropped, 150u);
   EXPECT_EQ(run.report.processed + run.report.dropped, run.report.captured) << "every frame processed or counted";
