@@ -55,15 +55,18 @@ int enroll(const std::string& config_flag, const std::string& name, const std::v
   }
   // A picture of someone else slipped into the set shows as far from all the others.
   if (accepted.size() >= 3) {
-    std::erase_if(accepted, [&](const Gallery::Sample& sample) {
-      int near = 0;
-      for (const auto& other : accepted)
-        if (&other != &sample && embedding_distance(sample.embedding, other.embedding) < config.pipeline.decision.threshold)
-          ++near;
-      if (near > 0) return false;
-      rejected.push_back({sample.source, "face does not match the other images given for " + name});
-      return true;
-    });
+    std::vector<Gallery::Sample> consistent;
+    for (size_t i = 0; i < accepted.size(); ++i) {
+      bool near_another = false;
+      for (size_t j = 0; j < accepted.size() && !near_another; ++j)
+        near_another = j != i && embedding_distance(accepted[i].embedding, accepted[j].embedding) <
+                                     config.pipeline.decision.threshold;
+      if (near_another)
+        consistent.push_back(accepted[i]);
+      else
+        rejected.push_back({accepted[i].source, "face does not match the other images given for " + name});
+    }
+    accepted = std::move(consistent);
   }
 
   for (const auto& r : rejected) std::fprintf(stderr, "rejected %s: %s\n", r.image.c_str(), r.reason.c_str());

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <memory>
+#include <thread>
 
 #include "hal/simulated_relay.h"
 #include "pipeline/cli/command_context.h"
@@ -11,6 +13,21 @@
 
 namespace portier {
 namespace {
+
+// Set from the signal handler. A handler, not a blocked-signal mask: threads
+// that libraries start before main (OpenBLAS's pool) do not block signals,
+// and a SIGTERM delivered to one of them would otherwise kill the process
+// with the relay in whatever state it was.
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 int run_service(const std::string& config_flag, const std::string& source_flag) {
   const Config config = prepare(config_flag);
@@ -35,28 +52,20 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   SimulatedRelay relay;
   JsonLinesEventSink events;
 
-  // Block the stop signals before any thread exists so that all inherit the
-  // mask and only this thread receives them, through sigtimedwait.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  install_stop_handlers();
   Pipeline pipeline(config.pipeline,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder)},
                     std::move(camera), std::move(index), refresh, relay, events);
   spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
                config.pipeline.detect_workers, config.gallery_path.string());
   pipeline.start();
-  const timespec tick{0, 200'000'000};
   while (pipeline.running()) {
-    const int signal = sigtimedwait(&stop_signals, nullptr, &tick);
-    if (signal == SIGINT || signal == SIGTERM) {
+    if (const int signal = g_stop_signal) {
       spdlog::info("{} received: stopping capture, draining the pipeline", signal == SIGINT ? "SIGINT" : "SIGTERM");
       pipeline.request_stop();
       break;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   pipeline.wait();
   relay.release();

@@ -73,6 +73,19 @@ TEST(Commands, OneFaceCannotBeEnrolledUnderTwoNames) {
   EXPECT_NE(r.err.find("matches enrolled user 'obama'"), std::string::npos) << r.err;
 }
 
+TEST(Commands, APhotoOfSomeoneElseInTheSetIsRejected) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto faces = test::kDataDir / "faces/knn_examples";
+  const auto r = test::run_command(test::portier(
+      "enroll --config " + config.string() + " --name obama " + (faces / "train/obama/obama.jpg").string() + " " +
+      (faces / "train/obama/obama2.jpg").string() + " " + (faces / "test/obama1.jpg").string() + " " +
+      (faces / "train/biden/biden.jpg").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("biden.jpg: face does not match the other images given for obama"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("3 of 4 images accepted"), std::string::npos) << r.out;
+}
+
 TEST(Commands, UsersListAndRemove) {
   test::TempDir dir;
   const auto config = test::write_config(dir);
