@@ -20,11 +20,12 @@ namespace {
 
 using Ms = std::chrono::duration<double, std::milli>;
 
-class CountingEventSink final : public EventSink {
+class LogOnlyEventSink final : public EventSink {
  public:
   void publish(const AccessEvent& event) override {
     spdlog::debug("bench event: {}", to_json(event).dump());
   }
+  void publish(const AlertEvent& event) override { spdlog::debug("bench alert: {}", to_json(event).dump()); }
 };
 
 double peak_rss_mb() {
@@ -114,7 +115,7 @@ struct PipelineRun {
 PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced) {
   FaceModels models = load_face_models(config.models);
   SimulatedRelay relay;
-  CountingEventSink events;
+  LogOnlyEventSink events;
   Pipeline pipeline(config.pipeline,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder)},
                     open_source(source, paced), index, nullptr, relay, events);

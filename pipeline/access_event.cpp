@@ -69,10 +69,29 @@ nlohmann::json to_json(const AccessEvent& e) {
           {"reason", e.reason}};
 }
 
-void JsonLinesEventSink::publish(const AccessEvent& event) {
-  const std::string line = to_json(event).dump() + "\n";
+AlertEvent make_alert_event(const std::string& device_id, const std::string& alert, const std::string& detail) {
+  return {new_uuid(), rfc3339_utc(std::chrono::system_clock::now()), device_id, alert, detail};
+}
+
+nlohmann::json to_json(const AlertEvent& e) {
+  return {{"type", "alert"}, {"id", e.id}, {"time", e.time}, {"device_id", e.device_id}, {"alert", e.alert},
+          {"detail", e.detail}};
+}
+
+void JsonLinesEventSink::write_line(const std::string& line) {
+  // One fwrite per line: stdio locks the stream, so lines from the act stage
+  // and the door's thread never interleave.
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
+}
+
+void JsonLinesEventSink::publish(const AlertEvent& event) {
+  write_line(to_json(event).dump() + "\n");
+  spdlog::warn("alert {}: {}", event.alert, event.detail);
+}
+
+void JsonLinesEventSink::publish(const AccessEvent& event) {
+  write_line(to_json(event).dump() + "\n");
   spdlog::info("access {} track {}{}", to_string(event.result), event.track_id,
                event.user_name ? " user " + *event.user_name : std::string());
 }

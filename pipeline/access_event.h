@@ -32,19 +32,38 @@ AccessEvent make_access_event(const Decision& decision, const std::string& devic
 nlohmann::json to_json(const AccessEvent& event);
 const char* to_string(Verdict verdict);
 
+// Something the door itself reports: door_forced, door_held_open,
+// door_closed, exit_request. Schema: docs/events.md.
+struct AlertEvent {
+  std::string id;
+  std::string time;
+  std::string device_id;
+  std::string alert;
+  std::string detail;
+};
+
+AlertEvent make_alert_event(const std::string& device_id, const std::string& alert, const std::string& detail);
+nlohmann::json to_json(const AlertEvent& event);
+
 // Where events go. Implementations must not block for long: the act stage
-// calls publish() right after driving the relay.
+// calls publish() right after driving the relay; alerts come from the door's
+// own thread.
 class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void publish(const AccessEvent& event) = 0;
+  virtual void publish(const AlertEvent& event) = 0;
 };
 
 // Writes each event as one JSON line on stdout (logs go to stderr), so
-// `portier run | jq` and the journal both see them.
+// `portier run | jq` and the journal both see them. Thread-safe.
 class JsonLinesEventSink final : public EventSink {
  public:
   void publish(const AccessEvent& event) override;
+  void publish(const AlertEvent& event) override;
+
+ private:
+  void write_line(const std::string& line);
 };
 
 }  // namespace portier

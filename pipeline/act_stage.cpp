@@ -8,6 +8,7 @@ void ActStage::run() {
       relay_.pulse(hold_);
       ++granted_;
     }
+    if (indicator_) indicator_->show(decision->verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
     const auto acted = Clock::now();
     const auto event = make_access_event(*decision, device_id_, acted);
     latency_ms_.push_back(event.latency_ms);

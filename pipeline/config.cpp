@@ -180,11 +180,52 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   gallery.finish();
 
   Section relay = top.section("relay");
-  relay.choice("driver", c.relay_driver, {"simulated"});
+  relay.choice("driver", c.relay_driver, {"simulated", "gpio"});
   int pulse_ms = static_cast<int>(c.pipeline.relay_hold.count());
   relay.integer("pulse_ms", pulse_ms, 100, 60000);
   c.pipeline.relay_hold = std::chrono::milliseconds(pulse_ms);
   relay.finish();
+
+  Section gpio = top.section("gpio");
+  gpio.string("chip_label", c.gpio_chip_label);
+  auto line = [&](const char* key, unsigned& out) {
+    int value = static_cast<int>(out);
+    gpio.integer(key, value, 0, 511);
+    out = static_cast<unsigned>(value);
+  };
+  auto optional_line = [&](const char* key, std::optional<unsigned>& out) {
+    int value = out ? static_cast<int>(*out) : -1;
+    gpio.integer(key, value, -1, 511);  // -1: not wired
+    out = value < 0 ? std::nullopt : std::optional<unsigned>(static_cast<unsigned>(value));
+  };
+  auto flag = [&](const char* key, bool& out) {
+    std::string v = out ? "low" : "high";
+    gpio.choice(key, v, {"high", "low"});
+    out = v == "low";
+  };
+  line("relay_line", c.door.relay);
+  flag("relay_active", c.door.relay_active_low);
+  optional_line("contact_line", c.door.contact);
+  flag("contact_open", c.door.contact_active_low);
+  optional_line("exit_line", c.door.exit_button);
+  flag("exit_pressed", c.door.exit_active_low);
+  optional_line("green_led_line", c.door.green_led);
+  optional_line("red_led_line", c.door.red_led);
+  optional_line("buzzer_line", c.door.buzzer);
+  int exit_hold = static_cast<int>(c.door_timings.exit_hold.count());
+  gpio.integer("exit_hold_ms", exit_hold, 100, 60000);
+  c.door_timings.exit_hold = std::chrono::milliseconds(exit_hold);
+  int held_open = static_cast<int>(c.door_timings.held_open.count() / 1000);
+  gpio.integer("held_open_s", held_open, 1, 3600);
+  c.door_timings.held_open = std::chrono::seconds(held_open);
+  {
+    std::set<unsigned> used{c.door.relay};
+    for (const auto& [key, l] : {std::pair{"contact_line", c.door.contact}, {"exit_line", c.door.exit_button},
+                                 {"green_led_line", c.door.green_led}, {"red_led_line", c.door.red_led},
+                                 {"buzzer_line", c.door.buzzer}})
+      if (l && !used.insert(*l).second) gpio.fail(key, "uses line " + std::to_string(*l) + ", which another key already uses");
+  }
+  gpio.finish();
 
   Section enroll = top.section("enroll");
   enroll.integer("min_face_px", c.enroll.min_face_px, 20, 2000);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "hal/gpio_door.h"
 #include "models/enrollment_check.h"
 #include "models/face_models.h"
 #include "pipeline/pipeline.h"
@@ -25,7 +26,10 @@ struct Config {
   PipelineOptions pipeline;
   int blas_threads = 1;
   std::filesystem::path gallery_path;
-  std::string relay_driver = "simulated";
+  std::string relay_driver = "simulated";  // "gpio": the door on GPIO lines
+  std::string gpio_chip_label = "pinctrl-bcm2711";
+  DoorWiring door;
+  DoorTimings door_timings;
   EnrollmentRules enroll;
   std::string log_level = "info";
 };

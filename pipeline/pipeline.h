@@ -53,7 +53,7 @@ struct PipelineReport {
 class Pipeline {
  public:
   Pipeline(PipelineOptions options, PipelineModels models, std::unique_ptr<Camera> camera, EmbeddingIndex index,
-           GalleryRefresh refresh, Relay& relay, EventSink& events);
+           GalleryRefresh refresh, Relay& relay, EventSink& events, Indicator* indicator = nullptr);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -63,6 +63,7 @@ class Pipeline {
   void request_stop() { stop_.store(true, std::memory_order_release); }
   void wait();
   bool running() const { return !finished_.load(std::memory_order_acquire); }
+  std::uint64_t progress() const { return track_.progress(); }
   PipelineReport report() const;  // after wait()
 
  private:

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "hal/camera.h"
+#include "hal/indicator.h"
 #include "hal/relay.h"
 #include "models/face_aligner.h"
 #include "models/face_detector.h"
@@ -90,6 +91,10 @@ class TrackStage {
       : aligner_(aligner), options_(options), tracker_(options.tracker), in_(in), decided_(decided), out_(out) {}
   void run();
   const StageTimings& timings() const { return timings_; }
+  // Frames that made it through detection and tracking: the service's
+  // watchdog is fed only while this moves, so a stalled camera or a hung
+  // stage gets the service restarted, not just a live main loop kept alive.
+  std::uint64_t progress() const { return progress_.load(std::memory_order_relaxed); }
 
  private:
   void handle(DetectedFrame& frame);
@@ -110,6 +115,7 @@ class TrackStage {
   std::uint64_t next_seq_ = 0;
   std::unordered_map<std::uint64_t, TrackState> tracks_;
   StageTimings timings_{"track+align"};
+  std::atomic<std::uint64_t> progress_{0};  // a metric read by the supervisor; relaxed is enough
 };
 
 class EmbedStage {
@@ -171,9 +177,9 @@ class DecideStage {
 // the event.
 class ActStage {
  public:
-  ActStage(Relay& relay, EventSink& events, std::chrono::milliseconds hold, std::string device_id,
-           BoundedQueue<Decision>& in)
-      : relay_(relay), events_(events), hold_(hold), device_id_(std::move(device_id)), in_(in) {}
+  ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
+           std::string device_id, BoundedQueue<Decision>& in)
+      : relay_(relay), indicator_(indicator), events_(events), hold_(hold), device_id_(std::move(device_id)), in_(in) {}
   void run();
   const StageTimings& timings() const { return timings_; }
   const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
@@ -183,6 +189,7 @@ class ActStage {
 
  private:
   Relay& relay_;
+  Indicator* indicator_;  // may be null: no LEDs or buzzer
   EventSink& events_;
   std::chrono::milliseconds hold_;
   std::string device_id_;

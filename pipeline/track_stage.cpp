@@ -67,6 +67,7 @@ void TrackStage::handle(DetectedFrame& detected) {
     batch->faces.push_back({id, boxes[i], aligner_.align(frame.bgr, boxes[i]), {}, std::nullopt, track.started});
   }
   if (!batch->faces.empty() || !batch->ended_tracks.empty()) out_.push(std::move(batch));
+  progress_.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace portier

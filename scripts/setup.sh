@@ -20,7 +20,8 @@ packages=(
   libopencv-dev libdlib-dev libopenblas0-pthread
   libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev libssl-dev uuid-dev libatomic-queue-dev
-  libgtest-dev
+  libgpiod-dev libsystemd-dev
+  libgtest-dev systemd dpkg-dev
   ca-certificates
 )
 missing=()

@@ -6,6 +6,9 @@
 #include <memory>
 #include <thread>
 
+#include <systemd/sd-daemon.h>
+
+#include "hal/gpio_door.h"
 #include "hal/simulated_relay.h"
 #include "pipeline/cli/command_context.h"
 #include "pipeline/gallery.h"
@@ -49,26 +52,61 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   };
 
   FaceModels models = load_face_models(config.models);
-  SimulatedRelay relay;
   JsonLinesEventSink events;
+  SimulatedRelay simulated;
+  Relay* relay = &simulated;
+  Indicator* indicator = nullptr;
+  std::unique_ptr<GpioChip> chip;
+  std::unique_ptr<GpioDoor> door;  // declared after chip: released first
+  if (config.relay_driver == "gpio") {
+    auto opened = open_gpio_chip(config.gpio_chip_label);
+    if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, "gpio.chip_label: " + *why);
+    chip = std::move(std::get<std::unique_ptr<GpioChip>>(opened));
+    door = std::make_unique<GpioDoor>(*chip, config.door, config.door_timings,
+                                      [&events, id = config.device_id](const std::string& kind, const std::string& detail) {
+                                        events.publish(make_alert_event(id, kind, detail));
+                                      });
+    relay = door.get();
+    indicator = door.get();
+    spdlog::info("door on {}: relay line {}", chip->describe(), config.door.relay);
+  }
 
   install_stop_handlers();
   Pipeline pipeline(config.pipeline,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder)},
-                    std::move(camera), std::move(index), refresh, relay, events);
+                    std::move(camera), std::move(index), refresh, *relay, events, indicator);
   spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
                config.pipeline.detect_workers, config.gallery_path.string());
   pipeline.start();
+  // Models are loaded and the camera is open: ready. Outside systemd these
+  // notifications are no-ops.
+  sd_notify(0, "READY=1");
+  std::uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  auto last_ping = std::chrono::steady_clock::now();
+  std::uint64_t last_progress = pipeline.progress();
   while (pipeline.running()) {
     if (const int signal = g_stop_signal) {
       spdlog::info("{} received: stopping capture, draining the pipeline", signal == SIGINT ? "SIGINT" : "SIGTERM");
+      sd_notify(0, "STOPPING=1");
       pipeline.request_stop();
       break;
+    }
+    // Ping at half the watchdog period, and only if frames got through since
+    // the last ping: a stalled pipeline must starve the watchdog.
+    const auto now = std::chrono::steady_clock::now();
+    if (watchdog && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
+      const auto progress = pipeline.progress();
+      if (progress != last_progress) {
+        sd_notify(0, "WATCHDOG=1");
+        last_progress = progress;
+        last_ping = now;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   pipeline.wait();
-  relay.release();
+  relay->release();
 
   const auto report = pipeline.report();
   spdlog::info("stopped: {} frames captured, {} processed, {} dropped, {} decisions ({} granted)", report.captured,

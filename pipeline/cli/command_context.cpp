@@ -1,6 +1,9 @@
 #include "pipeline/cli/command_context.h"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/systemd_sink.h>
+
+#include <cstdlib>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -20,8 +23,16 @@ void set_blas_threads(int threads) {
 Config prepare(const std::string& config_flag, ModelCheck check) {
   Config config = load_config(resolve_config_path(config_flag), check);
   // Logs go to stderr; stdout carries results (events, reports) for other tools.
-  auto logger = spdlog::stderr_color_mt("portier");
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  // Under systemd (JOURNAL_STREAM set) they go to the journal directly, with
+  // their priority and without a second timestamp.
+  std::shared_ptr<spdlog::logger> logger;
+  if (const char* journal = std::getenv("JOURNAL_STREAM"); journal && *journal) {
+    logger = std::make_shared<spdlog::logger>("portier", std::make_shared<spdlog::sinks::systemd_sink_mt>("portier"));
+    logger->set_pattern("%v");
+  } else {
+    logger = spdlog::stderr_color_mt("portier");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  }
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   set_blas_threads(config.blas_threads);

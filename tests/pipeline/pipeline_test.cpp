@@ -105,6 +105,7 @@ class RecordingSink final : public EventSink {
     std::lock_guard lock(mutex_);
     events_.push_back(event);
   }
+  void publish(const AlertEvent&) override {}
   std::vector<AccessEvent> events() const {
     std::lock_guard lock(mutex_);
     return events_;
