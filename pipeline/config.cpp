@@ -123,7 +123,8 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   c.file = file;
   const std::string name = file.string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) throw ConfigError("config " + name + " does not exist");
+  if (!std::filesystem::exists(file, ec)) throw ConfigError("config " + name + " does not exist");
+  if (!std::filesystem::is_regular_file(file, ec)) throw ConfigError("config " + name + " is not a regular file");
   toml::table root;
   try {
     root = toml::parse_file(name);

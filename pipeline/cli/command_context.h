@@ -38,5 +38,6 @@ void add_enroll_command(CLI::App& app, int& exit_code);
 void add_users_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
+void add_doctor_command(CLI::App& app, int& exit_code);
 
 }  // namespace portier

@@ -127,6 +127,32 @@ TEST(Commands, EvalPairsRefusesABadPairsFile) {
   EXPECT_NE(r.err.find("pairs.txt:1"), std::string::npos) << r.err;
 }
 
+TEST(Commands, DoctorPassesOnAGoodSetUp) {
+  test::TempDir dir;
+  const auto config = test::write_config(
+      dir, "[camera]\nsource = \"video:" + (test::kDataDir / "video/short_hamilton_clip.mp4").string() + "\"\n");
+  const auto r = test::run_command(test::portier("doctor --config " + config.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("camera"), std::string::npos);
+  EXPECT_NE(r.out.find("640x360 frame read"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0 failed"), std::string::npos) << r.out;
+}
+
+TEST(Commands, DoctorNamesEachFailureWithAFix) {
+  test::TempDir dir, empty;
+  test::write_file(dir / "c.toml", "[models]\ndir = \"" + empty.path().string() +
+                                       "\"\n[camera]\nsource = \"v4l2:/dev/video42\"\n[relay]\ndriver = \"gpio\"\n"
+                                       "[gpio]\nchip_label = \"no-such-chip\"\n[gallery]\npath = \"" +
+                                       (dir / "g.db").string() + "\"\n");
+  const auto r = test::run_command(test::portier("doctor --config " + (dir / "c.toml").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("shape_predictor_5_face_landmarks.dat is missing"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/dev/video42 does not exist"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gpio chip"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fix: run scripts/setup.sh"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4 failed"), std::string::npos) << r.out;
+}
+
 TEST(Commands, RunWithAMissingSourceFailsClearly) {
   test::TempDir dir;
   const auto config = test::write_config(dir);

@@ -1,0 +1,140 @@
+// portier doctor: checks everything an installer can get wrong, prints one
+// row per check with a fix for each failure, and exits 1 if anything failed.
+#include <sys/timex.h>
+
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "hal/gpio_chip.h"
+#include "models/model_files.h"
+#include "pipeline/cli/command_context.h"
+#include "pipeline/gallery.h"
+
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
+namespace portier {
+namespace {
+
+enum class Status { Ok, Warn, Fail };
+
+struct Check {
+  std::string name;
+  Status status;
+  std::string detail;
+  std::string fix;
+};
+
+Check check_model(const Config& c, const ModelFile& m) {
+  if (auto problem = model_file_problem(c.models.dir, m))
+    return {"model", Status::Fail, *problem, "run scripts/setup.sh (installs and verifies the models)"};
+  return {"model", Status::Ok, std::string(m.name) + ": sha256 verified", ""};
+}
+
+Check check_camera(const Config& c) {
+  auto opened = open_camera(c.camera_source, CameraOptions{.pace_files = false});
+  if (auto* why = std::get_if<std::string>(&opened))
+    return {"camera", Status::Fail, *why, "check the cable and camera.source (v4l2-ctl --list-devices lists cameras)"};
+  auto& camera = *std::get<std::unique_ptr<Camera>>(opened);
+  auto frame = camera.read();
+  if (!frame)
+    return {"camera", Status::Fail, c.camera_source + " opened but gave no frame: " + camera.error(),
+            "another process may hold the camera; stop it, or replug the camera"};
+  return {"camera", Status::Ok, fmt::format("{}: {}x{} frame read", c.camera_source, frame->bgr.cols, frame->bgr.rows), ""};
+}
+
+std::vector<Check> check_gpio(const Config& c) {
+  if (c.relay_driver != "gpio")
+    return {{"gpio", Status::Warn, "relay.driver = \"simulated\": the door is not driven",
+             "on the Pi set relay.driver = \"gpio\" and the [gpio] lines"}};
+  auto opened = open_gpio_chip(c.gpio_chip_label);
+  if (auto* why = std::get_if<std::string>(&opened))
+    return {{"gpio chip", Status::Fail, *why, "set gpio.chip_label to a label `gpiodetect` lists"}};
+  auto& chip = *std::get<std::unique_ptr<GpioChip>>(opened);
+  std::vector<Check> checks{{"gpio chip", Status::Ok, chip.describe(), ""}};
+  auto try_line = [&](const std::string& name, std::optional<unsigned> line, bool output) {
+    if (!line) return;
+    try {
+      // Requested and released at once; an output starts inactive, so a
+      // check never opens the door.
+      if (output) chip.request_output(*line, false, false, name);
+      else chip.request_input(*line, false, Bias::AsIs, name);
+      checks.push_back({name + " line", Status::Ok, fmt::format("line {} available", *line), ""});
+    } catch (const std::exception& e) {
+      checks.push_back({name + " line", Status::Fail, e.what(), "fix the line number, or stop the process that holds it"});
+    }
+  };
+  try_line("relay", c.door.relay, true);
+  try_line("door contact", c.door.contact, false);
+  try_line("exit button", c.door.exit_button, false);
+  try_line("green LED", c.door.green_led, true);
+  try_line("red LED", c.door.red_led, true);
+  try_line("buzzer", c.door.buzzer, true);
+  return checks;
+}
+
+Check check_gallery(const Config& c) {
+  try {
+    Gallery gallery(c.gallery_path);
+    const auto users = gallery.users();
+    if (users.empty())
+      return {"gallery", Status::Warn, c.gallery_path.string() + ": no users enrolled", "portier enroll --name NAME PHOTO..."};
+    return {"gallery", Status::Ok, fmt::format("{}: {} users", c.gallery_path.string(), users.size()), ""};
+  } catch (const std::exception& e) {
+    return {"gallery", Status::Fail, e.what(), "check gallery.path and that the service user can write its folder"};
+  }
+}
+
+Check check_clock() {
+  timex tx{};
+  const int state = ntp_adjtime(&tx);
+  if (state == TIME_ERROR)
+    return {"clock", Status::Warn, "system clock is not synchronised: event times and certificate checks may be wrong",
+            "enable NTP: timedatectl set-ntp true"};
+  return {"clock", Status::Ok, "synchronised", ""};
+}
+
+Check check_blas() {
+  if (!openblas_set_num_threads)
+    return {"blas", Status::Warn, "reference BLAS in use: the embedding is ~15x slower",
+            "apt install libopenblas0-pthread"};
+  return {"blas", Status::Ok, "OpenBLAS", ""};
+}
+
+int doctor(const std::string& config_flag) {
+  const Config c = prepare(config_flag, ModelCheck::Skip);
+  std::vector<Check> checks{{"config", Status::Ok, c.file.string() + " is valid", ""}};
+  checks.push_back(check_model(c, kShapePredictorModel));
+  checks.push_back(check_model(c, kResnetModel));
+  if (c.models.detector == DetectorKind::Mmod) checks.push_back(check_model(c, kMmodModel));
+  checks.push_back(check_camera(c));
+  for (auto& g : check_gpio(c)) checks.push_back(std::move(g));
+  checks.push_back(check_gallery(c));
+  checks.push_back({"backend", Status::Warn, "not configured: events stay on this device (stdout, journal)",
+                    "the backend link is not built yet"});
+  checks.push_back(check_clock());
+  checks.push_back(check_blas());
+
+  int failed = 0;
+  std::printf("%-14s %-5s %s\n", "CHECK", "", "DETAIL");
+  for (const auto& check : checks) {
+    const char* mark = check.status == Status::Ok ? "ok" : check.status == Status::Warn ? "warn" : "FAIL";
+    std::printf("%-14s %-5s %s\n", check.name.c_str(), mark, check.detail.c_str());
+    if (!check.fix.empty() && check.status != Status::Ok) std::printf("%-14s %-5s fix: %s\n", "", "", check.fix.c_str());
+    failed += check.status == Status::Fail;
+  }
+  std::printf("%d failed, %zu checks\n", failed, checks.size());
+  return failed ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("doctor", "Check models, camera, GPIO, gallery and clock, with a fix for each failure");
+  auto config = std::make_shared<std::string>();
+  cmd->add_option("--config", *config, "Config file");
+  cmd->callback([&exit_code, config] { exit_code = guarded([&] { return doctor(*config); }); });
+}
+
+}  // namespace portier
