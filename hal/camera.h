@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,16 +30,27 @@ class Camera {
   virtual double nominal_fps() const = 0;  // 0 when unknown
   virtual std::string error() const = 0;
   virtual std::string describe() const = 0;
+  // Makes a blocked read() return std::nullopt soon (shutdown). Safe from any
+  // thread; sources whose read() never blocks for long need not override it.
+  virtual void interrupt() {}
+  // Moves while the source is alive but has no frames to give (reconnecting):
+  // the watchdog tells a camera being retried from a hung capture thread.
+  virtual std::uint64_t heartbeat() const { return 0; }
 };
 
 struct CameraOptions {
   // Replay video files at their own frame rate, as a camera would deliver them.
   // Off for throughput measurement: then every frame is read as fast as asked.
   bool pace_files = true;
+  // What devices are asked for (files and folders deliver what they hold).
+  int width = 640;
+  int height = 480;
+  double fps = 30.0;
 };
 
 // URIs: video:PATH (any file OpenCV reads), images:DIR (sorted file names),
-// v4l2:/dev/videoN. Returns the camera or a one-line reason.
+// v4l2:/dev/videoN, libcamera: (first camera) or libcamera:ID. Returns the
+// camera or a one-line reason.
 std::variant<std::unique_ptr<Camera>, std::string> open_camera(std::string_view uri, const CameraOptions& options);
 
 }  // namespace portier

@@ -24,11 +24,16 @@ std::variant<std::unique_ptr<Camera>, std::string> VideoCamera::open_file(const 
   return camera;
 }
 
-std::variant<std::unique_ptr<Camera>, std::string> VideoCamera::open_v4l2(const std::string& device) {
+std::variant<std::unique_ptr<Camera>, std::string> VideoCamera::open_v4l2(const std::string& device,
+                                                                         const CameraOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(device, ec)) return "camera device " + device + " does not exist";
   cv::VideoCapture capture(device, cv::CAP_V4L2);
   if (!capture.isOpened()) return "camera device " + device + " cannot be opened (busy, or not a capture device)";
+  capture.set(cv::CAP_PROP_FRAME_WIDTH, options.width);
+  capture.set(cv::CAP_PROP_FRAME_HEIGHT, options.height);
+  capture.set(cv::CAP_PROP_FPS, options.fps);
+  capture.set(cv::CAP_PROP_BUFFERSIZE, 1);  // the newest frame, not a queue of stale ones
   return std::unique_ptr<Camera>(new VideoCamera(std::move(capture), "v4l2:" + device, true, false));
 }
 

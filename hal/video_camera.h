@@ -10,7 +10,8 @@ namespace portier {
 class VideoCamera final : public Camera {
  public:
   static std::variant<std::unique_ptr<Camera>, std::string> open_file(const std::string& path, bool paced);
-  static std::variant<std::unique_ptr<Camera>, std::string> open_v4l2(const std::string& device);
+  static std::variant<std::unique_ptr<Camera>, std::string> open_v4l2(const std::string& device,
+                                                                      const CameraOptions& options);
 
   std::optional<CapturedFrame> read() override;
   bool realtime() const override { return realtime_; }

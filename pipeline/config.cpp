@@ -150,6 +150,9 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
 
   Section camera = top.section("camera");
   camera.string("source", c.camera_source);
+  camera.integer("width", c.camera.width, 160, 4096);
+  camera.integer("height", c.camera.height, 120, 4096);
+  camera.number("fps", c.camera.fps, 1.0, 120.0);
   camera.finish();
 
   Section pipeline = top.section("pipeline");

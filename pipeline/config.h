@@ -23,6 +23,7 @@ struct Config {
   std::string device_id = "portier";
   ModelOptions models;
   std::string camera_source = "v4l2:/dev/video0";
+  CameraOptions camera;  // resolution and frame rate asked of devices
   PipelineOptions pipeline;
   int blas_threads = 1;
   std::filesystem::path gallery_path;

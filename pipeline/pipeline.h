@@ -60,10 +60,14 @@ class Pipeline {
 
   void start();
   // Safe from any thread, including a signal-watching one.
-  void request_stop() { stop_.store(true, std::memory_order_release); }
+  void request_stop() {
+    stop_.store(true, std::memory_order_release);
+    camera_->interrupt();  // a capture thread blocked on the device returns
+  }
   void wait();
   bool running() const { return !finished_.load(std::memory_order_acquire); }
-  std::uint64_t progress() const { return track_.progress(); }
+  // Moves while frames get through, or while the camera is being reconnected.
+  std::uint64_t progress() const { return track_.progress() + camera_->heartbeat(); }
   PipelineReport report() const;  // after wait()
 
  private:

@@ -20,7 +20,7 @@ packages=(
   libopencv-dev libdlib-dev libopenblas0-pthread
   libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev libssl-dev uuid-dev libatomic-queue-dev
-  libgpiod-dev libsystemd-dev
+  libgpiod-dev libsystemd-dev libcamera-dev
   libgtest-dev systemd dpkg-dev
   ca-certificates
 )

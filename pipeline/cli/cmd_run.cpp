@@ -9,6 +9,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "hal/gpio_door.h"
+#include "hal/reconnecting_camera.h"
 #include "hal/simulated_relay.h"
 #include "pipeline/cli/command_context.h"
 #include "pipeline/gallery.h"
@@ -36,7 +37,9 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   const Config config = prepare(config_flag);
   const std::string source = source_flag.empty() ? config.camera_source : source_flag;
 
-  auto opened = open_camera(source, CameraOptions{.pace_files = true});
+  CameraOptions camera_options = config.camera;
+  camera_options.pace_files = true;
+  auto opened = open_camera(source, camera_options);
   if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
   auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
 
@@ -69,6 +72,14 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
     relay = door.get();
     indicator = door.get();
     spdlog::info("door on {}: relay line {}", chip->describe(), config.door.relay);
+  }
+  // A device that drops out is reopened with backoff; a file that ends, ends.
+  if (camera->realtime() && source.rfind("video:", 0) != 0) {
+    camera = std::make_unique<ReconnectingCamera>(
+        std::move(camera), [source, camera_options] { return open_camera(source, camera_options); },
+        [&events, id = config.device_id](const std::string& status, const std::string& detail) {
+          events.publish(make_alert_event(id, status, detail));
+        });
   }
 
   install_stop_handlers();
