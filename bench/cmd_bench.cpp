@@ -13,6 +13,7 @@
 #include "hal/simulated_relay.h"
 #include "models/image_io.h"
 #include "pipeline/cli/command_context.h"
+#include "pipeline/liveness_setup.h"
 #include "pipeline/pipeline.h"
 
 namespace portier {
@@ -92,14 +93,19 @@ struct SequentialResult {
 SequentialResult run_sequential(const Config& config, const std::string& source, const EmbeddingIndex& index) {
   FaceModels models = load_face_models(config.models);
   auto camera = open_source(source, false);
+  const LivenessSetup liveness = load_liveness(config);
   SequentialResult r;
   std::vector<double> one_face;
   const auto start = Clock::now();
   while (auto frame = camera->read()) {
     const auto t0 = Clock::now();
     const auto faces = describe_faces(*models.detector, *models.aligner, *models.embedder, frame->bgr);
-    for (const auto& face : faces) (void)index.nearest(face.embedding);
     if (faces.size() == 1) one_face.push_back(Ms(Clock::now() - t0).count());
+    for (const auto& face : faces) {
+      (void)index.nearest(face.embedding);
+      // The reference loops check liveness too; so does this one, to compare like with like.
+      if (liveness.model) (void)liveness.model->score(liveness_features(cut_liveness_crops(frame->bgr, face.box.rect)));
+    }
     ++r.frames;
   }
   r.fps = static_cast<double>(r.frames) / std::chrono::duration<double>(Clock::now() - start).count();
@@ -114,10 +120,14 @@ struct PipelineRun {
 
 PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced) {
   FaceModels models = load_face_models(config.models);
+  LivenessSetup liveness = load_liveness(config);
+  PipelineOptions options = config.pipeline;
+  if (liveness.model) options.decision.liveness_threshold = liveness.threshold;
   SimulatedRelay relay;
   LogOnlyEventSink events;
-  Pipeline pipeline(config.pipeline,
-                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder)},
+  Pipeline pipeline(options,
+                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
+                                   liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
                     open_source(source, paced), index, nullptr, relay, events);
   const auto start = Clock::now();
   pipeline.start();

@@ -101,6 +101,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   pairs->callback([&exit_code, config, root, file, json] {
     exit_code = guarded([&] { return eval_pairs(*config, *root, *file, *json); });
   });
+  add_eval_liveness_command(*eval, exit_code);
 }
 
 }  // namespace portier

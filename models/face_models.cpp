@@ -6,11 +6,14 @@
 
 namespace portier {
 
+std::unique_ptr<FaceDetector> make_face_detector(const ModelOptions& options) {
+  return options.detector == DetectorKind::Mmod ? make_mmod_detector(options.dir / kMmodModel.name, options.upsample)
+                                                : make_hog_detector(options.upsample, options.hog_threshold);
+}
+
 FaceModels load_face_models(const ModelOptions& options) {
   FaceModels models;
-  models.detector = options.detector == DetectorKind::Mmod
-                        ? make_mmod_detector(options.dir / kMmodModel.name, options.upsample)
-                        : make_hog_detector(options.upsample, options.hog_threshold);
+  models.detector = make_face_detector(options);
   models.aligner = make_dlib_aligner(options.dir / kShapePredictorModel.name);
   models.embedder = make_resnet_embedder(options.dir / kResnetModel.name);
   return models;

@@ -30,6 +30,8 @@ struct FaceModels {
 
 // Files are expected to be verified already (config validation checks sha256).
 FaceModels load_face_models(const ModelOptions& options);
+// The configured detector alone, for commands that need no embeddings.
+std::unique_ptr<FaceDetector> make_face_detector(const ModelOptions& options);
 
 struct DescribedFace {
   FaceBox box;

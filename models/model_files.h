@@ -19,6 +19,11 @@ inline constexpr ModelFile kShapePredictorModel{"shape_predictor_5_face_landmark
 inline constexpr ModelFile kMmodModel{"mmod_human_face_detector.dat",
                                       "be467b1a76f482693de3b0f6a1ff91d092319be71523d4d4b0628f6a53fcb87a"};
 
+// portier's own liveness model (models/data/, made by scripts/train-liveness.sh).
+// Regenerating it changes this checksum: update it with the file.
+inline constexpr ModelFile kLivenessModel{"portier-liveness.json",
+                                          "f0ef41a83640d6ea3a1a0f72bc691cb9ab1d2fbd7a9cd151c6be41ebba391c83"};
+
 // Hex sha256 of a file; std::nullopt when it cannot be read.
 std::optional<std::string> sha256_of_file(const std::filesystem::path& file);
 

@@ -28,6 +28,7 @@ const char* to_string(Verdict verdict) {
   switch (verdict) {
     case Verdict::Granted: return "granted";
     case Verdict::DeniedUnknown: return "denied_unknown";
+    case Verdict::DeniedSpoof: return "denied_spoof";
     case Verdict::DeniedOther: return "denied_other";
   }
   return "denied_other";
@@ -66,16 +67,20 @@ nlohmann::json to_json(const AccessEvent& e) {
           {"latency_ms", e.latency_ms},
           {"track_to_decision_ms", e.track_to_decision_ms},
           {"liveness_score", optional(e.liveness_score)},
-          {"reason", e.reason}};
+          {"reason", e.reason},
+          {"evidence", optional(e.evidence)}};
 }
 
 AlertEvent make_alert_event(const std::string& device_id, const std::string& alert, const std::string& detail) {
-  return {new_uuid(), rfc3339_utc(std::chrono::system_clock::now()), device_id, alert, detail};
+  return {new_uuid(), rfc3339_utc(std::chrono::system_clock::now()), device_id, alert, detail, {}, {}};
 }
 
 nlohmann::json to_json(const AlertEvent& e) {
-  return {{"type", "alert"}, {"id", e.id}, {"time", e.time}, {"device_id", e.device_id}, {"alert", e.alert},
-          {"detail", e.detail}};
+  nlohmann::json j{{"type", "alert"}, {"id", e.id},         {"time", e.time},
+                   {"device_id", e.device_id}, {"alert", e.alert}, {"detail", e.detail}};
+  if (e.access_event_id) j["access_event_id"] = *e.access_event_id;
+  if (e.evidence) j["evidence"] = *e.evidence;
+  return j;
 }
 
 void JsonLinesEventSink::write_line(const std::string& line) {

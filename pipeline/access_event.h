@@ -26,20 +26,24 @@ struct AccessEvent {
   double track_to_decision_ms = 0.0;
   std::optional<double> liveness_score;
   std::string reason;
+  std::optional<std::string> evidence;  // denied_spoof: path of the kept JPEG of the face
 };
 
 AccessEvent make_access_event(const Decision& decision, const std::string& device_id, Clock::time_point acted);
 nlohmann::json to_json(const AccessEvent& event);
 const char* to_string(Verdict verdict);
 
-// Something the door itself reports: door_forced, door_held_open,
-// door_closed, exit_request. Schema: docs/events.md.
+// Something the device reports on its own: door_forced, door_held_open,
+// door_closed, exit_request, camera_down, camera_up, spoof_suspected.
+// Schema: docs/events.md.
 struct AlertEvent {
   std::string id;
   std::string time;
   std::string device_id;
   std::string alert;
   std::string detail;
+  std::optional<std::string> access_event_id;  // spoof_suspected: the access event it belongs to
+  std::optional<std::string> evidence;         // spoof_suspected: the kept JPEG, if any
 };
 
 AlertEvent make_alert_event(const std::string& device_id, const std::string& alert, const std::string& detail);

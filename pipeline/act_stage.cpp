@@ -1,6 +1,40 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+
 #include "pipeline/stages.h"
 
 namespace portier {
+
+std::optional<std::string> ActStage::keep_evidence(const Decision& decision, const std::string& event_id) {
+  if (evidence_dir_.empty() || decision.evidence.empty()) return std::nullopt;
+  std::vector<unsigned char> jpeg;
+  if (!cv::imencode(".jpg", decision.evidence, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90})) return std::nullopt;
+  std::error_code ec;
+  std::filesystem::create_directories(evidence_dir_, ec);
+  const auto file = evidence_dir_ / (event_id + ".jpg");
+  const auto tmp = evidence_dir_ / (event_id + ".jpg.tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    if (!out) {
+      // Evidence is a help, not a reason to stop deciding: log and go on.
+      spdlog::warn("cannot keep spoof evidence in {}: {}", evidence_dir_.string(), std::strerror(errno));
+      std::filesystem::remove(tmp, ec);
+      return std::nullopt;
+    }
+  }
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) {
+    spdlog::warn("cannot keep spoof evidence {}: {}", file.string(), ec.message());
+    return std::nullopt;
+  }
+  return file.string();
+}
 
 void ActStage::run() {
   for_each_item(in_, timings_, [&](std::unique_ptr<Decision> decision) {
@@ -10,9 +44,22 @@ void ActStage::run() {
     }
     if (indicator_) indicator_->show(decision->verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
     const auto acted = Clock::now();
-    const auto event = make_access_event(*decision, device_id_, acted);
+    auto event = make_access_event(*decision, device_id_, acted);
     latency_ms_.push_back(event.latency_ms);
     track_ms_.push_back(event.track_to_decision_ms);
+    if (decision->verdict == Verdict::DeniedSpoof) {
+      event.evidence = keep_evidence(*decision, event.id);
+      auto alert = make_alert_event(
+          device_id_, "spoof_suspected",
+          fmt::format("track {}: {}{}", decision->track_id, decision->reason,
+                      decision->user_name ? fmt::format("; the face resembles enrolled user '{}'", *decision->user_name)
+                                          : std::string()));
+      alert.access_event_id = event.id;
+      alert.evidence = event.evidence;
+      events_.publish(event);
+      events_.publish(alert);
+      return;
+    }
     events_.publish(event);
   });
 }

@@ -4,10 +4,17 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "models/liveness_model.h"
 #include "models/model_files.h"
 
 #ifndef PORTIER_DEFAULT_MODELS_DIR
 #define PORTIER_DEFAULT_MODELS_DIR "/usr/local/share/portier/models"
+#endif
+#ifndef PORTIER_INSTALLED_LIVENESS_MODEL
+#define PORTIER_INSTALLED_LIVENESS_MODEL "/usr/share/portier/portier-liveness.json"
+#endif
+#ifndef PORTIER_CHECKOUT_LIVENESS_MODEL
+#define PORTIER_CHECKOUT_LIVENESS_MODEL "models/data/portier-liveness.json"
 #endif
 #ifndef PORTIER_DEFAULT_CONFIG_FILE
 #define PORTIER_DEFAULT_CONFIG_FILE "/etc/portier/portier.toml"
@@ -52,6 +59,16 @@ class Section {
       fail(key, "must be between " + trim(lo) + " and " + trim(hi) + ", got " + trim(value));
     out = value;
   }
+
+  void boolean(const std::string& key, bool& out) {
+    const toml::node* node = find(key);
+    if (!node) return;
+    const auto* v = node->as_boolean();
+    if (!v) fail(key, "must be true or false");
+    out = v->get();
+  }
+
+  bool has(const std::string& key) const { return table_ && table_->get(key); }
 
   void string(const std::string& key, std::string& out, bool allow_empty = false) {
     const toml::node* node = find(key);
@@ -109,6 +126,19 @@ std::filesystem::path default_gallery_path() {
   if (const char* home = std::getenv("HOME"); home && *home)
     return fs::path(home) / ".local" / "state" / "portier" / "gallery.db";
   return "/var/lib/portier/gallery.db";
+}
+
+// The shipped liveness model: installed with the package, or in this checkout.
+// Both copies must hash to kLivenessModel, so whichever is found is the same file.
+std::filesystem::path default_liveness_model() {
+  std::error_code ec;
+  for (const char* candidate : {PORTIER_INSTALLED_LIVENESS_MODEL, PORTIER_CHECKOUT_LIVENESS_MODEL})
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+  return PORTIER_CHECKOUT_LIVENESS_MODEL;
+}
+
+bool is_sha256_hex(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 std::filesystem::path default_models_dir() {
@@ -236,18 +266,58 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   enroll.number("min_sharpness", c.enroll.min_sharpness, 0.0, 10000.0);
   enroll.finish();
 
+  Section liveness = top.section("liveness");
+  liveness.boolean("enabled", c.liveness.enabled);
+  std::string model, model_sha;
+  liveness.string("model", model, true);
+  liveness.string("model_sha256", model_sha, true);
+  if (model.empty()) {
+    if (!model_sha.empty()) liveness.fail("model_sha256", "is only used together with liveness.model");
+    c.liveness.model = default_liveness_model();
+    c.liveness.model_sha256 = std::string(kLivenessModel.sha256);
+  } else {
+    // A model of one's own (`portier liveness train` prints both lines) is
+    // pinned by its checksum like the shipped one: a swapped file must not load.
+    if (!is_sha256_hex(model_sha))
+      liveness.fail("model_sha256", "must be the 64 lower-case hex digits of the model's sha256 when liveness.model is set");
+    c.liveness.model = model;
+    c.liveness.model_sha256 = model_sha;
+  }
+  if (liveness.has("threshold")) {
+    double threshold = 0.5;
+    liveness.number("threshold", threshold, 0.0, 1.0);
+    c.liveness.threshold = threshold;
+  }
+  liveness.integer("frames", c.pipeline.decision.liveness_frames, 1, 100);
+  liveness.integer("min_frames", c.pipeline.decision.liveness_min_frames, 1, 100);
+  if (c.pipeline.decision.liveness_min_frames > c.pipeline.decision.liveness_frames)
+    liveness.fail("min_frames", "must not be more than liveness.frames");
+  liveness.boolean("keep_evidence", c.liveness.keep_evidence);
+  std::string evidence_dir, calibration;
+  liveness.string("evidence_dir", evidence_dir, true);
+  liveness.string("calibration", calibration, true);
+  c.liveness.evidence_dir = evidence_dir.empty() ? c.gallery_path.parent_path() / "evidence" : std::filesystem::path(evidence_dir);
+  c.liveness.calibration_file =
+      calibration.empty() ? c.gallery_path.parent_path() / "liveness-calibration.json" : std::filesystem::path(calibration);
+  liveness.finish();
+
   Section log = top.section("log");
   log.choice("level", c.log_level, {"trace", "debug", "info", "warn", "error"});
   log.finish();
 
   top.finish();
 
-  if (check == ModelCheck::Verify) {
+  if (check != ModelCheck::Skip) {
     std::vector<ModelFile> needed{kShapePredictorModel, kResnetModel};
     if (c.models.detector == DetectorKind::Mmod) needed.push_back(kMmodModel);
     for (const auto& model : needed)
       if (auto problem = model_file_problem(c.models.dir, model))
         throw ConfigError("config " + name + ": key 'models.dir': " + *problem);
+    if (c.liveness.enabled && check == ModelCheck::Verify) {
+      const auto loaded = load_liveness_model(c.liveness.model, c.liveness.model_sha256);
+      if (const auto* why = std::get_if<std::string>(&loaded))
+        throw ConfigError("config " + name + ": key 'liveness.model': " + *why);
+    }
   }
   return c;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -16,6 +17,20 @@ namespace portier {
 
 struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Where the liveness model comes from and what the service does with a spoof.
+// The per-track rules (threshold, frames) live in PipelineOptions::decision.
+struct LivenessConfig {
+  bool enabled = true;
+  std::filesystem::path model;  // resolved: the configured file or the shipped one
+  std::string model_sha256;     // what the model file must hash to
+  // Explicit liveness.threshold; when unset, a per-camera calibration (if
+  // any) or else the model's own threshold applies.
+  std::optional<double> threshold;
+  std::filesystem::path calibration_file;
+  bool keep_evidence = true;      // a JPEG of the face with each spoof event
+  std::filesystem::path evidence_dir;
 };
 
 struct Config {
@@ -32,13 +47,15 @@ struct Config {
   DoorWiring door;
   DoorTimings door_timings;
   EnrollmentRules enroll;
+  LivenessConfig liveness;
   std::string log_level = "info";
 };
 
-enum class ModelCheck { Verify, Skip };
+enum class ModelCheck { Verify, FaceModelsOnly, Skip };
 
 // Throws ConfigError. With ModelCheck::Verify every model file the config
-// needs must exist and match its sha256.
+// needs must exist and match its sha256; FaceModelsOnly leaves the liveness
+// model out (for training one).
 Config load_config(const std::filesystem::path& file, ModelCheck check = ModelCheck::Verify);
 
 // --config when given; else $PORTIER_CONFIG; else /etc/portier/portier.toml if

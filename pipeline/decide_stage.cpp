@@ -25,7 +25,10 @@ void DecideStage::run() {
       if (!decision) continue;
       // Feedback must never block: the track stage may itself be waiting on us.
       // If it is ever full the track is merely embedded a few more times.
-      auto feedback = std::make_unique<TrackDecided>(TrackDecided{face.track_id, decision->verdict == Verdict::Granted});
+      auto feedback = std::make_unique<TrackDecided>(TrackDecided{
+          face.track_id, decision->verdict == Verdict::Granted       ? TrackDecided::Granted
+                         : decision->verdict == Verdict::DeniedSpoof ? TrackDecided::Spoof
+                                                                     : TrackDecided::Denied});
       decided_.try_push(feedback);
       out_.push(std::make_unique<Decision>(std::move(*decision)));
     }

@@ -36,19 +36,21 @@ struct FaceSample {
   AlignedFace aligned;
   Embedding embedding{};
   std::optional<double> liveness;  // filled by the liveness stage; empty = not scored
+  cv::Mat evidence;                // the face as the camera saw it, kept with a spoof event
   Clock::time_point track_started;
 };
 
-// track -> embed -> liveness -> decide: the faces of one frame that need a
+// track -> liveness -> embed -> decide: the faces of one frame that need a
 // decision, and the tracks that left the scene before this frame.
 struct FaceBatch {
   std::uint64_t frame_seq = 0;
   Clock::time_point captured;
+  cv::Mat frame;  // read-only from capture on: liveness looks around each face
   std::vector<FaceSample> faces;
   std::vector<std::uint64_t> ended_tracks;
 };
 
-enum class Verdict { Granted, DeniedUnknown, DeniedOther };
+enum class Verdict { Granted, DeniedUnknown, DeniedSpoof, DeniedOther };
 
 // decide -> act
 struct Decision {
@@ -60,6 +62,7 @@ struct Decision {
   int frames_used = 0;
   std::optional<double> liveness;
   std::string reason;
+  cv::Mat evidence;  // DeniedSpoof: the face, for the event's JPEG
   Clock::time_point captured;       // the frame that completed the decision
   Clock::time_point track_started;  // the track's first frame
 };
@@ -67,7 +70,8 @@ struct Decision {
 // decide -> track (feedback): stop spending embeddings on a decided track.
 struct TrackDecided {
   std::uint64_t track_id = 0;
-  bool granted = false;  // granted: never embed again; denied: re-check now and then
+  // granted or spoof: never look at the track again; denied: re-check now and then.
+  enum { Granted, Denied, Spoof } outcome = Denied;
 };
 
 }  // namespace portier

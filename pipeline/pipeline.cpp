@@ -23,16 +23,16 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       frames_(static_cast<unsigned>(options_.queue_capacity)),
       detected_(static_cast<unsigned>(options_.detect_workers + options_.queue_capacity), options_.detect_workers),
       decided_(kFeedbackCapacity),
-      to_embed_(kInnerQueueCapacity),
       to_liveness_(kInnerQueueCapacity),
+      to_embed_(kInnerQueueCapacity),
       to_decide_(kInnerQueueCapacity),
       to_act_(kInnerQueueCapacity),
       capture_(*camera_, frames_),
-      track_(*aligner_, tracking_options(options_), detected_, decided_, to_embed_),
-      embed_(std::move(models.embedder), to_embed_, to_liveness_),
-      liveness_(to_liveness_, to_decide_),
+      track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_),
+      liveness_(std::move(models.liveness), to_liveness_, to_embed_),
+      embed_(std::move(models.embedder), to_embed_, to_decide_),
       decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_),
-      act_(relay, indicator, events, options_.relay_hold, options_.device_id, to_act_) {
+      act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, to_act_) {
   // Each worker owns a detector (they keep scratch buffers): clones of the one given.
   auto prototype = std::move(models.detector);
   for (int i = 0; i < options_.detect_workers; ++i) {
@@ -71,8 +71,8 @@ void Pipeline::abort(const std::string& why) {
   // Unblock every stage: closed queues refuse pushes and end pops once empty.
   frames_.close();
   detected_.close();
-  to_embed_.close();
   to_liveness_.close();
+  to_embed_.close();
   to_decide_.close();
   to_act_.close();
 }
@@ -81,8 +81,8 @@ void Pipeline::start() {
   spawn([this] { capture_.run(stop_); });
   for (auto& worker : detect_) spawn([&worker] { worker->run(); });
   spawn([this] { track_.run(); });
-  spawn([this] { embed_.run(); });
   spawn([this] { liveness_.run(); });
+  spawn([this] { embed_.run(); });
   spawn([this] { decide_.run(); });
   spawn([this] { act_.run(); });
 }
@@ -104,7 +104,7 @@ PipelineReport Pipeline::report() const {
   }
   r.decisions = act_.decisions();
   r.granted = act_.granted();
-  for (const StageTimings* t : std::initializer_list<const StageTimings*>{&detect, &track_.timings(), &embed_.timings(), &liveness_.timings(),
+  for (const StageTimings* t : std::initializer_list<const StageTimings*>{&detect, &track_.timings(), &liveness_.timings(), &embed_.timings(),
                                 &decide_.timings(), &act_.timings()})
     r.stages.push_back({t->name(), t->count(), percentile(t->samples(), 50), percentile(t->samples(), 95)});
   r.decision_latency_ms = act_.decision_latency_ms();

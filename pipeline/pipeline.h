@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,12 +19,14 @@ struct PipelineOptions {
   DecisionOptions decision;
   std::chrono::milliseconds relay_hold{3000};
   std::string device_id = "portier";
+  std::filesystem::path evidence_dir;  // where spoof events keep a JPEG of the face; empty: nowhere
 };
 
 struct PipelineModels {
   std::unique_ptr<FaceDetector> detector;  // cloned once per detect worker
   std::unique_ptr<FaceAligner> aligner;
   std::unique_ptr<FaceEmbedder> embedder;
+  std::unique_ptr<LivenessScorer> liveness;  // null: liveness disabled
 };
 
 struct StageReport {
@@ -82,16 +85,16 @@ class Pipeline {
   BoundedQueue<Frame> frames_;
   BoundedQueue<DetectedFrame> detected_;
   BoundedQueue<TrackDecided> decided_;
-  BoundedQueue<FaceBatch> to_embed_;
   BoundedQueue<FaceBatch> to_liveness_;
+  BoundedQueue<FaceBatch> to_embed_;
   BoundedQueue<FaceBatch> to_decide_;
   BoundedQueue<Decision> to_act_;
 
   CaptureStage capture_;
   std::vector<std::unique_ptr<DetectStage>> detect_;
   TrackStage track_;
-  EmbedStage embed_;
   LivenessStage liveness_;
+  EmbedStage embed_;
   DecideStage decide_;
   ActStage act_;
 

@@ -2,12 +2,13 @@
 // .cpp. A stage owns its model and its state, reads one queue and writes the
 // next; Pipeline (pipeline.h) wires them and runs each on its own thread.
 //
-//   capture -> detect (N workers) -> track+align -> embed -> liveness -> decide -> act
-//                                       ^------------ decided tracks -------'
+//   capture -> detect (N workers) -> track+align -> liveness -> embed -> decide -> act
+//                                       ^---------------- decided tracks -----------'
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "models/face_aligner.h"
 #include "models/face_detector.h"
 #include "models/face_embedder.h"
+#include "models/liveness_model.h"
 #include "pipeline/access_event.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/decision_policy.h"
@@ -81,9 +83,9 @@ struct TrackStageOptions {
 };
 
 // Puts detections back in frame order, follows faces across frames and picks
-// which faces need an embedding: a new track at once, then every embed_every
-// frames until decided, a denied track now and then (the visitor may turn to
-// the camera), a granted track never.
+// which faces need judging (liveness and an embedding): a new track at once,
+// then every embed_every frames until decided, a denied track now and then
+// (the visitor may turn to the camera), a granted or spoof track never.
 class TrackStage {
  public:
   TrackStage(const FaceAligner& aligner, TrackStageOptions options, BoundedQueue<DetectedFrame>& in,
@@ -103,7 +105,7 @@ class TrackStage {
   struct TrackState {
     Clock::time_point started;
     int since_embedding = 0;
-    enum { Undecided, Denied, Granted } status = Undecided;
+    enum { Undecided, Denied, Done } status = Undecided;  // Done: granted or a spoof
   };
   const FaceAligner& aligner_;
   TrackStageOptions options_;
@@ -132,15 +134,19 @@ class EmbedStage {
   StageTimings timings_{"embed"};
 };
 
-// The liveness slot. Until the liveness models land (LBP texture and specular
-// reflection) it forwards samples unscored, and events carry a null score.
+// Scores each face for liveness (models/liveness_model.h): a few
+// milliseconds, before the costlier embedding, so that a track found to be a
+// spoof stops costing embeddings. Without a model (liveness disabled) faces
+// pass unscored and events carry a null score.
 class LivenessStage {
  public:
-  LivenessStage(BoundedQueue<FaceBatch>& in, BoundedQueue<FaceBatch>& out) : in_(in), out_(out) {}
+  LivenessStage(std::unique_ptr<LivenessScorer> scorer, BoundedQueue<FaceBatch>& in, BoundedQueue<FaceBatch>& out)
+      : scorer_(std::move(scorer)), in_(in), out_(out) {}
   void run();
   const StageTimings& timings() const { return timings_; }
 
  private:
+  std::unique_ptr<LivenessScorer> scorer_;  // may be null: liveness disabled
   BoundedQueue<FaceBatch>& in_;
   BoundedQueue<FaceBatch>& out_;
   StageTimings timings_{"liveness"};
@@ -174,12 +180,14 @@ class DecideStage {
 };
 
 // Drives the door and reports: the relay first (the visitor is waiting), then
-// the event.
+// the event. A suspected spoof also raises a spoof_suspected alert and, when
+// evidence_dir is set, keeps a JPEG of the face named after the event.
 class ActStage {
  public:
   ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
-           std::string device_id, BoundedQueue<Decision>& in)
-      : relay_(relay), indicator_(indicator), events_(events), hold_(hold), device_id_(std::move(device_id)), in_(in) {}
+           std::string device_id, std::filesystem::path evidence_dir, BoundedQueue<Decision>& in)
+      : relay_(relay), indicator_(indicator), events_(events), hold_(hold), device_id_(std::move(device_id)),
+        evidence_dir_(std::move(evidence_dir)), in_(in) {}
   void run();
   const StageTimings& timings() const { return timings_; }
   const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
@@ -191,8 +199,11 @@ class ActStage {
   Relay& relay_;
   Indicator* indicator_;  // may be null: no LEDs or buzzer
   EventSink& events_;
+  std::optional<std::string> keep_evidence(const Decision& decision, const std::string& event_id);
+
   std::chrono::milliseconds hold_;
   std::string device_id_;
+  std::filesystem::path evidence_dir_;  // empty: no JPEGs kept
   BoundedQueue<Decision>& in_;
   std::vector<double> latency_ms_;
   std::vector<double> track_ms_;

@@ -25,7 +25,8 @@ void TrackStage::run() {
 void TrackStage::take_feedback() {
   while (auto decided = decided_.try_pop()) {
     auto it = tracks_.find(decided->track_id);
-    if (it != tracks_.end()) it->second.status = decided->granted ? TrackState::Granted : TrackState::Denied;
+    if (it != tracks_.end())
+      it->second.status = decided->outcome == TrackDecided::Denied ? TrackState::Denied : TrackState::Done;
   }
 }
 
@@ -49,6 +50,7 @@ void TrackStage::handle(DetectedFrame& detected) {
   auto batch = std::make_unique<FaceBatch>();
   batch->frame_seq = frame.seq;
   batch->captured = frame.captured;
+  batch->frame = frame.bgr;  // shared read-only: no stage writes to a captured frame
   batch->ended_tracks = update.ended;
   for (auto id : update.ended) tracks_.erase(id);
 
@@ -58,13 +60,13 @@ void TrackStage::handle(DetectedFrame& detected) {
     if (is_new) track.started = frame.captured;
     const int every = track.status == TrackState::Undecided ? options_.embed_every : options_.recheck_every;
     const bool due = is_new || ++track.since_embedding >= every;
-    if (track.status == TrackState::Granted || !due) continue;
+    if (track.status == TrackState::Done || !due) continue;
     // A frame that went through the detector reached us a detection later
     // than a tracked one: a known face waits for the next tracked frame, so
     // the frame that completes a decision is rarely the slow kind.
     if (!is_new && detected.faces && options_.detect_every > 1) continue;
     track.since_embedding = 0;
-    batch->faces.push_back({id, boxes[i], aligner_.align(frame.bgr, boxes[i]), {}, std::nullopt, track.started});
+    batch->faces.push_back({id, boxes[i], aligner_.align(frame.bgr, boxes[i]), {}, std::nullopt, {}, track.started});
   }
   if (!batch->faces.empty() || !batch->ended_tracks.empty()) out_.push(std::move(batch));
   progress_.fetch_add(1, std::memory_order_relaxed);

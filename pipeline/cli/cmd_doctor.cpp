@@ -11,6 +11,7 @@
 #include "models/model_files.h"
 #include "pipeline/cli/command_context.h"
 #include "pipeline/gallery.h"
+#include "pipeline/liveness_setup.h"
 
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 
@@ -30,6 +31,24 @@ Check check_model(const Config& c, const ModelFile& m) {
   if (auto problem = model_file_problem(c.models.dir, m))
     return {"model", Status::Fail, *problem, "run scripts/setup.sh (installs and verifies the models)"};
   return {"model", Status::Ok, std::string(m.name) + ": sha256 verified", ""};
+}
+
+Check check_liveness(const Config& c) {
+  if (!c.liveness.enabled)
+    return {"liveness", Status::Warn, "disabled: a photo of an enrolled user opens the door",
+            "set liveness.enabled = true"};
+  try {
+    const auto setup = load_liveness(c);
+    const bool calibrated = setup.threshold_source.rfind("calibration", 0) == 0;
+    return {"liveness", calibrated ? Status::Ok : Status::Warn,
+            fmt::format("{}: sha256 verified, threshold {:.3f} from the {}", c.liveness.model.string(), setup.threshold,
+                        setup.threshold_source),
+            calibrated || c.liveness.threshold ? ""
+                                               : "calibrate to this camera: portier liveness calibrate (someone "
+                                                 "stands at the door for a few seconds)"};
+  } catch (const std::exception& e) {
+    return {"liveness", Status::Fail, e.what(), "reinstall the package, or fix liveness.model and liveness.model_sha256"};
+  }
 }
 
 Check check_camera(const Config& c) {
@@ -108,6 +127,7 @@ int doctor(const std::string& config_flag) {
   checks.push_back(check_model(c, kShapePredictorModel));
   checks.push_back(check_model(c, kResnetModel));
   if (c.models.detector == DetectorKind::Mmod) checks.push_back(check_model(c, kMmodModel));
+  checks.push_back(check_liveness(c));
   checks.push_back(check_camera(c));
   for (auto& g : check_gpio(c)) checks.push_back(std::move(g));
   checks.push_back(check_gallery(c));

@@ -13,6 +13,7 @@
 #include "hal/simulated_relay.h"
 #include "pipeline/cli/command_context.h"
 #include "pipeline/gallery.h"
+#include "pipeline/liveness_setup.h"
 #include "pipeline/pipeline.h"
 
 namespace portier {
@@ -55,6 +56,15 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   };
 
   FaceModels models = load_face_models(config.models);
+  LivenessSetup liveness = load_liveness(config);
+  PipelineOptions options = config.pipeline;
+  if (liveness.model) {
+    options.decision.liveness_threshold = liveness.threshold;
+    if (config.liveness.keep_evidence) options.evidence_dir = config.liveness.evidence_dir;
+    spdlog::info("liveness on: threshold {:.3f} from the {}", liveness.threshold, liveness.threshold_source);
+  } else {
+    spdlog::warn("liveness is disabled (liveness.enabled = false): a photo of an enrolled user will open the door");
+  }
   JsonLinesEventSink events;
   SimulatedRelay simulated;
   Relay* relay = &simulated;
@@ -83,8 +93,9 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   }
 
   install_stop_handlers();
-  Pipeline pipeline(config.pipeline,
-                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder)},
+  Pipeline pipeline(options,
+                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
+                                   liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
                     std::move(camera), std::move(index), refresh, *relay, events, indicator);
   spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
                config.pipeline.detect_workers, config.gallery_path.string());

@@ -135,6 +135,8 @@ TEST(Commands, DoctorPassesOnAGoodSetUp) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("camera"), std::string::npos);
   EXPECT_NE(r.out.find("640x360 frame read"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("portier-liveness.json: sha256 verified"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fix: calibrate to this camera"), std::string::npos) << "an uncalibrated camera is a warning";
   EXPECT_NE(r.out.find("0 failed"), std::string::npos) << r.out;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/test_support.h"
@@ -29,21 +30,37 @@ TEST(RunVideo, GrantsLinManuelMirandaAndNoOneElse) {
   std::istringstream lines(run.out);
   std::string line;
   int granted = 0, denied = 0;
+  std::set<std::string> access_ids;
+  std::vector<std::string> alert_refs;
   while (std::getline(lines, line)) {
     const auto event = nlohmann::json::parse(line);  // stdout holds nothing but events
     EXPECT_EQ(event["device_id"], "test-door");
     EXPECT_EQ(event["id"].get<std::string>().size(), 36u);
     EXPECT_EQ(event["time"].get<std::string>().back(), 'Z');
-    EXPECT_TRUE(event["liveness_score"].is_null());
+    if (event["type"] == "alert") {
+      EXPECT_EQ(event["alert"], "spoof_suspected") << line;
+      alert_refs.push_back(event["access_event_id"].get<std::string>());
+      continue;
+    }
+    access_ids.insert(event["id"].get<std::string>());
+    // Liveness is on by default: every decision carries the track's score.
+    ASSERT_TRUE(event["liveness_score"].is_number()) << line;
+    EXPECT_GE(event["liveness_score"].get<double>(), 0.0);
+    EXPECT_LE(event["liveness_score"].get<double>(), 1.0);
     if (event["result"] == "granted") {
       ++granted;
       EXPECT_EQ(event["user_name"], "lin_manuel_miranda");
       EXPECT_LT(event["distance"].get<double>(), 0.55);
+      EXPECT_GE(event["liveness_score"].get<double>(), 0.5) << "granted only as live";
     } else {
       ++denied;
-      EXPECT_TRUE(event["user_id"].is_null());
+      // A spoof denial may name whom the face resembles; no other denial names anyone.
+      if (event["result"] != "denied_spoof") {
+        EXPECT_TRUE(event["user_id"].is_null()) << line;
+      }
     }
   }
+  for (const auto& ref : alert_refs) EXPECT_TRUE(access_ids.count(ref)) << "alert for an access event in the stream";
   EXPECT_GE(granted, 1) << run.err;
   EXPECT_GE(denied, 1) << "the strangers in the clip are denied: " << run.err;
   EXPECT_NE(run.err.find("relay (simulated): energised"), std::string::npos);

@@ -8,7 +8,8 @@ cpack -G DEB --config "$build/CPackConfig.cmake" -B "$out" >/dev/null
 deb=$(ls "$out"/portier_*.deb)
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/portier ./usr/lib/systemd/system/portier.service ./usr/lib/sysusers.d/portier.conf \
-         ./usr/lib/tmpfiles.d/portier.conf ./etc/portier/portier.toml ./usr/share/doc/portier/README.md; do
+         ./usr/lib/tmpfiles.d/portier.conf ./etc/portier/portier.toml ./usr/share/doc/portier/README.md \
+         ./usr/share/portier/portier-liveness.json; do
   grep -q " $f\$" <<<"$contents" || { echo "check-deb: $f missing from $deb"; exit 1; }
 done
 depends=$(dpkg-deb -f "$deb" Depends)

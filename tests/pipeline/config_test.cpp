@@ -125,6 +125,58 @@ TEST(Config, TheCommittedExampleIsValid) {
   EXPECT_EQ(c.device_id, "front-door");
 }
 
+TEST(ConfigLiveness, DefaultsToTheShippedModelBesideTheGallery) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[gallery]\npath = \"" + (dir / "state" / "g.db").string() + "\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_TRUE(c.liveness.enabled);
+  EXPECT_EQ(c.liveness.model.filename(), "portier-liveness.json");
+  EXPECT_EQ(c.liveness.model_sha256.size(), 64u);
+  EXPECT_FALSE(c.liveness.threshold) << "unset: calibration or the model decides";
+  EXPECT_EQ(c.liveness.evidence_dir, dir / "state" / "evidence");
+  EXPECT_EQ(c.liveness.calibration_file, dir / "state" / "liveness-calibration.json");
+  EXPECT_EQ(c.pipeline.decision.liveness_frames, 5);
+}
+
+TEST(ConfigLiveness, ReadsItsKeys) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[liveness]\nenabled = false\nthreshold = 0.4\nframes = 8\nmin_frames = 4\n"
+                                   "keep_evidence = false\nevidence_dir = \"/tmp/ev\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_FALSE(c.liveness.enabled);
+  EXPECT_DOUBLE_EQ(*c.liveness.threshold, 0.4);
+  EXPECT_EQ(c.pipeline.decision.liveness_frames, 8);
+  EXPECT_EQ(c.pipeline.decision.liveness_min_frames, 4);
+  EXPECT_FALSE(c.liveness.keep_evidence);
+  EXPECT_EQ(c.liveness.evidence_dir, "/tmp/ev");
+}
+
+TEST(ConfigLiveness, RefusesWhatWouldWeakenOrConfuseIt) {
+  EXPECT_NE(config_error("[liveness]\nenabled = \"yes\"\n").find("'liveness.enabled' must be true or false"),
+            std::string::npos);
+  EXPECT_NE(config_error("[liveness]\nmodel = \"/tmp/m.json\"\n").find("'liveness.model_sha256' must be the 64"),
+            std::string::npos)
+      << "a model of one's own must be pinned";
+  EXPECT_NE(config_error("[liveness]\nmodel_sha256 = \"" + std::string(64, 'a') + "\"\n").find("only used together"),
+            std::string::npos);
+  EXPECT_NE(config_error("[liveness]\nframes = 3\nmin_frames = 4\n").find("'liveness.min_frames' must not be more"),
+            std::string::npos);
+  EXPECT_NE(config_error("[liveness]\nthreshold = 1.5\n").find("'liveness.threshold' must be between 0 and 1"),
+            std::string::npos);
+}
+
+TEST(ConfigLiveness, AMissingOrSwappedModelIsRefusedAtStartUp) {
+  test::TempDir models;
+  const std::string sha(64, 'b');
+  auto e = config_error("[liveness]\nmodel = \"/nonexistent/m.json\"\nmodel_sha256 = \"" + sha + "\"\n",
+                        ModelCheck::Verify);
+  EXPECT_NE(e.find("key 'liveness.model': liveness model /nonexistent/m.json is missing"), std::string::npos) << e;
+  test::write_file(models / "m.json", "{}");
+  e = config_error("[liveness]\nmodel = \"" + (models / "m.json").string() + "\"\nmodel_sha256 = \"" + sha + "\"\n",
+                   ModelCheck::Verify);
+  EXPECT_NE(e.find("is corrupt or not the expected one"), std::string::npos) << e;
+}
+
 TEST(Config, ResolvesTheFlagFirst) {
   EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
 }

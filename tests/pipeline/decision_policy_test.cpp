@@ -5,7 +5,14 @@
 namespace portier {
 namespace {
 
-constexpr DecisionOptions kOptions{0.5f, 3, 4, 10};
+const DecisionOptions kOptions = [] {
+  DecisionOptions o;
+  o.threshold = 0.5f;
+  o.grant_frames = 3;
+  o.deny_frames = 4;
+  o.max_frames = 10;
+  return o;
+}();
 
 FaceSample sample(std::uint64_t track) {
   FaceSample s;
@@ -104,6 +111,84 @@ TEST(DecisionPolicy, ANonMatchBreaksTheStreak) {
   EXPECT_FALSE(policy.observe(sample(1), match(7, 0.3f), {}));
   EXPECT_FALSE(policy.observe(sample(1), match(7, 0.3f), {}));
   EXPECT_TRUE(policy.observe(sample(1), match(7, 0.3f), {}));
+}
+
+// Liveness on: threshold 0.5 over the last 3 scored frames, at least 2.
+const DecisionOptions kLiveOptions = [] {
+  DecisionOptions o = kOptions;
+  o.liveness_threshold = 0.5;
+  o.liveness_frames = 3;
+  o.liveness_min_frames = 2;
+  return o;
+}();
+
+FaceSample scored(std::uint64_t track, std::optional<double> liveness) {
+  FaceSample s = sample(track);
+  s.liveness = liveness;
+  s.evidence = cv::Mat(4, 4, CV_8UC3, cv::Scalar::all(7));
+  return s;
+}
+
+TEST(DecisionPolicyLiveness, GrantsAMatchedLiveFace) {
+  DecisionPolicy policy(kLiveOptions);
+  std::optional<Decision> d;
+  for (int i = 0; i < 3 && !d; ++i) d = policy.observe(scored(1, 0.9), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+  EXPECT_NEAR(*d->liveness, 0.9, 1e-9) << "the track's mean, not one frame's";
+}
+
+TEST(DecisionPolicyLiveness, NeverGrantsWithoutALiveVerdict) {
+  DecisionPolicy policy(kLiveOptions);
+  std::optional<Decision> d;
+  for (int i = 0; i < 9 && !d; ++i) d = policy.observe(scored(1, std::nullopt), match(7, 0.3f), {});
+  EXPECT_FALSE(d) << "unscored frames give no verdict, and without one no grant";
+  d = policy.observe(scored(1, std::nullopt), match(7, 0.3f), {});
+  ASSERT_TRUE(d) << "max_frames";
+  EXPECT_EQ(d->verdict, Verdict::DeniedOther);
+  EXPECT_NE(d->reason.find("no liveness verdict"), std::string::npos) << d->reason;
+}
+
+TEST(DecisionPolicyLiveness, APhotoOfAnEnrolledUserIsDeniedAsASpoofWithEvidence) {
+  DecisionPolicy policy(kLiveOptions);
+  EXPECT_FALSE(policy.observe(scored(1, 0.1), match(7, 0.3f), {}));
+  const auto d = policy.observe(scored(1, 0.2), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedSpoof);
+  EXPECT_EQ(d->user_name, "user7") << "whom the attack impersonates";
+  EXPECT_NEAR(*d->liveness, 0.15, 1e-9);
+  EXPECT_FALSE(d->evidence.empty());
+  EXPECT_NE(d->reason.find("presentation attack"), std::string::npos);
+}
+
+TEST(DecisionPolicyLiveness, ASpoofTrackIsNeverGrantedHoweverThePhotoMoves) {
+  DecisionPolicy policy(kLiveOptions);
+  policy.observe(scored(1, 0.1), match(7, 0.3f), {});
+  ASSERT_TRUE(policy.observe(scored(1, 0.1), match(7, 0.3f), {}));
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(policy.observe(scored(1, 0.99), match(7, 0.3f), {}));
+  policy.forget(1);
+  std::optional<Decision> d;
+  for (int i = 0; i < 3 && !d; ++i) d = policy.observe(scored(1, 0.99), match(7, 0.3f), {});
+  ASSERT_TRUE(d) << "after leaving the view, a new attempt is judged afresh";
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+}
+
+TEST(DecisionPolicyLiveness, OneBadFrameAmongLiveOnesDoesNotDeny) {
+  DecisionPolicy policy(kLiveOptions);
+  EXPECT_FALSE(policy.observe(scored(1, 0.9), match(7, 0.3f), {}));
+  EXPECT_FALSE(policy.observe(scored(1, 0.3), match(7, 0.3f), {})) << "mean 0.6: live, but only 2 matches";
+  const auto d = policy.observe(scored(1, 0.8), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+}
+
+TEST(DecisionPolicyLiveness, AnUnknownSpoofIsReportedAsASpoofNotAsUnknown) {
+  DecisionPolicy policy(kLiveOptions);
+  EXPECT_FALSE(policy.observe(scored(1, 0.05), match(7, 0.9f), {}));
+  const auto d = policy.observe(scored(1, 0.05), match(7, 0.9f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedSpoof);
+  EXPECT_FALSE(d->user_id);
 }
 
 }  // namespace

@@ -11,11 +11,14 @@
 #include <thread>
 
 #include "hal/simulated_relay.h"
+#include "tests/test_support.h"
 
 namespace portier {
 namespace {
 
 // A person is a rectangle painted with their code (1..9) in the blue channel.
+// A negative code is a photo of that person: the same code, and a red
+// channel that only the scripted liveness check reads.
 struct Face {
   int code;
   cv::Rect box;
@@ -30,7 +33,8 @@ class ScriptedCamera final : public Camera {
     if (next_ >= scenes_.size()) return std::nullopt;
     if (interval_.count() > 0) std::this_thread::sleep_for(interval_);
     cv::Mat image(240, 320, CV_8UC3, cv::Scalar(0, 0, 0));
-    for (const auto& f : scenes_[next_]) cv::rectangle(image, f.box, cv::Scalar(f.code, 0, 0), cv::FILLED);
+    for (const auto& f : scenes_[next_])
+      cv::rectangle(image, f.box, cv::Scalar(std::abs(f.code), 0, f.code < 0 ? 200 : 0), cv::FILLED);
     ++next_;
     return CapturedFrame{image, Clock::now()};
   }
@@ -99,21 +103,36 @@ class PaintEmbedder final : public FaceEmbedder {
   bool fail_;
 };
 
+class PaintLiveness final : public LivenessScorer {
+ public:
+  double score(const cv::Mat& frame, const cv::Rect& face) const override {
+    return frame.at<cv::Vec3b>(face.y + face.height / 2, face.x + face.width / 2)[2] > 100 ? 0.05 : 0.95;
+  }
+};
+
 class RecordingSink final : public EventSink {
  public:
   void publish(const AccessEvent& event) override {
     std::lock_guard lock(mutex_);
     events_.push_back(event);
   }
-  void publish(const AlertEvent&) override {}
+  void publish(const AlertEvent& alert) override {
+    std::lock_guard lock(mutex_);
+    alerts_.push_back(alert);
+  }
   std::vector<AccessEvent> events() const {
     std::lock_guard lock(mutex_);
     return events_;
+  }
+  std::vector<AlertEvent> alerts() const {
+    std::lock_guard lock(mutex_);
+    return alerts_;
   }
 
  private:
   mutable std::mutex mutex_;
   std::vector<AccessEvent> events_;
+  std::vector<AlertEvent> alerts_;
 };
 
 PipelineOptions test_options() {
@@ -124,14 +143,17 @@ PipelineOptions test_options() {
   o.tracking.embed_every = 1;
   o.tracking.recheck_every = 3;
   o.tracking.tracker.max_missed = 2;
-  o.decision = {0.5f, 3, 4, 12};
+  o.decision.threshold = 0.5f;
+  o.decision.grant_frames = 3;
+  o.decision.deny_frames = 4;
+  o.decision.max_frames = 12;
   o.device_id = "test";
   return o;
 }
 
 PipelineModels paint_models(std::chrono::microseconds detect_cost = {}, bool embedder_fails = false) {
   return {std::make_unique<PaintDetector>(detect_cost), std::make_unique<PaintAligner>(),
-          std::make_unique<PaintEmbedder>(embedder_fails)};
+          std::make_unique<PaintEmbedder>(embedder_fails), nullptr};
 }
 
 EmbeddingIndex alice_enrolled() {
@@ -148,6 +170,7 @@ struct Run {
   PipelineReport report;
   std::vector<AccessEvent> events;
   std::vector<SimulatedRelay::Pulse> pulses;
+  std::vector<AlertEvent> alerts;
 };
 
 Run run_to_end(std::unique_ptr<Camera> camera, PipelineModels models = paint_models(),
@@ -157,7 +180,21 @@ Run run_to_end(std::unique_ptr<Camera> camera, PipelineModels models = paint_mod
   Pipeline pipeline(options, std::move(models), std::move(camera), alice_enrolled(), nullptr, relay, sink);
   pipeline.start();
   pipeline.wait();
-  return {pipeline.report(), sink.events(), relay.pulses()};
+  return {pipeline.report(), sink.events(), relay.pulses(), sink.alerts()};
+}
+
+PipelineModels paint_models_with_liveness() {
+  auto models = paint_models();
+  models.liveness = std::make_unique<PaintLiveness>();
+  return models;
+}
+
+PipelineOptions liveness_options() {
+  auto o = test_options();
+  o.decision.liveness_threshold = 0.5;
+  o.decision.liveness_frames = 3;
+  o.decision.liveness_min_frames = 3;
+  return o;
 }
 
 size_t count(const std::vector<AccessEvent>& events, Verdict v) {
@@ -194,7 +231,7 @@ TEST(Pipeline, BetweenDetectionsFacesAreTrackedAndStillDecided) {
   auto options = test_options();
   options.detect_every = 3;
   PipelineModels models{std::make_unique<PaintDetector>(std::chrono::microseconds{}, calls),
-                        std::make_unique<PaintAligner>(), std::make_unique<PaintEmbedder>()};
+                        std::make_unique<PaintAligner>(), std::make_unique<PaintEmbedder>(), nullptr};
   const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 30), false), std::move(models), options);
   EXPECT_EQ(calls->load(), 10) << "the detector ran on every third frame only";
   EXPECT_EQ(run.report.processed, 30u);
@@ -283,6 +320,59 @@ TEST(Pipeline, PicksUpANewEnrolmentWithoutRestarting) {
   ASSERT_EQ(count(events, Verdict::Granted), 1u);
   EXPECT_EQ(std::find_if(events.begin(), events.end(), [](auto& e) { return e.result == Verdict::Granted; })->user_name,
             "bob");
+}
+
+TEST(PipelineLiveness, ALiveEnrolledFaceIsGrantedWithItsScore) {
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 20), false),
+                              paint_models_with_liveness(), liveness_options());
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
+  ASSERT_TRUE(run.events[0].liveness_score);
+  EXPECT_NEAR(*run.events[0].liveness_score, 0.95, 1e-9);
+  EXPECT_EQ(run.pulses.size(), 1u);
+}
+
+TEST(PipelineLiveness, APhotoOfAnEnrolledUserIsDeniedAlertedAndKept) {
+  test::TempDir dir;
+  auto options = liveness_options();
+  options.evidence_dir = dir / "evidence";
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{-1, kLeft}, {2, kRight}}, 20), false),
+                              paint_models_with_liveness(), options);
+  EXPECT_TRUE(run.pulses.empty()) << "the photo must not open the door";
+  ASSERT_EQ(count(run.events, Verdict::DeniedSpoof), 1u);
+  EXPECT_EQ(count(run.events, Verdict::DeniedUnknown), 1u) << "the live stranger beside it is judged as usual";
+  const auto spoof = *std::find_if(run.events.begin(), run.events.end(),
+                                   [](const auto& e) { return e.result == Verdict::DeniedSpoof; });
+  EXPECT_EQ(spoof.user_name, "alice") << "whom the photo shows";
+  ASSERT_TRUE(spoof.evidence);
+  EXPECT_TRUE(std::filesystem::exists(*spoof.evidence));
+  EXPECT_GT(std::filesystem::file_size(*spoof.evidence), 100u);
+  ASSERT_EQ(run.alerts.size(), 1u);
+  EXPECT_EQ(run.alerts[0].alert, "spoof_suspected");
+  EXPECT_EQ(run.alerts[0].access_event_id, spoof.id);
+}
+
+TEST(PipelineLiveness, ASpoofTrackStopsCostingEmbeddings) {
+  // Embeddings are counted through the track stage's work: a spoof track is
+  // judged on liveness_min_frames frames, then dropped from judging.
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  class CountingEmbedder final : public FaceEmbedder {
+   public:
+    explicit CountingEmbedder(std::shared_ptr<std::atomic<int>> n) : n_(std::move(n)) {}
+    std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) override {
+      n_->fetch_add(static_cast<int>(chips.size()));
+      return PaintEmbedder().embed(chips);
+    }
+
+   private:
+    std::shared_ptr<std::atomic<int>> n_;
+  };
+  auto models = paint_models_with_liveness();
+  models.embedder = std::make_unique<CountingEmbedder>(calls);
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({{-1, kLeft}}, 60), false), std::move(models),
+                              liveness_options());
+  ASSERT_EQ(count(run.events, Verdict::DeniedSpoof), 1u);
+  EXPECT_LT(calls->load(), 15) << "not one embedding per frame for 60 frames";
 }
 
 }  // namespace

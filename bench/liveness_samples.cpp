@@ -1,0 +1,65 @@
+#include "bench/liveness_samples.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "models/face_models.h"
+#include "models/image_io.h"
+#include "pipeline/cli/progress_bar.h"
+
+namespace portier {
+
+std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path& root,
+                                                     const std::vector<LivenessImage>& images,
+                                                     const FaceDetector& detector, int threads,
+                                                     const std::string& progress_label) {
+  std::vector<LivenessSample> out(images.size());
+  std::atomic<size_t> next{0};
+  std::mutex progress_mutex;
+  ProgressBar progress(progress_label, images.size());
+  std::string failure;  // the first unreadable image, guarded by progress_mutex
+
+  auto work = [&] {
+    auto own = detector.clone();
+    for (size_t i = next.fetch_add(1, std::memory_order_relaxed); i < images.size();
+         i = next.fetch_add(1, std::memory_order_relaxed)) {
+      const auto& image = images[i];
+      {
+        std::lock_guard lock(progress_mutex);
+        if (!failure.empty()) return;
+        progress.step(image.path);
+      }
+      auto loaded = load_bgr_image(root / image.path);
+      if (auto* why = std::get_if<std::string>(&loaded)) {
+        std::lock_guard lock(progress_mutex);
+        if (failure.empty()) failure = *why;
+        return;
+      }
+      const cv::Mat& bgr = std::get<cv::Mat>(loaded);
+      std::optional<cv::Rect> face;
+      if (!image.crop) {
+        const auto faces = own->detect(bgr);
+        const int chosen = face_nearest_centre(faces, bgr.size());
+        if (chosen < 0) continue;  // face_found stays false
+        face = faces[static_cast<size_t>(chosen)].rect;
+      }
+      // What the pipeline's liveness stage pays per face: crops and features.
+      const auto start = std::chrono::steady_clock::now();
+      const LivenessCrops crops = face ? cut_liveness_crops(bgr, *face) : liveness_crops_of_face_image(bgr);
+      out[i].features = liveness_features(crops);
+      out[i].face_found = true;
+      out[i].feature_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int t = 0; t < std::max(1, threads); ++t) workers.emplace_back(work);
+  for (auto& w : workers) w.join();
+  if (!failure.empty()) throw std::invalid_argument(failure);
+  return out;
+}
+
+}  // namespace portier

@@ -1,0 +1,56 @@
+#include "bench/liveness_labels.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_support.h"
+
+namespace portier {
+namespace {
+
+TEST(LivenessLabels, ReadsPathAndLabelWhateverElseTheFileHolds) {
+  test::TempDir dir;
+  test::write_file(dir / "l.csv", "path,label,attack_type\r\na/1.jpg,live,none\r\nb/2.png,spoof,print\r\n\r\n");
+  const auto images = read_liveness_labels(dir / "l.csv");
+  ASSERT_EQ(images.size(), 2u);
+  EXPECT_EQ(images[0].path, "a/1.jpg");
+  EXPECT_TRUE(images[0].live);
+  EXPECT_FALSE(images[1].live);
+}
+
+TEST(LivenessLabels, ColumnsMayComeInAnyOrder) {
+  test::TempDir dir;
+  test::write_file(dir / "l.csv", "label,source,path\nspoof,x,c.jpg\n");
+  const auto images = read_liveness_labels(dir / "l.csv");
+  ASSERT_EQ(images.size(), 1u);
+  EXPECT_EQ(images[0].path, "c.jpg");
+}
+
+std::string error_of(const std::string& text) {
+  test::TempDir dir;
+  test::write_file(dir / "l.csv", text);
+  try {
+    read_liveness_labels(dir / "l.csv");
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(LivenessLabels, NamesTheLineOfABadRow) {
+  EXPECT_NE(error_of("path,label\na.jpg,live\nb.jpg,fake\n").find(":3: label must be 'live' or 'spoof', got 'fake'"),
+            std::string::npos);
+  EXPECT_NE(error_of("file,class\na.jpg,live\n").find(":1: the header must name"), std::string::npos);
+  EXPECT_NE(error_of("path,label\n").find("lists no images"), std::string::npos);
+  EXPECT_NE(error_of("path,label,x\na.jpg\n").find(":2: too few columns"), std::string::npos);
+  EXPECT_THROW(read_liveness_labels("/nonexistent/labels.csv"), std::invalid_argument);
+}
+
+TEST(LivenessLabels, FindsTheCaptureSessionInNuaaNames) {
+  EXPECT_EQ(capture_session("nuaa/live/0001/0001_00_00_01_12.jpg"), "01");
+  EXPECT_EQ(capture_session("0009_01_03_02_125.jpg"), "02");
+  EXPECT_EQ(capture_session("replay_crops/live/pyis_real_000.png"), std::nullopt);
+  EXPECT_EQ(capture_session("x/0001_00_00_01.jpg"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace portier

@@ -1,0 +1,131 @@
+#include "models/liveness_model.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "models/liveness_training.h"
+#include "models/model_files.h"
+#include "tests/test_support.h"
+
+namespace portier {
+namespace {
+
+// Live samples sit around +1 in every dimension, spoofs around -1.
+void synthetic(int n, size_t dims, std::vector<std::vector<float>>& x, std::vector<bool>& live, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> noise(0.0f, 0.6f);
+  for (int i = 0; i < n; ++i) {
+    const bool l = i % 2 == 0;
+    std::vector<float> row(dims);
+    for (auto& v : row) v = (l ? 1.0f : -1.0f) + noise(rng);
+    x.push_back(row);
+    live.push_back(l);
+  }
+}
+
+LivenessModel trained_model() {
+  std::vector<std::vector<float>> face, scene;
+  std::vector<bool> face_live, scene_live;
+  synthetic(200, kFaceFeatureCount, face, face_live, 1);
+  synthetic(200, static_cast<size_t>(scene_feature_count()), scene, scene_live, 2);
+  LivenessModel m;
+  m.face = train_face_head(face, face_live, 1.0, 1.0 / kFaceFeatureCount);
+  m.scene = train_scene_head(scene, scene_live, 0.01);
+  m.threshold = 0.5;
+  m.calibration_floor = 0.1;
+  return m;
+}
+
+LivenessFeatures features(float level) {
+  return {std::vector<float>(kFaceFeatureCount, level), std::vector<float>(static_cast<size_t>(scene_feature_count()), level)};
+}
+
+TEST(LivenessTraining, BothHeadsGiveLiveSamplesPositiveMargins) {
+  const auto m = trained_model();
+  EXPECT_GT(m.face.raw(features(1.0f).face), 0.5);
+  EXPECT_LT(m.face.raw(features(-1.0f).face), -0.5);
+  EXPECT_GT(m.scene.raw(features(1.0f).scene), 0.5);
+  EXPECT_LT(m.scene.raw(features(-1.0f).scene), -0.5);
+  EXPECT_GT(m.face.support.rows, 0);
+}
+
+TEST(LivenessModel, TheCombinedMarginIsTheWeakerHead) {
+  const auto m = trained_model();
+  LivenessFeatures mixed{features(1.0f).face, features(-1.0f).scene};
+  EXPECT_LT(m.margin(mixed), 0.0) << "a spoof-looking scene vetoes a live-looking face";
+  LivenessFeatures crop_only{features(1.0f).face, {}};
+  EXPECT_DOUBLE_EQ(m.margin(crop_only), m.face.raw(crop_only.face));
+}
+
+TEST(LivenessTraining, PlattScalingIsIncreasingAndCentred) {
+  std::vector<double> margins;
+  std::vector<bool> live;
+  for (int i = -50; i <= 50; ++i) {
+    margins.push_back(i / 25.0);
+    live.push_back(i + (i % 7 == 0 ? 30 : 0) > 0);  // mostly separable, some noise
+  }
+  const auto [a, b] = fit_platt(margins, live);
+  EXPECT_GT(a, 0.5);
+  EXPECT_NEAR(-b / a, 0.0, 0.6) << "even odds near the boundary";
+}
+
+TEST(LivenessModel, SavesAndLoadsTheSameModel) {
+  test::TempDir dir;
+  auto m = trained_model();
+  m.platt_a = 2.5;
+  m.platt_b = -0.3;
+  m.training = {{"command", "test"}};
+  save_liveness_model(m, dir / "m.json");
+  const auto sha = sha256_of_file(dir / "m.json");
+  ASSERT_TRUE(sha);
+  auto loaded = load_liveness_model(dir / "m.json", *sha);
+  ASSERT_TRUE(std::holds_alternative<LivenessModel>(loaded)) << std::get<std::string>(loaded);
+  const auto& l = std::get<LivenessModel>(loaded);
+  for (float level : {-1.0f, 0.2f, 1.0f}) EXPECT_NEAR(l.score(features(level)), m.score(features(level)), 1e-5);
+  EXPECT_DOUBLE_EQ(l.threshold, 0.5);
+  EXPECT_EQ(l.training["command"], "test");
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.json.tmp"));
+}
+
+std::string load_error(const std::filesystem::path& file, const std::string& sha = "") {
+  auto loaded = load_liveness_model(file, sha);
+  return std::holds_alternative<std::string>(loaded) ? std::get<std::string>(loaded) : "(loaded)";
+}
+
+TEST(LivenessModel, RefusesAMissingSwappedOrBrokenFile) {
+  test::TempDir dir;
+  save_liveness_model(trained_model(), dir / "m.json");
+  EXPECT_NE(load_error(dir / "absent.json").find("is missing"), std::string::npos);
+  EXPECT_NE(load_error(dir / "m.json", std::string(64, 'a')).find("sha256"), std::string::npos);
+
+  const std::string text = test::read_file(dir / "m.json");
+  test::write_file(dir / "cut.json", text.substr(0, text.size() / 2));
+  EXPECT_NE(load_error(dir / "cut.json").find("malformed"), std::string::npos) << load_error(dir / "cut.json");
+
+  auto j = nlohmann::json::parse(text);
+  j["scene_head"]["weights"].erase(0);
+  test::write_file(dir / "short.json", j.dump());
+  EXPECT_NE(load_error(dir / "short.json").find("'weights' has"), std::string::npos) << load_error(dir / "short.json");
+
+  j = nlohmann::json::parse(text);
+  j["format"] = "something-else";
+  test::write_file(dir / "other.json", j.dump());
+  EXPECT_NE(load_error(dir / "other.json").find("is not a portier-liveness/1 file"), std::string::npos);
+
+  j = nlohmann::json::parse(text);
+  j["threshold"] = 3;
+  test::write_file(dir / "threshold.json", j.dump());
+  EXPECT_NE(load_error(dir / "threshold.json").find("'threshold'"), std::string::npos);
+}
+
+TEST(LivenessModel, TheShippedModelMatchesItsPinnedChecksum) {
+  const auto file = test::kSourceDir / "models" / "data" / kLivenessModel.name;
+  auto loaded = load_liveness_model(file, kLivenessModel.sha256);
+  ASSERT_TRUE(std::holds_alternative<LivenessModel>(loaded)) << std::get<std::string>(loaded);
+  EXPECT_GT(std::get<LivenessModel>(loaded).threshold, 0.0);
+}
+
+}  // namespace
+}  // namespace portier
