@@ -4,8 +4,9 @@
 
 namespace portier {
 
-GpioDoor::GpioDoor(GpioChip& chip, DoorWiring wiring, DoorTimings timings, DoorAlertHandler on_alert)
-    : wiring_(wiring), timings_(timings), on_alert_(std::move(on_alert)) {
+GpioDoor::GpioDoor(GpioChip& chip, DoorWiring wiring, DoorTimings timings, DoorAlertHandler on_alert,
+                   DoorContactHandler on_contact)
+    : wiring_(wiring), timings_(timings), on_alert_(std::move(on_alert)), on_contact_(std::move(on_contact)) {
   relay_ = chip.request_output(wiring_.relay, wiring_.relay_active_low, false, "relay");
   if (wiring_.green_led) green_ = chip.request_output(*wiring_.green_led, false, false, "green LED");
   if (wiring_.red_led) red_ = chip.request_output(*wiring_.red_led, false, false, "red LED");
@@ -18,6 +19,7 @@ GpioDoor::GpioDoor(GpioChip& chip, DoorWiring wiring, DoorTimings timings, DoorA
   // Start from the inputs' present state: a door already open or a button
   // already held at start-up is not an event.
   if (contact_) door_open_ = contact_->get();
+  contact_open_.store(door_open_, std::memory_order_release);
   if (exit_) exit_pressed_ = exit_->get();
   worker_ = std::thread([this] { run(); });
 }
@@ -59,6 +61,11 @@ void GpioDoor::schedule(OutputLine* line, std::initializer_list<std::pair<int, b
   for (const auto& [ms, active] : pattern_ms) steps_.push_back({now + std::chrono::milliseconds(ms), line, active});
 }
 
+std::optional<bool> GpioDoor::door_open() const {
+  if (!contact_) return std::nullopt;
+  return contact_open_.load(std::memory_order_acquire);
+}
+
 void GpioDoor::show(Cue cue) {
   {
     std::lock_guard lock(mutex_);
@@ -91,6 +98,10 @@ void GpioDoor::sample_inputs(Clock::time_point now, std::vector<std::pair<std::s
                                                 std::to_string(timings_.held_open.count() / 1000) + " s");
     }
     if (!open && door_open_ && held_alarm_) alerts.emplace_back("door_closed", "door closed after being held open");
+    if (open != door_open_) {
+      contact_open_.store(open, std::memory_order_release);
+      if (on_contact_) on_contact_(open);
+    }
     door_open_ = open;
   }
   if (exit_) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -40,6 +41,8 @@ struct DoorTimings {
 
 // kind: door_forced, door_held_open, door_closed, exit_request.
 using DoorAlertHandler = std::function<void(const std::string& kind, const std::string& detail)>;
+// Every change of the door contact (true: open), for the reported door state.
+using DoorContactHandler = std::function<void(bool open)>;
 
 // The door on GPIO: the strike relay, the contact, the exit button and the
 // visitor cues. One thread samples the inputs and times the outputs, so
@@ -51,7 +54,10 @@ class GpioDoor final : public Relay, public Indicator {
  public:
   // Requests every configured line; throws std::runtime_error naming the
   // line that cannot be had (missing, or held by another process).
-  GpioDoor(GpioChip& chip, DoorWiring wiring, DoorTimings timings, DoorAlertHandler on_alert);
+  GpioDoor(GpioChip& chip, DoorWiring wiring, DoorTimings timings, DoorAlertHandler on_alert,
+           DoorContactHandler on_contact = {});
+  // The contact's state now; std::nullopt when no contact is wired.
+  std::optional<bool> door_open() const;
   ~GpioDoor() override;
 
   void pulse(std::chrono::milliseconds hold) override;
@@ -72,6 +78,7 @@ class GpioDoor final : public Relay, public Indicator {
   DoorWiring wiring_;
   DoorTimings timings_;
   DoorAlertHandler on_alert_;
+  DoorContactHandler on_contact_;
   std::unique_ptr<OutputLine> relay_, green_, red_, buzzer_;
   std::unique_ptr<InputLine> contact_, exit_;
 
@@ -80,6 +87,7 @@ class GpioDoor final : public Relay, public Indicator {
   bool stop_ = false;
   std::optional<Clock::time_point> unlocked_until_;  // guarded by mutex_
   std::vector<Step> steps_;                          // guarded by mutex_
+  std::atomic<bool> contact_open_{false};  // door_open_, published for other threads
   // Input state, touched by the worker thread only.
   bool door_open_ = false;
   bool held_alarm_ = false;

@@ -8,7 +8,6 @@
 #include "pipeline/time_format.h"
 
 namespace portier {
-namespace {
 
 std::string new_uuid() {
   uuid_t raw;
@@ -17,6 +16,8 @@ std::string new_uuid() {
   uuid_unparse_lower(raw, text);
   return text;
 }
+
+namespace {
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -29,6 +30,8 @@ const char* to_string(Verdict verdict) {
     case Verdict::Granted: return "granted";
     case Verdict::DeniedUnknown: return "denied_unknown";
     case Verdict::DeniedSpoof: return "denied_spoof";
+    case Verdict::DeniedBackend: return "denied_backend";
+    case Verdict::DeniedDisarmed: return "denied_disarmed";
     case Verdict::DeniedOther: return "denied_other";
   }
   return "denied_other";
@@ -49,6 +52,8 @@ AccessEvent make_access_event(const Decision& d, const std::string& device_id, C
   e.track_to_decision_ms = ms_between(d.track_started, acted);
   e.liveness_score = d.liveness;
   e.reason = d.reason;
+  e.decided_by = d.decided_by_backend ? "backend" : "local";
+  e.offline = d.offline;
   return e;
 }
 
@@ -68,7 +73,9 @@ nlohmann::json to_json(const AccessEvent& e) {
           {"track_to_decision_ms", e.track_to_decision_ms},
           {"liveness_score", optional(e.liveness_score)},
           {"reason", e.reason},
-          {"evidence", optional(e.evidence)}};
+          {"evidence", optional(e.evidence)},
+          {"decided_by", e.decided_by},
+          {"offline", e.offline}};
 }
 
 AlertEvent make_alert_event(const std::string& device_id, const std::string& alert, const std::string& detail) {

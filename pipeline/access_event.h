@@ -27,9 +27,12 @@ struct AccessEvent {
   std::optional<double> liveness_score;
   std::string reason;
   std::optional<std::string> evidence;  // denied_spoof: path of the kept JPEG of the face
+  std::string decided_by = "local";     // "local" or "backend"
+  bool offline = false;                 // backend mode, but the backend did not answer
 };
 
 AccessEvent make_access_event(const Decision& decision, const std::string& device_id, Clock::time_point acted);
+std::string new_uuid();  // v4, lower case
 nlohmann::json to_json(const AccessEvent& event);
 const char* to_string(Verdict verdict);
 

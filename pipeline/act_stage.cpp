@@ -36,8 +36,39 @@ std::optional<std::string> ActStage::keep_evidence(const Decision& decision, con
   return file.string();
 }
 
+void ActStage::ask_backend(Decision& d) {
+  // A spoof stays denied whatever the backend says: liveness is judged here,
+  // on the frames, and a photo must not open the door because a server agreed.
+  if (!links_.verifier || d.verdict == Verdict::DeniedSpoof) return;
+  auto answer = links_.verifier->verify(d);
+  if (auto* why = std::get_if<std::string>(&answer)) {
+    d.offline = true;
+    d.reason += "; backend unreachable (" + *why + "), decided on the device";
+    return;
+  }
+  const auto& r = std::get<RemoteVerdict>(answer);
+  d.decided_by_backend = true;
+  if (r.granted && !d.liveness_passed) {
+    d.verdict = Verdict::DeniedOther;
+    d.reason = "the backend granted, but the track had no live verdict";
+  } else if (r.granted) {
+    d.verdict = Verdict::Granted;
+    d.user_id = r.user_id ? r.user_id : d.user_id;
+    d.user_name = r.user_name ? r.user_name : d.user_name;
+    d.reason = "granted by the backend" + (r.reason.empty() ? std::string() : ": " + r.reason);
+  } else {
+    d.verdict = Verdict::DeniedBackend;
+    d.reason = "denied by the backend" + (r.reason.empty() ? std::string() : ": " + r.reason);
+  }
+}
+
 void ActStage::run() {
   for_each_item(in_, timings_, [&](std::unique_ptr<Decision> decision) {
+    ask_backend(*decision);
+    if (decision->verdict == Verdict::Granted && links_.gate && !links_.gate->armed()) {
+      decision->verdict = Verdict::DeniedDisarmed;
+      decision->reason += "; face access is disarmed (remote command): the door stays shut";
+    }
     if (decision->verdict == Verdict::Granted) {
       relay_.pulse(hold_);
       ++granted_;

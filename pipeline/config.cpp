@@ -4,6 +4,7 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "backend-client/secret_file.h"
 #include "models/liveness_model.h"
 #include "models/model_files.h"
 
@@ -165,6 +166,10 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
 
   Section top(&root, "", name);
   top.string("device_id", c.device_id);
+  // It names this door in MQTT topics and in the backend: no '/', '+' or '#'.
+  if (c.device_id.size() > 64 ||
+      c.device_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos)
+    top.fail("device_id", "must be 1 to 64 letters, digits, '.', '_' or '-', got \"" + c.device_id + "\"");
   c.pipeline.device_id = c.device_id;
 
   Section models = top.section("models");
@@ -301,6 +306,84 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
       calibration.empty() ? c.gallery_path.parent_path() / "liveness-calibration.json" : std::filesystem::path(calibration);
   liveness.finish();
 
+  Section backend = top.section("backend");
+  std::string mode = "local";
+  backend.choice("mode", mode, {"local", "backend"});
+  c.backend.mode = mode == "backend" ? DecisionMode::Backend : DecisionMode::Local;
+  auto& https = c.backend.https;
+  backend.string("url", https.url, true);
+  auto ms = [](Section& s, const char* key, std::chrono::milliseconds& out, int lo, int hi) {
+    int v = static_cast<int>(out.count());
+    s.integer(key, v, lo, hi);
+    out = std::chrono::milliseconds(v);
+  };
+  auto path_key = [](Section& s, const char* key, std::filesystem::path& out) {
+    std::string v;
+    s.string(key, v, true);
+    out = v;
+  };
+  path_key(backend, "ca_file", https.ca_file);
+  path_key(backend, "token_file", https.token_file);
+  ms(backend, "connect_timeout_ms", https.connect_timeout, 100, 60000);
+  ms(backend, "timeout_ms", https.timeout, 100, 300000);
+  ms(backend, "verify_timeout_ms", https.verify_timeout, 100, 30000);
+  backend.boolean("send_face_jpeg", https.send_face_jpeg);
+  backend.boolean("sync_users", https.sync_users);
+  if (!https.url.empty()) {
+    if (https.url.rfind("https://", 0) != 0)
+      backend.fail("url", "must be an https:// URL: the backend is reached over TLS only, got \"" + https.url + "\"");
+    while (https.url.back() == '/') https.url.pop_back();
+    if (https.ca_file.empty()) backend.fail("ca_file", "is required with backend.url (the CA the server's certificate must chain to)");
+    if (https.token_file.empty()) backend.fail("token_file", "is required with backend.url (the file holding the bearer token)");
+  } else {
+    if (c.backend.mode == DecisionMode::Backend) backend.fail("mode", "\"backend\" needs backend.url");
+    if (https.sync_users) backend.fail("sync_users", "needs backend.url");
+  }
+  backend.finish();
+
+  Section mqtt = top.section("mqtt");
+  auto& m = c.backend.mqtt;
+  mqtt.string("url", m.url, true);
+  path_key(mqtt, "ca_file", m.ca_file);
+  path_key(mqtt, "cert_file", m.cert_file);
+  path_key(mqtt, "key_file", m.key_file);
+  mqtt.string("client_id", m.client_id, true);
+  mqtt.string("topic_prefix", m.topic_prefix);
+  int keepalive = static_cast<int>(m.keepalive.count());
+  mqtt.integer("keepalive_s", keepalive, 5, 3600);
+  m.keepalive = std::chrono::seconds(keepalive);
+  path_key(mqtt, "command_key_file", m.command_key_file);
+  int max_age = static_cast<int>(m.command_max_age.count());
+  mqtt.integer("command_max_age_s", max_age, 5, 3600);
+  m.command_max_age = std::chrono::seconds(max_age);
+  if (m.topic_prefix.find_first_of("+#") != std::string::npos || m.topic_prefix.front() == '/' || m.topic_prefix.back() == '/')
+    mqtt.fail("topic_prefix", "must not hold '+' or '#' nor start or end with '/', got \"" + m.topic_prefix + "\"");
+  if (!m.url.empty()) {
+    if (m.url.rfind("mqtts://", 0) == 0) m.url = "ssl://" + m.url.substr(8);
+    if (m.url.rfind("ssl://", 0) != 0)
+      mqtt.fail("url", "must be an ssl:// (or mqtts://) URL: the broker is reached over mutual TLS only, got \"" + m.url + "\"");
+    for (const auto& [key, file] : {std::pair{"ca_file", &m.ca_file}, {"cert_file", &m.cert_file}, {"key_file", &m.key_file}})
+      if (file->empty()) mqtt.fail(key, "is required with mqtt.url (mutual TLS)");
+  }
+  if (m.client_id.empty()) m.client_id = "portier-" + c.device_id;
+  mqtt.finish();
+
+  Section outbox = top.section("outbox");
+  auto& o = c.backend.outbox;
+  path_key(outbox, "path", o.path);
+  if (o.path.empty()) o.path = c.gallery_path.parent_path() / "outbox.db";
+  int max_events = static_cast<int>(o.max_events);
+  outbox.integer("max_events", max_events, 100, 10000000);
+  o.max_events = max_events;
+  int batch = static_cast<int>(o.batch_size);
+  outbox.integer("batch_size", batch, 1, 1000);
+  o.batch_size = static_cast<size_t>(batch);
+  ms(outbox, "retry_base_ms", o.retry_base, 10, 60000);
+  int retry_max = static_cast<int>(o.retry_cap.count() / 1000);
+  outbox.integer("retry_max_s", retry_max, 1, 3600);
+  o.retry_cap = std::chrono::seconds(retry_max);
+  outbox.finish();
+
   Section log = top.section("log");
   log.choice("level", c.log_level, {"trace", "debug", "info", "warn", "error"});
   log.finish();
@@ -313,6 +396,18 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
     for (const auto& model : needed)
       if (auto problem = model_file_problem(c.models.dir, model))
         throw ConfigError("config " + name + ": key 'models.dir': " + *problem);
+    // Files the links need: missing ones are named now, not at the first event.
+    auto must_exist = [&](const char* key, const std::filesystem::path& file) {
+      std::error_code ec;
+      if (!file.empty() && !std::filesystem::is_regular_file(secret_path(file), ec))
+        throw ConfigError("config " + name + ": key '" + key + "': " + file.string() + " does not exist");
+    };
+    must_exist("backend.ca_file", c.backend.https.ca_file);
+    must_exist("backend.token_file", c.backend.https.token_file);
+    must_exist("mqtt.ca_file", c.backend.mqtt.ca_file);
+    must_exist("mqtt.cert_file", c.backend.mqtt.cert_file);
+    must_exist("mqtt.key_file", c.backend.mqtt.key_file);
+    must_exist("mqtt.command_key_file", c.backend.mqtt.command_key_file);
     if (c.liveness.enabled && check == ModelCheck::Verify) {
       const auto loaded = load_liveness_model(c.liveness.model, c.liveness.model_sha256);
       if (const auto* why = std::get_if<std::string>(&loaded))

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "backend-client/backend_config.h"
 #include "hal/gpio_door.h"
 #include "models/enrollment_check.h"
 #include "models/face_models.h"
@@ -48,6 +49,7 @@ struct Config {
   DoorTimings door_timings;
   EnrollmentRules enroll;
   LivenessConfig liveness;
+  BackendConfig backend;
   std::string log_level = "info";
 };
 

@@ -50,6 +50,9 @@ std::optional<Decision> DecisionPolicy::observe(const FaceSample& sample, const 
   decision.liveness = liveness == Liveness::Live || liveness == Liveness::Spoof ? std::optional(liveness_mean) : sample.liveness;
   decision.captured = captured;
   decision.track_started = sample.track_started;
+  decision.liveness_passed = liveness == Liveness::NotChecked || liveness == Liveness::Live;
+  decision.embedding = sample.embedding;
+  decision.evidence = sample.evidence;
   if (liveness == Liveness::Spoof) {
     decision.verdict = Verdict::DeniedSpoof;
     // Whom the attack impersonates, when the face matched someone: worth
@@ -61,7 +64,6 @@ std::optional<Decision> DecisionPolicy::observe(const FaceSample& sample, const 
     }
     decision.reason = fmt::format("liveness {:.3f} below {:.3f} over {} frames: presentation attack suspected",
                                   liveness_mean, *options_.liveness_threshold, state.liveness.size());
-    decision.evidence = sample.evidence;
   } else if (who && state.streak >= options_.grant_frames && liveness != Liveness::Unknown) {
     decision.verdict = Verdict::Granted;
     decision.user_id = who;

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -17,21 +19,37 @@ struct IdentityMatch {
   float distance = 0.0f;
 };
 
+// When a user may be recognised: either bound may be open.
+struct Validity {
+  std::optional<std::chrono::system_clock::time_point> from, until;
+  bool contains(std::chrono::system_clock::time_point t) const {
+    return (!from || t >= *from) && (!until || t < *until);
+  }
+};
+
 // Exact 1:N search over every enrolled embedding. Brute force over one
 // contiguous N x 128 float matrix with OpenCV's SIMD distance kernels
 // (NEON on the Pi): 100k embeddings is ~13M multiply-adds, a few ms.
 class EmbeddingIndex {
  public:
-  void add(std::int64_t user_id, const std::string& name, const Embedding& embedding);
-  // The nearest enrolled embedding's owner; std::nullopt when empty.
-  std::optional<IdentityMatch> nearest(const Embedding& probe) const;
+  void add(std::int64_t user_id, const std::string& name, const Embedding& embedding, Validity validity = {});
+  // The nearest embedding of a user valid at `now`; std::nullopt when none is.
+  std::optional<IdentityMatch> nearest(const Embedding& probe,
+                                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
   size_t size() const { return static_cast<size_t>(rows_.rows); }
   size_t users() const { return users_.size(); }
 
  private:
-  cv::Mat rows_;                                          // N x 128, CV_32F
-  std::vector<size_t> owner_;                             // row -> users_ index
-  std::vector<std::pair<std::int64_t, std::string>> users_;
+  struct User {
+    std::int64_t id;
+    std::string name;
+    Validity validity;
+  };
+  cv::Mat rows_;               // N x 128, CV_32F
+  std::vector<size_t> owner_;  // row -> users_ index
+  std::vector<User> users_;
+  std::unordered_map<std::int64_t, size_t> user_index_;
+  bool any_window_ = false;  // false: every user is always valid, the fast path applies
 };
 
 }  // namespace portier

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <set>
 
 #include "pipeline/time_format.h"
 
@@ -28,6 +30,21 @@ CREATE TABLE IF NOT EXISTS embeddings (
 );
 CREATE INDEX IF NOT EXISTS embeddings_user ON embeddings(user_id);
 )sql";
+
+// Columns added after the first release; older galleries get them on open.
+constexpr std::pair<const char*, const char*> kAddedColumns[] = {
+    {"external_id", "ALTER TABLE users ADD COLUMN external_id TEXT"},
+    {"valid_from", "ALTER TABLE users ADD COLUMN valid_from INTEGER"},    // unix seconds, NULL: open
+    {"valid_until", "ALTER TABLE users ADD COLUMN valid_until INTEGER"},
+};
+
+std::optional<std::chrono::system_clock::time_point> time_column(sqlite3_stmt* s, int column) {
+  if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
+  // Past 2262 the clock's nanoseconds overflow: such a time is never reached.
+  const auto seconds = sqlite3_column_int64(s, column);
+  if (seconds > 9'000'000'000) return std::chrono::system_clock::time_point::max();
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
 
 // Rolls back unless commit() was reached: any exception leaves no trace.
 class Transaction {
@@ -69,6 +86,7 @@ Gallery::Gallery(const std::filesystem::path& file) : file_(file) {
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA journal_mode = WAL");
     exec(kSchema);
+    migrate();
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -77,6 +95,16 @@ Gallery::Gallery(const std::filesystem::path& file) : file_(file) {
 }
 
 Gallery::~Gallery() { sqlite3_close(db_); }
+
+void Gallery::migrate() {
+  std::set<std::string> columns;
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "PRAGMA table_info(users)", -1, &raw, nullptr);
+  Statement s(raw, sqlite3_finalize);
+  while (s && sqlite3_step(s.get()) == SQLITE_ROW) columns.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
+  for (const auto& [column, sql] : kAddedColumns)
+    if (!columns.count(column)) exec(sql);
+}
 
 void Gallery::exec(const char* sql) {
   char* message = nullptr;
@@ -128,7 +156,7 @@ std::int64_t Gallery::enroll(const std::string& name, const std::vector<Sample>&
 std::vector<Gallery::UserSummary> Gallery::users() {
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_,
-                     "SELECT u.id, u.name, u.created_at, COUNT(e.id) FROM users u "
+                     "SELECT u.id, u.name, u.created_at, COUNT(e.id), COALESCE(u.external_id, '') FROM users u "
                      "LEFT JOIN embeddings e ON e.user_id = u.id GROUP BY u.id ORDER BY u.name",
                      -1, &raw, nullptr);
   Statement s(raw, sqlite3_finalize);
@@ -136,7 +164,8 @@ std::vector<Gallery::UserSummary> Gallery::users() {
   std::vector<UserSummary> out;
   while (sqlite3_step(s.get()) == SQLITE_ROW)
     out.push_back({sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)),
-                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)), sqlite3_column_int(s.get(), 3)});
+                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)), sqlite3_column_int(s.get(), 3),
+                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 4))});
   return out;
 }
 
@@ -156,7 +185,9 @@ bool Gallery::remove(const std::string& name) {
 EmbeddingIndex Gallery::load_index() {
   loaded_version_ = data_version();
   sqlite3_stmt* raw = nullptr;
-  sqlite3_prepare_v2(db_, "SELECT u.id, u.name, e.vector FROM embeddings e JOIN users u ON u.id = e.user_id ORDER BY e.id",
+  sqlite3_prepare_v2(db_,
+                     "SELECT u.id, u.name, e.vector, u.valid_from, u.valid_until FROM embeddings e "
+                     "JOIN users u ON u.id = e.user_id ORDER BY e.id",
                      -1, &raw, nullptr);
   Statement s(raw, sqlite3_finalize);
   if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
@@ -167,10 +198,53 @@ EmbeddingIndex Gallery::load_index() {
     if (sqlite3_column_bytes(s.get(), 2) != static_cast<int>(sizeof(e)))
       throw GalleryError("gallery " + file_.string() + " holds an embedding of the wrong size");
     std::memcpy(e.data(), sqlite3_column_blob(s.get(), 2), sizeof(e));
-    index.add(sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)), e);
+    index.add(sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)), e,
+              Validity{time_column(s.get(), 3), time_column(s.get(), 4)});
   }
   if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   return index;
+}
+
+size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string& source) {
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+  auto prepare = [&](const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK)
+      throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+    return Statement(raw, sqlite3_finalize);
+  };
+  auto step_done = [&](sqlite3_stmt* s) {
+    if (sqlite3_step(s) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  };
+  Transaction tx(db_, file_);
+  exec("DELETE FROM embeddings");
+  exec("DELETE FROM users");
+  auto user = prepare("INSERT INTO users(name, created_at, external_id, valid_from, valid_until) VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto insert = prepare("INSERT INTO embeddings(user_id, vector, source, created_at) VALUES(?1, ?2, ?3, ?4)");
+  auto bind_time = [](sqlite3_stmt* s, int i, const std::optional<std::chrono::system_clock::time_point>& t) {
+    if (t) sqlite3_bind_int64(s, i, std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
+    else sqlite3_bind_null(s, i);
+  };
+  for (const auto& entry : entries) {
+    sqlite3_reset(user.get());
+    sqlite3_bind_text(user.get(), 1, entry.name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(user.get(), 2, now.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(user.get(), 3, entry.external_id.c_str(), -1, SQLITE_TRANSIENT);
+    bind_time(user.get(), 4, entry.validity.from);
+    bind_time(user.get(), 5, entry.validity.until);
+    step_done(user.get());
+    const std::int64_t user_id = sqlite3_last_insert_rowid(db_);
+    for (const auto& embedding : entry.embeddings) {
+      sqlite3_reset(insert.get());
+      sqlite3_bind_int64(insert.get(), 1, user_id);
+      sqlite3_bind_blob(insert.get(), 2, embedding.data(), sizeof(float) * kEmbeddingSize, SQLITE_TRANSIENT);
+      sqlite3_bind_text(insert.get(), 3, source.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(insert.get(), 4, now.c_str(), -1, SQLITE_TRANSIENT);
+      step_done(insert.get());
+    }
+  }
+  tx.commit();
+  return entries.size();
 }
 
 std::int64_t Gallery::data_version() {

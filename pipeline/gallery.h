@@ -31,6 +31,7 @@ class Gallery {
     std::string name;
     std::string created_at;
     int embeddings = 0;
+    std::string external_id;  // the backend's id for a synced user; empty for a local enrolment
   };
   struct Sample {
     Embedding embedding;
@@ -44,6 +45,17 @@ class Gallery {
   // False when no user has that name.
   bool remove(const std::string& name);
 
+  // A user as the backend sends it (user sync).
+  struct Entry {
+    std::string external_id;
+    std::string name;
+    std::vector<Embedding> embeddings;
+    Validity validity;
+  };
+  // Replaces every user with `entries`, in one transaction: on any error the
+  // gallery stays exactly as it was. Returns the number of users.
+  size_t replace_all(const std::vector<Entry>& entries, const std::string& source);
+
   EmbeddingIndex load_index();
   // True when another connection (an enrolment while the service runs) has
   // written since the last load_index().
@@ -53,6 +65,7 @@ class Gallery {
 
  private:
   void exec(const char* sql);
+  void migrate();
   std::int64_t data_version();
 
   std::filesystem::path file_;

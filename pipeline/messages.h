@@ -50,7 +50,7 @@ struct FaceBatch {
   std::vector<std::uint64_t> ended_tracks;
 };
 
-enum class Verdict { Granted, DeniedUnknown, DeniedSpoof, DeniedOther };
+enum class Verdict { Granted, DeniedUnknown, DeniedSpoof, DeniedBackend, DeniedDisarmed, DeniedOther };
 
 // decide -> act
 struct Decision {
@@ -61,8 +61,13 @@ struct Decision {
   std::optional<float> distance;
   int frames_used = 0;
   std::optional<double> liveness;
+  // The track had a live verdict (or liveness is off): a backend may grant it.
+  bool liveness_passed = false;
   std::string reason;
-  cv::Mat evidence;  // DeniedSpoof: the face, for the event's JPEG
+  Embedding embedding{};  // of the deciding frame: what the backend is asked about
+  cv::Mat evidence;       // the face: the spoof event's JPEG, the backend's optional crop
+  bool decided_by_backend = false;
+  bool offline = false;  // the backend was asked and did not answer: the device decided alone
   Clock::time_point captured;       // the frame that completed the decision
   Clock::time_point track_started;  // the track's first frame
 };

@@ -16,7 +16,7 @@ TrackStageOptions tracking_options(const PipelineOptions& options) {
 
 Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_ptr<Camera> camera,
                    EmbeddingIndex index, GalleryRefresh refresh, Relay& relay, EventSink& events,
-                   Indicator* indicator)
+                   Indicator* indicator, ActLinks links)
     : options_(std::move(options)),
       camera_(std::move(camera)),
       aligner_(std::move(models.aligner)),
@@ -32,7 +32,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       liveness_(std::move(models.liveness), to_liveness_, to_embed_),
       embed_(std::move(models.embedder), to_embed_, to_decide_),
       decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_),
-      act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, to_act_) {
+      act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, links, to_act_) {
   // Each worker owns a detector (they keep scratch buffers): clones of the one given.
   auto prototype = std::move(models.detector);
   for (int i = 0; i < options_.detect_workers; ++i) {

@@ -56,7 +56,7 @@ struct PipelineReport {
 class Pipeline {
  public:
   Pipeline(PipelineOptions options, PipelineModels models, std::unique_ptr<Camera> camera, EmbeddingIndex index,
-           GalleryRefresh refresh, Relay& relay, EventSink& events, Indicator* indicator = nullptr);
+           GalleryRefresh refresh, Relay& relay, EventSink& events, Indicator* indicator = nullptr, ActLinks links = {});
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;

@@ -28,6 +28,7 @@
 #include "pipeline/decision_policy.h"
 #include "pipeline/embedding_index.h"
 #include "pipeline/messages.h"
+#include "pipeline/remote_verifier.h"
 #include "pipeline/stage_timings.h"
 #include "pipeline/tracker.h"
 
@@ -179,15 +180,23 @@ class DecideStage {
   StageTimings recognition_{"recognition"};
 };
 
+// What the act stage may consult besides the relay; each may be absent.
+struct ActLinks {
+  RemoteVerifier* verifier = nullptr;  // decision mode "backend": the backend has the last word
+  AccessGate* gate = nullptr;          // remote arm / disarm of face access
+};
+
 // Drives the door and reports: the relay first (the visitor is waiting), then
-// the event. A suspected spoof also raises a spoof_suspected alert and, when
-// evidence_dir is set, keeps a JPEG of the face named after the event.
+// the event. In backend mode the backend is asked first; a disarmed gate
+// keeps the door shut on a grant. A suspected spoof also raises a
+// spoof_suspected alert and, when evidence_dir is set, keeps a JPEG of the
+// face named after the event.
 class ActStage {
  public:
   ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
-           std::string device_id, std::filesystem::path evidence_dir, BoundedQueue<Decision>& in)
-      : relay_(relay), indicator_(indicator), events_(events), hold_(hold), device_id_(std::move(device_id)),
-        evidence_dir_(std::move(evidence_dir)), in_(in) {}
+           std::string device_id, std::filesystem::path evidence_dir, ActLinks links, BoundedQueue<Decision>& in)
+      : relay_(relay), indicator_(indicator), events_(events), links_(links), hold_(hold),
+        device_id_(std::move(device_id)), evidence_dir_(std::move(evidence_dir)), in_(in) {}
   void run();
   const StageTimings& timings() const { return timings_; }
   const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
@@ -200,6 +209,8 @@ class ActStage {
   Indicator* indicator_;  // may be null: no LEDs or buzzer
   EventSink& events_;
   std::optional<std::string> keep_evidence(const Decision& decision, const std::string& event_id);
+  void ask_backend(Decision& decision);
+  ActLinks links_;
 
   std::chrono::milliseconds hold_;
   std::string device_id_;

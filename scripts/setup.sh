@@ -21,9 +21,15 @@ packages=(
   libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev libssl-dev uuid-dev libatomic-queue-dev
   libgpiod-dev libsystemd-dev libcamera-dev
-  libgtest-dev systemd dpkg-dev
-  ca-certificates
+  libpaho-mqttpp-dev libpaho-mqtt-dev libcurl4-openssl-dev libjwt-dev
+  systemd dpkg-dev ca-certificates
 )
+# What only the tests need: real peers (a TLS broker, an HTTPS server, a PKI)
+# and the fuzzer. PORTIER_BUILD_TESTS=OFF (the Pi install) leaves them out.
+build_tests=${PORTIER_BUILD_TESTS:-ON}
+if [ "$build_tests" = ON ]; then
+  packages+=(libgtest-dev libcpp-httplib-dev mosquitto openssl clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -71,7 +77,8 @@ if [ $need_models -eq 1 ]; then
   echo "setup: models installed in $models_dir"
 fi
 
-cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPORTIER_MODELS_DIR="$models_dir" >/dev/null
+cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPORTIER_MODELS_DIR="$models_dir" \
+  -DPORTIER_BUILD_TESTS="$build_tests" >/dev/null
 # Two jobs at most: the dlib network translation units take over 1 GB each.
 cmake --build "$build_dir" --parallel 2
 echo "setup: built $build_dir/portier"

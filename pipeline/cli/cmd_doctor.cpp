@@ -4,9 +4,14 @@
 
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "backend-client/https_client.h"
+#include "backend-client/mqtt_link.h"
+#include "backend-client/outbox.h"
+#include "backend-client/secret_file.h"
 #include "hal/gpio_chip.h"
 #include "models/model_files.h"
 #include "pipeline/cli/command_context.h"
@@ -105,6 +110,69 @@ Check check_gallery(const Config& c) {
   }
 }
 
+std::vector<Check> check_backend(const Config& c) {
+  std::vector<Check> checks;
+  if (!c.backend.enabled()) {
+    checks.push_back({"backend", Status::Warn, "not configured: events stay on this device (stdout, journal)",
+                      "set backend.url and/or mqtt.url (docs/protocol.md)"});
+    return checks;
+  }
+  if (!c.backend.https.url.empty()) {
+    auto token = read_secret(c.backend.https.token_file);
+    if (auto* why = std::get_if<std::string>(&token)) {
+      checks.push_back({"backend", Status::Fail, *why, "put the device's token in backend.token_file"});
+    } else {
+      HttpsClient client({c.backend.https.url, secret_path(c.backend.https.ca_file), std::get<Secret>(token).value,
+                          c.backend.https.connect_timeout});
+      auto answer = client.get("/api/health", std::chrono::seconds(5), 4096);
+      if (auto* why = std::get_if<std::string>(&answer))
+        checks.push_back({"backend", Status::Fail, *why,
+                          "check backend.url, the network, and that backend.ca_file is the CA of the server's certificate"});
+      else if (const long s = std::get<HttpResponse>(answer).status; s == 401 || s == 403)
+        checks.push_back({"backend", Status::Fail, fmt::format("{} refused the token (HTTP {})", c.backend.https.url, s),
+                          "put this device's token in backend.token_file"});
+      else if (s >= 200 && s < 300)
+        checks.push_back({"backend", Status::Ok, c.backend.https.url + ": TLS verified, token accepted", ""});
+      else
+        checks.push_back({"backend", Status::Warn, fmt::format("{}/api/health answered HTTP {}", c.backend.https.url, s),
+                          "the backend is reachable but unwell"});
+    }
+  }
+  if (!c.backend.mqtt.url.empty()) {
+    MqttOptions m{c.backend.mqtt.url,           c.backend.mqtt.client_id + "-doctor", secret_path(c.backend.mqtt.ca_file),
+                  secret_path(c.backend.mqtt.cert_file), secret_path(c.backend.mqtt.key_file), c.backend.mqtt.keepalive,
+                  "", ""};
+    std::string lost;
+    MqttLink link(m, MqttLink::Handlers{{}, [&lost](const std::string& why) { lost = why; }, {}});
+    link.start();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    while (!link.connected() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (link.connected())
+      checks.push_back({"broker", Status::Ok, c.backend.mqtt.url + ": mutual TLS accepted", ""});
+    else
+      checks.push_back({"broker", Status::Fail, c.backend.mqtt.url + ": no connection in 8 s" + (lost.empty() ? "" : ": " + lost),
+                        "check mqtt.url, the network, mqtt.ca_file, and that the broker trusts mqtt.cert_file"});
+    link.stop();
+    if (c.backend.mqtt.command_key_file.empty())
+      checks.push_back({"commands", Status::Warn, "no mqtt.command_key_file: remote unlock and the others are refused",
+                        "set mqtt.command_key_file to the key the backend signs commands with"});
+  }
+  try {
+    std::vector<std::string> sinks;
+    if (!c.backend.https.url.empty()) sinks.push_back("http");
+    if (!c.backend.mqtt.url.empty()) sinks.push_back("mqtt");
+    Outbox outbox(c.backend.outbox.path, sinks, c.backend.outbox.max_events);
+    const auto waiting = outbox.size();
+    checks.push_back({"outbox", waiting == 0 ? Status::Ok : Status::Warn,
+                      fmt::format("{}: {} events waiting (cap {})", outbox.file().string(), waiting, outbox.max_events()),
+                      waiting == 0 ? "" : "they go once the backend and broker are reachable (portier backend flush)"});
+  } catch (const std::exception& e) {
+    checks.push_back({"outbox", Status::Fail, e.what(), "check outbox.path and that the service user can write its folder"});
+  }
+  return checks;
+}
+
 Check check_clock() {
   timex tx{};
   const int state = ntp_adjtime(&tx);
@@ -131,8 +199,7 @@ int doctor(const std::string& config_flag) {
   checks.push_back(check_camera(c));
   for (auto& g : check_gpio(c)) checks.push_back(std::move(g));
   checks.push_back(check_gallery(c));
-  checks.push_back({"backend", Status::Warn, "not configured: events stay on this device (stdout, journal)",
-                    "the backend link is not built yet"});
+  for (auto& b : check_backend(c)) checks.push_back(std::move(b));
   checks.push_back(check_clock());
   checks.push_back(check_blas());
 

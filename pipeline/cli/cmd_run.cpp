@@ -8,6 +8,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "backend-client/backend_link.h"
 #include "hal/gpio_door.h"
 #include "hal/reconnecting_camera.h"
 #include "hal/simulated_relay.h"
@@ -65,7 +66,14 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   } else {
     spdlog::warn("liveness is disabled (liveness.enabled = false): a photo of an enrolled user will open the door");
   }
-  JsonLinesEventSink events;
+  JsonLinesEventSink json_lines;
+  // Where events go: stdout alone, or the backend link (which echoes them to
+  // stdout). Devices report from their own threads, hence atomic.
+  std::atomic<EventSink*> events{&json_lines};
+  auto report_alert = [&events, id = config.device_id](const std::string& kind, const std::string& detail) {
+    events.load(std::memory_order_acquire)->publish(make_alert_event(id, kind, detail));
+  };
+  std::atomic<BackendLink*> link_for_door{nullptr};
   SimulatedRelay simulated;
   Relay* relay = &simulated;
   Indicator* indicator = nullptr;
@@ -75,10 +83,9 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
     auto opened = open_gpio_chip(config.gpio_chip_label);
     if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, "gpio.chip_label: " + *why);
     chip = std::move(std::get<std::unique_ptr<GpioChip>>(opened));
-    door = std::make_unique<GpioDoor>(*chip, config.door, config.door_timings,
-                                      [&events, id = config.device_id](const std::string& kind, const std::string& detail) {
-                                        events.publish(make_alert_event(id, kind, detail));
-                                      });
+    door = std::make_unique<GpioDoor>(*chip, config.door, config.door_timings, report_alert, [&link_for_door](bool open) {
+      if (auto* link = link_for_door.load(std::memory_order_acquire)) link->door_contact(open);
+    });
     relay = door.get();
     indicator = door.get();
     spdlog::info("door on {}: relay line {}", chip->describe(), config.door.relay);
@@ -87,16 +94,37 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   if (camera->realtime() && source.rfind("video:", 0) != 0) {
     camera = std::make_unique<ReconnectingCamera>(
         std::move(camera), [source, camera_options] { return open_camera(source, camera_options); },
-        [&events, id = config.device_id](const std::string& status, const std::string& detail) {
-          events.publish(make_alert_event(id, status, detail));
-        });
+        report_alert);
+  }
+
+  std::unique_ptr<BackendLink> link;
+  ActLinks act_links;
+  if (config.backend.enabled()) {
+    BackendLinkOptions link_options{config.device_id,        PORTIER_VERSION,
+                                    config.backend,          config.gallery_path,
+                                    config.gallery_path.parent_path(), config.pipeline.relay_hold,
+                                    config.door_timings.exit_hold};
+    try {
+      link = std::make_unique<BackendLink>(std::move(link_options), *relay, &json_lines);
+    } catch (const BackendError& e) {
+      throw CommandError(kExitBadInput, e.what());
+    }
+    if (door) {
+      if (auto open = door->door_open()) link->door_contact(*open);
+    }
+    link_for_door.store(link.get(), std::memory_order_release);
+    events.store(link.get(), std::memory_order_release);
+    relay = &link->relay();
+    act_links.gate = &link->gate();
+    if (config.backend.mode == DecisionMode::Backend) act_links.verifier = link.get();
+    link->start();
   }
 
   install_stop_handlers();
   Pipeline pipeline(options,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
                                    liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
-                    std::move(camera), std::move(index), refresh, *relay, events, indicator);
+                    std::move(camera), std::move(index), refresh, *relay, *events.load(), indicator, act_links);
   spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
                config.pipeline.detect_workers, config.gallery_path.string());
   pipeline.start();
@@ -129,6 +157,13 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   }
   pipeline.wait();
   relay->release();
+  if (link) {
+    // A moment to hand over the last decisions; whatever is left waits in
+    // the outbox for the next start.
+    if (!link->drain(std::chrono::seconds(2)))
+      spdlog::info("{} events stay in the outbox until the backend is back", link->health().outbox);
+    link->stop();
+  }
 
   const auto report = pipeline.report();
   spdlog::info("stopped: {} frames captured, {} processed, {} dropped, {} decisions ({} granted)", report.captured,

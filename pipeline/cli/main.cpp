@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   portier::add_bench_command(app, exit_code);
   portier::add_doctor_command(app, exit_code);
   portier::add_liveness_command(app, exit_code);
+  portier::add_backend_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,7 +13,7 @@ for f in ./usr/bin/portier ./usr/lib/systemd/system/portier.service ./usr/lib/sy
   grep -q " $f\$" <<<"$contents" || { echo "check-deb: $f missing from $deb"; exit 1; }
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in libopenblas0-pthread libdlib19.1 libopencv-core406 libgpiod2 libsqlite3-0 libsystemd0; do
+for d in libopenblas0-pthread libdlib19.1 libopencv-core406 libgpiod2 libsqlite3-0 libsystemd0 libpaho-mqttpp3 libcurl4 libjwt0; do
   grep -q "$d" <<<"$depends" || { echo "check-deb: Depends lacks $d: $depends"; exit 1; }
 done
 dpkg-deb -e "$deb" "$out/control"

@@ -177,6 +177,68 @@ TEST(ConfigLiveness, AMissingOrSwappedModelIsRefusedAtStartUp) {
   EXPECT_NE(e.find("is corrupt or not the expected one"), std::string::npos) << e;
 }
 
+TEST(ConfigBackend, NoUrlsMeansNoLinkAndTheOutboxBesideTheGallery) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[gallery]\npath = \"" + (dir / "g.db").string() + "\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_FALSE(c.backend.enabled());
+  EXPECT_EQ(c.backend.mode, DecisionMode::Local);
+  EXPECT_EQ(c.backend.outbox.path, dir / "outbox.db");
+  EXPECT_EQ(c.backend.mqtt.client_id, "portier-portier");
+}
+
+TEST(ConfigBackend, ReadsBothLinks) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", R"(device_id = "gate-2"
+[backend]
+mode = "backend"
+url = "https://backend.example:8443/"
+ca_file = "/etc/portier/ca.pem"
+token_file = "/etc/portier/credentials/token"
+verify_timeout_ms = 900
+[mqtt]
+url = "mqtts://broker.example:8883"
+ca_file = "/etc/portier/ca.pem"
+cert_file = "/etc/portier/door.pem"
+key_file = "/etc/portier/credentials/door.key"
+topic_prefix = "site/a"
+[outbox]
+max_events = 500
+)");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.backend.mode, DecisionMode::Backend);
+  EXPECT_EQ(c.backend.https.url, "https://backend.example:8443") << "trailing slash dropped";
+  EXPECT_EQ(c.backend.https.verify_timeout, std::chrono::milliseconds(900));
+  EXPECT_EQ(c.backend.mqtt.url, "ssl://broker.example:8883");
+  EXPECT_EQ(c.backend.mqtt.client_id, "portier-gate-2");
+  EXPECT_EQ(c.backend.mqtt.topic_prefix, "site/a");
+  EXPECT_EQ(c.backend.outbox.max_events, 500);
+}
+
+TEST(ConfigBackend, RefusesPlainTextLinksAndMissingCredentials) {
+  EXPECT_NE(config_error("[backend]\nurl = \"http://backend\"\n").find("'backend.url' must be an https:// URL"),
+            std::string::npos);
+  EXPECT_NE(config_error("[backend]\nurl = \"https://b\"\ntoken_file = \"/t\"\n").find("'backend.ca_file' is required"),
+            std::string::npos);
+  EXPECT_NE(config_error("[mqtt]\nurl = \"tcp://broker:1883\"\n").find("'mqtt.url' must be an ssl://"), std::string::npos);
+  EXPECT_NE(config_error("[mqtt]\nurl = \"ssl://b:8883\"\nca_file = \"/c\"\n").find("'mqtt.cert_file' is required"),
+            std::string::npos);
+  EXPECT_NE(config_error("[backend]\nmode = \"backend\"\n").find("'backend.mode' \"backend\" needs backend.url"),
+            std::string::npos);
+  EXPECT_NE(config_error("[mqtt]\ntopic_prefix = \"door/#\"\n").find("'mqtt.topic_prefix' must not hold"),
+            std::string::npos);
+  EXPECT_NE(config_error("device_id = \"front/door\"\n").find("'device_id' must be 1 to 64 letters"), std::string::npos);
+}
+
+TEST(ConfigBackend, AMissingCredentialFileIsNamedAtStartUp) {
+  test::TempDir dir;
+  test::write_file(dir / "ca.pem", "x");
+  const auto e = config_error("[backend]\nurl = \"https://b\"\nca_file = \"" + (dir / "ca.pem").string() +
+                                  "\"\ntoken_file = \"" + (dir / "no-token").string() + "\"\n",
+                              ModelCheck::FaceModelsOnly);
+  EXPECT_NE(e.find("key 'backend.token_file': " + (dir / "no-token").string() + " does not exist"), std::string::npos) << e;
+}
+
 TEST(Config, ResolvesTheFlagFirst) {
   EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
 }

@@ -375,5 +375,85 @@ TEST(PipelineLiveness, ASpoofTrackStopsCostingEmbeddings) {
   EXPECT_LT(calls->load(), 15) << "not one embedding per frame for 60 frames";
 }
 
+// The backend's last word, scripted: what it answers and what it was asked.
+class ScriptedVerifier final : public RemoteVerifier {
+ public:
+  explicit ScriptedVerifier(std::variant<RemoteVerdict, std::string> answer) : answer_(std::move(answer)) {}
+  std::variant<RemoteVerdict, std::string> verify(const Decision& d) override {
+    std::lock_guard lock(mutex_);
+    asked_.push_back(d.verdict);
+    return answer_;
+  }
+  std::vector<Verdict> asked() const {
+    std::lock_guard lock(mutex_);
+    return asked_;
+  }
+
+ private:
+  std::variant<RemoteVerdict, std::string> answer_;
+  mutable std::mutex mutex_;
+  std::vector<Verdict> asked_;
+};
+
+Run run_with_links(const std::vector<Scene>& scenes, ActLinks links, PipelineModels models = paint_models(),
+                   PipelineOptions options = test_options()) {
+  SimulatedRelay relay;
+  RecordingSink sink;
+  Pipeline pipeline(options, std::move(models), std::make_unique<ScriptedCamera>(scenes, false), alice_enrolled(), nullptr,
+                    relay, sink, nullptr, links);
+  pipeline.start();
+  pipeline.wait();
+  return {pipeline.report(), sink.events(), relay.pulses(), sink.alerts()};
+}
+
+TEST(PipelineBackendMode, TheBackendCanGrantAFaceTheDeviceDoesNotKnow) {
+  ScriptedVerifier backend(RemoteVerdict{true, 77, "bob-from-backend", "valid badge"});
+  const auto run = run_with_links(repeat({{2, kLeft}}, 20), {&backend, nullptr});
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
+  EXPECT_EQ(run.events[0].user_name, "bob-from-backend");
+  EXPECT_EQ(run.events[0].decided_by, "backend");
+  EXPECT_FALSE(run.events[0].offline);
+  EXPECT_EQ(backend.asked(), std::vector<Verdict>{Verdict::DeniedUnknown}) << "asked with the local verdict";
+  EXPECT_EQ(run.pulses.size(), 1u);
+}
+
+TEST(PipelineBackendMode, TheBackendCanRefuseWhomTheDeviceWouldLetIn) {
+  ScriptedVerifier backend(RemoteVerdict{false, std::nullopt, std::nullopt, "access revoked"});
+  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {&backend, nullptr});
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::DeniedBackend);
+  EXPECT_NE(run.events[0].reason.find("access revoked"), std::string::npos);
+  EXPECT_TRUE(run.pulses.empty());
+}
+
+TEST(PipelineBackendMode, WithoutAnAnswerTheDeviceDecidesAloneAndSaysSo) {
+  ScriptedVerifier backend(std::string("connection refused"));
+  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {&backend, nullptr});
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
+  EXPECT_TRUE(run.events[0].offline);
+  EXPECT_EQ(run.events[0].decided_by, "local");
+  EXPECT_EQ(run.pulses.size(), 1u);
+}
+
+TEST(PipelineBackendMode, NeitherABackendGrantNorAnyoneElseOverridesASpoof) {
+  ScriptedVerifier backend(RemoteVerdict{true, 1, "alice", ""});
+  const auto run = run_with_links(repeat({{-1, kLeft}}, 20), {&backend, nullptr}, paint_models_with_liveness(),
+                                  liveness_options());
+  ASSERT_EQ(count(run.events, Verdict::DeniedSpoof), 1u);
+  EXPECT_TRUE(backend.asked().empty()) << "a spoof is not put to the backend";
+  EXPECT_TRUE(run.pulses.empty());
+}
+
+TEST(PipelineBackendMode, ADisarmedGateKeepsTheDoorShutOnAGrant) {
+  AccessGate gate(false);
+  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {nullptr, &gate});
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::DeniedDisarmed);
+  EXPECT_EQ(run.events[0].user_name, "alice") << "recognised and reported all the same";
+  EXPECT_TRUE(run.pulses.empty());
+}
+
 }  // namespace
 }  // namespace portier

@@ -1,0 +1,428 @@
+#include "backend-client/backend_link.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+#include <spdlog/spdlog.h>
+
+#include "backend-client/command_token.h"
+#include "backend-client/event_forwarder.h"
+#include "backend-client/https_client.h"
+#include "backend-client/mqtt_link.h"
+#include "backend-client/nonce_store.h"
+#include "backend-client/outbox.h"
+#include "backend-client/secret_file.h"
+#include "backend-client/user_sync.h"
+#include "pipeline/time_format.h"
+
+namespace portier {
+namespace {
+
+constexpr std::int64_t kAlertReserve = 16;  // room past the cap for outbox_full itself
+const char* kFaceAccessFile = "face-access";
+
+std::string read_secret_or_throw(const char* key, const std::filesystem::path& file) {
+  auto secret = read_secret(file);
+  if (auto* why = std::get_if<std::string>(&secret)) throw BackendError(std::string(key) + ": " + *why);
+  return std::get<Secret>(secret).value;
+}
+
+std::string base64(const std::vector<unsigned char>& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* echo)
+    : options_(std::move(options)),
+      raw_relay_(relay),
+      observed_relay_(relay, [this](std::chrono::milliseconds hold) { unlocked_for(hold); }),
+      echo_(echo) {
+  const auto& c = options_.config;
+  if (!c.https.url.empty()) token_ = read_secret_or_throw("backend.token_file", c.https.token_file);
+  if (!c.mqtt.command_key_file.empty()) command_key_ = read_secret_or_throw("mqtt.command_key_file", c.mqtt.command_key_file);
+
+  // Face access survives a restart: a door disarmed for the night stays so.
+  std::ifstream armed_file(options_.state_dir / kFaceAccessFile);
+  std::string armed_text;
+  if (armed_file >> armed_text && armed_text == "disarmed") gate_.set_armed(false);
+
+  std::vector<std::string> sinks;
+  if (!c.https.url.empty()) sinks.push_back("http");
+  if (!c.mqtt.url.empty()) sinks.push_back("mqtt");
+  try {
+    outbox_ = std::make_unique<Outbox>(c.outbox.path, sinks, c.outbox.max_events);
+    nonces_ = std::make_unique<NonceStore>(c.outbox.path);
+  } catch (const std::exception& e) {
+    throw BackendError(std::string("outbox.path: ") + e.what());
+  }
+
+  if (!c.https.url.empty()) {
+    const HttpsOptions https{c.https.url, secret_path(c.https.ca_file), token_, c.https.connect_timeout};
+    verify_client_ = std::make_unique<HttpsClient>(https);
+    sync_client_ = std::make_unique<HttpsClient>(https);
+    auto client = std::make_shared<HttpsClient>(https);  // the sender's own: a client serves one thread
+    http_sender_ = std::make_unique<EventForwarder>(
+        *outbox_, "http", c.outbox.batch_size,
+        [client, device = options_.device_id, timeout = c.https.timeout](const std::vector<OutboxRow>& batch)
+            -> std::variant<size_t, std::string> {
+          std::vector<std::string> bodies;
+          for (const auto& row : batch) bodies.push_back(row.body);
+          auto answer = client->post_json("/api/events", events_request(device, bodies), timeout, kMaxMessageBytes);
+          if (auto* why = std::get_if<std::string>(&answer)) return *why;
+          const auto& r = std::get<HttpResponse>(answer);
+          if (r.status == 401 || r.status == 403)
+            return fmt::format("the backend refused this device's token (HTTP {}): check backend.token_file", r.status);
+          if (r.status < 200 || r.status >= 300) return fmt::format("POST /api/events answered HTTP {}", r.status);
+          if (auto bad = check_events_reply(r.body, batch.size())) return "POST /api/events: " + *bad;
+          return batch.size();
+        },
+        c.outbox.retry_base, c.outbox.retry_cap);
+  }
+  if (!c.mqtt.url.empty()) {
+    MqttOptions m{c.mqtt.url,
+                  c.mqtt.client_id,
+                  secret_path(c.mqtt.ca_file),
+                  secret_path(c.mqtt.cert_file),
+                  secret_path(c.mqtt.key_file),
+                  c.mqtt.keepalive,
+                  topic("system/status"),
+                  status_message(options_.device_id, false, options_.version, 0)};
+    mqtt_ = std::make_unique<MqttLink>(
+        std::move(m), MqttLink::Handlers{[this] { on_connected(); },
+                                         [](const std::string& why) { spdlog::warn("mqtt: {}; reconnecting", why); },
+                                         [this](const std::string& t, const std::string& p) { on_message(t, p); }});
+    mqtt_sender_ = std::make_unique<EventForwarder>(
+        *outbox_, "mqtt", c.outbox.batch_size,
+        [this](const std::vector<OutboxRow>& batch) -> std::variant<size_t, std::string> {
+          std::vector<std::pair<std::string, std::string>> messages;
+          for (const auto& row : batch) messages.emplace_back(topic(row.kind == "alert" ? "alerts" : "access"), row.body);
+          std::string error;
+          const size_t done = mqtt_->publish_in_order(messages, std::chrono::seconds(10), &error);
+          if (done == 0) return error.empty() ? std::string("nothing acknowledged by the broker") : error;
+          return done;
+        },
+        c.outbox.retry_base, c.outbox.retry_cap);
+  }
+}
+
+BackendLink::~BackendLink() { stop(); }
+
+std::string BackendLink::topic(const std::string& leaf) const {
+  return options_.config.mqtt.topic_prefix + "/" + options_.device_id + "/" + leaf;
+}
+
+void BackendLink::start() {
+  if (started_) return;
+  started_ = true;
+  tasks_stop_ = false;
+  task_thread_ = std::thread([this] { run_tasks(); });
+  if (http_sender_) http_sender_->start();
+  if (mqtt_sender_) mqtt_sender_->start();
+  if (mqtt_) mqtt_->start();
+  if (options_.config.https.sync_users) post([this] { run_sync(std::nullopt); });
+  spdlog::info("backend link: {}{}{}; outbox {} ({} events waiting)", options_.config.https.url.empty() ? "" : "https ",
+               options_.config.https.url, options_.config.mqtt.url.empty() ? "" : " and mqtt " + options_.config.mqtt.url,
+               outbox_->file().string(), outbox_->size());
+}
+
+void BackendLink::stop() {
+  if (!started_) return;
+  started_ = false;
+  if (mqtt_ && mqtt_->connected()) {
+    // A clean goodbye: the broker sends the will only when a client vanishes.
+    mqtt_->publish(topic("system/status"), status_message(options_.device_id, false, options_.version, 0), true,
+                   std::chrono::seconds(2));
+  }
+  if (http_sender_) http_sender_->stop();
+  if (mqtt_sender_) mqtt_sender_->stop();
+  {
+    std::lock_guard lock(task_mutex_);
+    tasks_stop_ = true;
+  }
+  task_wake_.notify_all();
+  if (task_thread_.joinable()) task_thread_.join();
+  if (mqtt_) mqtt_->stop();
+}
+
+void BackendLink::post(std::function<void()> task, std::chrono::steady_clock::time_point at) {
+  {
+    std::lock_guard lock(task_mutex_);
+    tasks_.emplace_back(at, std::move(task));
+  }
+  task_wake_.notify_all();
+}
+
+void BackendLink::run_tasks() {
+  std::unique_lock lock(task_mutex_);
+  while (!tasks_stop_) {
+    const auto now = std::chrono::steady_clock::now();
+    auto due = std::find_if(tasks_.begin(), tasks_.end(), [&](const auto& t) { return t.first <= now; });
+    if (due == tasks_.end()) {
+      auto next = std::min_element(tasks_.begin(), tasks_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (next == tasks_.end()) task_wake_.wait(lock);
+      else task_wake_.wait_until(lock, next->first);
+      continue;
+    }
+    auto task = std::move(due->second);
+    tasks_.erase(due);
+    lock.unlock();
+    try {
+      task();
+    } catch (const std::exception& e) {
+      spdlog::error("backend link: {}", e.what());
+    }
+    lock.lock();
+  }
+}
+
+void BackendLink::store(const std::string& id, const std::string& kind, const nlohmann::json& event) {
+  const std::string body = event.dump();
+  Outbox::Append stored = Outbox::Append::Full;
+  try {
+    stored = outbox_->append(id, kind, body);
+  } catch (const std::exception& e) {
+    // The journal still has it; the backend will not.
+    spdlog::error("outbox: {}; event not stored for the backend: {}", e.what(), body);
+    ++refused_;
+    return;
+  }
+  if (stored == Outbox::Append::Full) {
+    ++refused_;
+    spdlog::error("outbox full ({} events waiting): event not stored for the backend: {}", outbox_->max_events(), body);
+    if (!full_alerted_.exchange(true)) {
+      const auto alert = make_alert_event(
+          options_.device_id, "outbox_full",
+          fmt::format("the outbox holds {} events, its cap: new events are refused (and logged) until the backend "
+                      "takes the backlog",
+                      outbox_->max_events()));
+      if (echo_) echo_->publish(alert);
+      outbox_->append(alert.id, "alert", to_json(alert).dump(), kAlertReserve);
+    }
+  } else if (full_alerted_.load() && outbox_->size() < outbox_->max_events() * 9 / 10) {
+    full_alerted_.store(false);
+    const auto alert = make_alert_event(options_.device_id, "outbox_recovered",
+                                        fmt::format("the outbox has room again; {} events were refused while it was full",
+                                                    refused_.load()));
+    if (echo_) echo_->publish(alert);
+    outbox_->append(alert.id, "alert", to_json(alert).dump(), kAlertReserve);
+  }
+  if (http_sender_) http_sender_->wake();
+  if (mqtt_sender_) mqtt_sender_->wake();
+}
+
+void BackendLink::publish(const AccessEvent& event) {
+  if (echo_) echo_->publish(event);
+  store(event.id, "access", to_json(event));
+}
+
+void BackendLink::publish(const AlertEvent& event) {
+  if (echo_) echo_->publish(event);
+  if (event.alert == "exit_request") unlocked_for(options_.exit_hold);
+  store(event.id, "alert", to_json(event));
+}
+
+std::variant<RemoteVerdict, std::string> BackendLink::verify(const Decision& d) {
+  if (!verify_client_) return std::string("no backend.url");
+  VerifyRequest r;
+  r.request_id = new_uuid();
+  r.device_id = options_.device_id;
+  r.track_id = d.track_id;
+  r.embedding = d.embedding;
+  r.liveness_score = d.liveness;
+  r.local_result = to_string(d.verdict);
+  r.local_user_id = d.user_id;
+  r.local_user_name = d.user_name;
+  r.local_distance = d.distance;
+  r.time = rfc3339_utc(std::chrono::system_clock::now());
+  if (options_.config.https.send_face_jpeg && !d.evidence.empty()) {
+    std::vector<unsigned char> jpeg;
+    if (cv::imencode(".jpg", d.evidence, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85})) r.face_jpeg_base64 = base64(jpeg);
+  }
+  std::lock_guard lock(verify_mutex_);
+  auto answer = verify_client_->post_json("/api/verify-face", verify_request(r), options_.config.https.verify_timeout,
+                                          kMaxMessageBytes);
+  if (auto* why = std::get_if<std::string>(&answer)) return *why;
+  const auto& response = std::get<HttpResponse>(answer);
+  if (response.status != 200) return fmt::format("POST /api/verify-face answered HTTP {}", response.status);
+  auto parsed = parse_verify_reply(response.body);
+  if (auto* why = std::get_if<std::string>(&parsed)) return "POST /api/verify-face: " + *why;
+  const auto& v = std::get<VerifyReply>(parsed);
+  return RemoteVerdict{v.access_granted, v.user_id, v.user_name, v.reason};
+}
+
+void BackendLink::on_connected() {
+  // Paho calls this on its own thread, where waiting for an acknowledgement
+  // would deadlock: the work goes to the task thread.
+  post([this] {
+    mqtt_->subscribe(topic("commands"));
+    if (auto why = mqtt_->publish(topic("system/status"),
+                                  status_message(options_.device_id, true, options_.version, outbox_->size()), true,
+                                  std::chrono::seconds(5)))
+      spdlog::warn("mqtt: status not published: {}", *why);
+    publish_state();
+    spdlog::info("mqtt: connected to {}", options_.config.mqtt.url);
+  });
+  if (mqtt_sender_) mqtt_sender_->retry_now();
+}
+
+void BackendLink::on_message(const std::string& t, const std::string& payload) {
+  if (t != topic("commands")) return;
+  post([this, payload] {
+    const CommandPolicy policy{options_.device_id, options_.config.mqtt.command_max_age, std::chrono::seconds(30)};
+    const std::int64_t now = unix_now();
+    auto checked = verify_command(payload, command_key_, policy, now);
+    if (auto* refusal = std::get_if<CommandRefusal>(&checked)) {
+      refuse(*refusal);
+      return;
+    }
+    const auto& c = std::get<Command>(checked);
+    bool first = false;
+    try {
+      first = nonces_->first_use(c.nonce, c.expires_at, now);
+    } catch (const std::exception& e) {
+      refuse({std::string("cannot record the nonce, refusing to be safe: ") + e.what(), c.request_id, to_string(c.name)});
+      return;
+    }
+    if (!first) {
+      refuse({"replayed command: this nonce (jti) was already used", c.request_id, to_string(c.name)});
+      return;
+    }
+    switch (c.name) {
+      case CommandName::Unlock: {
+        const auto hold = c.hold.value_or(options_.unlock_hold);
+        observed_relay_.pulse(hold);
+        store_alert("remote_unlock", fmt::format("request {}: unlocked for {} ms", c.request_id, hold.count()));
+        reply(c.request_id, "unlock", true, "");
+        break;
+      }
+      case CommandName::Arm:
+      case CommandName::Disarm: {
+        const bool armed = c.name == CommandName::Arm;
+        set_armed(armed);
+        store_alert(armed ? "face_access_armed" : "face_access_disarmed", "request " + c.request_id);
+        reply(c.request_id, to_string(c.name), true, "");
+        break;
+      }
+      case CommandName::SyncUsers:
+        if (!sync_client_) {
+          reply(c.request_id, "sync-users", false, "this device has no backend.url to sync from");
+          break;
+        }
+        run_sync(c.request_id);
+        break;
+    }
+  });
+}
+
+void BackendLink::store_alert(const std::string& kind, const std::string& detail) {
+  const auto alert = make_alert_event(options_.device_id, kind, detail);
+  if (echo_) echo_->publish(alert);
+  store(alert.id, "alert", to_json(alert));
+}
+
+void BackendLink::reply(const std::optional<std::string>& request_id, const std::string& command, bool ok,
+                        const std::string& error) {
+  if (!mqtt_) return;
+  if (auto why = mqtt_->publish(topic("commands/reply"), command_reply(request_id, command, ok, error), false,
+                                std::chrono::seconds(5)))
+    spdlog::warn("mqtt: reply to {} not published: {}", request_id.value_or("?"), *why);
+}
+
+void BackendLink::refuse(const CommandRefusal& r) {
+  spdlog::warn("remote command refused: {}", r.reason);
+  store_alert("command_refused", fmt::format("{}{}: {}", r.command.empty() ? "command" : r.command,
+                                             r.request_id ? " (request " + *r.request_id + ")" : std::string(), r.reason));
+  reply(r.request_id, r.command, false, r.reason);
+}
+
+void BackendLink::run_sync(const std::optional<std::string>& request_id) {
+  auto result = sync_users(*sync_client_, options_.gallery_file, options_.config.https.timeout);
+  if (auto* why = std::get_if<std::string>(&result)) {
+    spdlog::error("user sync failed, the gallery is unchanged: {}", *why);
+    store_alert("user_sync_failed", *why);
+    if (request_id) reply(request_id, "sync-users", false, *why);
+    return;
+  }
+  spdlog::info("user sync: {} users from the backend", std::get<size_t>(result));
+  if (request_id) reply(request_id, "sync-users", true, "");
+}
+
+void BackendLink::unlocked_for(std::chrono::milliseconds hold) {
+  const auto until = std::chrono::steady_clock::now() + hold;
+  {
+    std::lock_guard lock(state_mutex_);
+    unlocked_until_ = std::max(unlocked_until_, until);
+  }
+  post([this] { publish_state(); });
+  post([this] { publish_state(); }, until + std::chrono::milliseconds(20));
+}
+
+void BackendLink::door_contact(bool open) {
+  {
+    std::lock_guard lock(state_mutex_);
+    door_open_ = open;
+  }
+  post([this] { publish_state(); });
+}
+
+void BackendLink::set_armed(bool armed) {
+  gate_.set_armed(armed);
+  const auto file = options_.state_dir / kFaceAccessFile;
+  const auto tmp = options_.state_dir / (std::string(kFaceAccessFile) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << (armed ? "armed" : "disarmed") << '\n';
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) spdlog::warn("face access {} but not saved in {}: {}", armed ? "armed" : "disarmed", file.string(), ec.message());
+  publish_state();
+}
+
+void BackendLink::publish_state() {
+  if (!mqtt_ || !mqtt_->connected()) return;
+  DoorState s;
+  {
+    std::lock_guard lock(state_mutex_);
+    s.unlocked = std::chrono::steady_clock::now() < unlocked_until_;
+    s.door_open = door_open_;
+  }
+  s.face_access_armed = gate_.armed();
+  if (auto why = mqtt_->publish(topic("state"), door_state_message(options_.device_id, s), true, std::chrono::seconds(5)))
+    spdlog::warn("mqtt: door state not published: {}", *why);
+}
+
+BackendLink::Health BackendLink::health() {
+  Health h;
+  h.https_configured = http_sender_ != nullptr;
+  h.mqtt_configured = mqtt_ != nullptr;
+  h.mqtt_connected = mqtt_ && mqtt_->connected();
+  h.outbox = outbox_->size();
+  h.refused = refused_.load();
+  if (http_sender_ && !http_sender_->healthy()) h.https_error = http_sender_->last_error();
+  if (mqtt_sender_ && !mqtt_sender_->healthy()) h.mqtt_error = mqtt_sender_->last_error();
+  return h;
+}
+
+bool BackendLink::drain(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (outbox_->size() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace portier

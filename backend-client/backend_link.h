@@ -1,0 +1,130 @@
+// The device's link to its backend (docs/protocol.md). Every event goes to
+// the durable outbox first; one sender per destination (HTTPS POST
+// /api/events, MQTT) drains it in order, so nothing is lost to a broker
+// restart, a backend outage or a kill. Over MQTT it also keeps the retained
+// status and door state current and takes signed commands (unlock, arm,
+// disarm, sync-users). In decision mode "backend" it asks POST
+// /api/verify-face before the door opens.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "backend-client/backend_config.h"
+#include "backend-client/command_token.h"
+#include "backend-client/protocol.h"
+#include "hal/observed_relay.h"
+#include "pipeline/access_event.h"
+#include "pipeline/remote_verifier.h"
+
+namespace portier {
+
+class EventForwarder;
+class HttpsClient;
+class MqttLink;
+class NonceStore;
+class Outbox;
+
+struct BackendError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct BackendLinkOptions {
+  std::string device_id;
+  std::string version;
+  BackendConfig config;
+  std::filesystem::path gallery_file;
+  std::filesystem::path state_dir;               // where face-access (armed/disarmed) is kept
+  std::chrono::milliseconds unlock_hold{3000};   // a remote unlock without hold_ms
+  std::chrono::milliseconds exit_hold{5000};     // the exit button's unlock, for the door state
+};
+
+class BackendLink final : public EventSink, public RemoteVerifier {
+ public:
+  // Reads the secrets and opens the outbox; throws BackendError naming the
+  // file that is missing or unreadable. `echo` also gets every event (the
+  // JSON lines on stdout); it may be null.
+  BackendLink(BackendLinkOptions options, Relay& relay, EventSink* echo);
+  ~BackendLink() override;
+  BackendLink(const BackendLink&) = delete;
+  BackendLink& operator=(const BackendLink&) = delete;
+
+  void start();  // senders, MQTT connection, the first user sync: all in the background
+  // Publishes "offline", stops the senders; undelivered events stay in the
+  // outbox for the next start.
+  void stop();
+
+  // Give the pipeline this relay, not the raw one: it reports the lock state.
+  Relay& relay() { return observed_relay_; }
+  AccessGate& gate() { return gate_; }
+  void door_contact(bool open);  // from the GPIO door, when a contact is wired
+
+  void publish(const AccessEvent& event) override;
+  void publish(const AlertEvent& event) override;
+  std::variant<RemoteVerdict, std::string> verify(const Decision& decision) override;
+
+  struct Health {
+    bool mqtt_configured = false, mqtt_connected = false, https_configured = false;
+    std::int64_t outbox = 0;           // events some destination still lacks
+    std::uint64_t refused = 0;         // events the full outbox could not take
+    std::string https_error, mqtt_error;
+  };
+  Health health();
+  // Blocks until the outbox is empty or `timeout` passes; true if it emptied.
+  bool drain(std::chrono::milliseconds timeout);
+  std::string topic(const std::string& leaf) const;
+
+ private:
+  void store(const std::string& id, const std::string& kind, const nlohmann::json& event);
+  void store_alert(const std::string& kind, const std::string& detail);
+  void on_connected();
+  void on_message(const std::string& topic, const std::string& payload);
+  void reply(const std::optional<std::string>& request_id, const std::string& command, bool ok, const std::string& error);
+  void refuse(const CommandRefusal& refusal);
+  void publish_state();
+  void unlocked_for(std::chrono::milliseconds hold);
+  void set_armed(bool armed);
+  void run_sync(const std::optional<std::string>& request_id);
+  void post(std::function<void()> task, std::chrono::steady_clock::time_point at = {});
+  void run_tasks();
+
+  BackendLinkOptions options_;
+  Relay& raw_relay_;
+  ObservedRelay observed_relay_;
+  EventSink* echo_;
+  AccessGate gate_;
+  std::string token_, command_key_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<NonceStore> nonces_;
+  std::unique_ptr<MqttLink> mqtt_;
+  std::unique_ptr<EventForwarder> http_sender_, mqtt_sender_;
+  std::unique_ptr<HttpsClient> verify_client_, sync_client_;
+  std::mutex verify_mutex_;  // the act stage is the one caller; the lock is cheap insurance
+
+  std::mutex state_mutex_;
+  std::chrono::steady_clock::time_point unlocked_until_{};
+  std::optional<bool> door_open_;
+
+  std::atomic<bool> full_alerted_{false};
+  std::atomic<std::uint64_t> refused_{0};
+
+  // One worker for slow or timed work, so that MQTT's callback thread never blocks.
+  std::mutex task_mutex_;
+  std::condition_variable task_wake_;
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> tasks_;
+  bool tasks_stop_ = false;
+  std::thread task_thread_;
+  bool started_ = false;
+};
+
+}  // namespace portier

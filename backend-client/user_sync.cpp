@@ -1,0 +1,29 @@
+#include "backend-client/user_sync.h"
+
+#include <fmt/format.h>
+
+#include "backend-client/protocol.h"
+#include "pipeline/gallery.h"
+
+namespace portier {
+
+std::variant<size_t, std::string> sync_users(HttpsClient& client, const std::filesystem::path& gallery_file,
+                                             std::chrono::milliseconds timeout) {
+  auto got = client.get("/api/users", timeout, kMaxUserListBytes);
+  if (auto* why = std::get_if<std::string>(&got)) return *why;
+  const auto& response = std::get<HttpResponse>(got);
+  if (response.status != 200) return fmt::format("GET /api/users answered HTTP {}", response.status);
+  auto parsed = parse_users_reply(response.body);
+  if (auto* why = std::get_if<std::string>(&parsed)) return "GET /api/users: " + *why;
+  std::vector<Gallery::Entry> entries;
+  for (auto& u : std::get<std::vector<SyncedUser>>(parsed))
+    entries.push_back({u.external_id, u.name, std::move(u.embeddings), Validity{u.valid_from, u.valid_until}});
+  try {
+    Gallery gallery(gallery_file);
+    return gallery.replace_all(entries, "backend sync");
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+}  // namespace portier

@@ -1,0 +1,86 @@
+#include "backend-client/protocol.h"
+
+#include <gtest/gtest.h>
+
+namespace portier {
+namespace {
+
+std::string error_of(const Parsed<VerifyReply>& p) { return std::holds_alternative<std::string>(p) ? std::get<std::string>(p) : ""; }
+
+TEST(Protocol, EventsRequestSplicesTheEventsIntoOneObject) {
+  const auto body = nlohmann::json::parse(events_request("door-1", {R"({"id":"a","seq":1})", R"({"id":"b","seq":2})"}));
+  EXPECT_EQ(body["device_id"], "door-1");
+  ASSERT_EQ(body["events"].size(), 2u);
+  EXPECT_EQ(body["events"][1]["id"], "b");
+}
+
+TEST(Protocol, TheEventsReplyMustAcceptEveryEventSent) {
+  EXPECT_FALSE(check_events_reply(R"({"accepted": 3})", 3));
+  EXPECT_EQ(*check_events_reply(R"({"accepted": 2})", 3), "backend accepted 2 of 3 events");
+  EXPECT_EQ(*check_events_reply("<html>", 3), "reply is not JSON");
+  EXPECT_EQ(*check_events_reply("[1]", 3), "reply is not a JSON object");
+  EXPECT_EQ(*check_events_reply(R"({"accepted": "3"})", 3), "reply lacks an integer 'accepted'");
+  EXPECT_NE(check_events_reply(std::string(70000, ' '), 3)->find("over the 65536 byte limit"), std::string::npos);
+}
+
+TEST(Protocol, VerifyReplyIsReadStrictly) {
+  const auto ok = parse_verify_reply(R"({"access_granted": true, "user_id": 7, "user_name": "ann", "reason": "x"})");
+  ASSERT_TRUE(std::holds_alternative<VerifyReply>(ok));
+  EXPECT_TRUE(std::get<VerifyReply>(ok).access_granted);
+  EXPECT_EQ(std::get<VerifyReply>(ok).user_name, "ann");
+  const auto minimal = parse_verify_reply(R"({"access_granted": false})");
+  ASSERT_TRUE(std::holds_alternative<VerifyReply>(minimal));
+  EXPECT_FALSE(std::get<VerifyReply>(minimal).user_id);
+  EXPECT_EQ(error_of(parse_verify_reply(R"({"access_granted": "yes"})")), "reply lacks a boolean 'access_granted'");
+  EXPECT_EQ(error_of(parse_verify_reply(R"({"access_granted": true, "user_id": 1.5})")), "'user_id' must be an integer or null");
+  EXPECT_EQ(error_of(parse_verify_reply(R"({"access_granted": true, "user_name": 3})")), "'user_name' must be a string");
+}
+
+std::string users_json(const std::string& users) { return R"({"users": [)" + users + "]}"; }
+std::string embedding(float v = 0.1f) {
+  std::string s = "[";
+  for (int i = 0; i < kEmbeddingSize; ++i) s += (i ? "," : "") + std::to_string(v);
+  return s + "]";
+}
+
+TEST(Protocol, AUserListIsReadWholeOrRefusedWhole) {
+  const auto good = parse_users_reply(users_json(R"({"id": "u1", "name": "ann", "embeddings": [)" + embedding() +
+                                                 R"(], "valid_from": "2026-01-01T00:00:00Z", "valid_until": null},)"
+                                                 R"({"id": 2, "name": "bo", "embeddings": [)" + embedding(0.2f) + "]}"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<SyncedUser>>(good)) << std::get<std::string>(good);
+  const auto& users = std::get<std::vector<SyncedUser>>(good);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[1].external_id, "2");
+  EXPECT_TRUE(users[0].valid_from);
+  EXPECT_FALSE(users[0].valid_until);
+
+  auto error = [](const std::string& body) {
+    auto p = parse_users_reply(body);
+    return std::holds_alternative<std::string>(p) ? std::get<std::string>(p) : std::string();
+  };
+  EXPECT_EQ(error(R"({"people": []})"), "reply lacks a 'users' list");
+  EXPECT_EQ(error(users_json(R"({"id": "u1", "name": "ann", "embeddings": [[1,2,3]]})")),
+            "users[0]: embeddings[0] must hold 128 numbers");
+  EXPECT_EQ(error(users_json(R"({"id": "u1", "name": "ann", "embeddings": [)" + embedding() + "]}," +
+                             R"({"id": "u2", "name": "ann", "embeddings": [)" + embedding() + "]}")),
+            "users[1]: name 'ann' appears twice");
+  EXPECT_EQ(error(users_json(R"({"id": "u1", "name": "ann", "embeddings": [)" + embedding() + R"(], "valid_until": "soon"})")),
+            "users[0]: 'valid_until' is not an RFC 3339 time");
+  EXPECT_EQ(error(users_json(R"({"id": "u1", "name": "", "embeddings": [)" + embedding() + "]}")),
+            "users[0]: 'name' must be 1 to 200 characters");
+}
+
+TEST(Protocol, ReadsRfc3339Times) {
+  const auto t = parse_rfc3339("2026-11-22T10:00:00Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count(), 1795341600);
+  EXPECT_EQ(parse_rfc3339("2026-11-22T12:00:00.250+02:00"), t);
+  EXPECT_FALSE(parse_rfc3339("2026-11-22 10:00:00"));
+  EXPECT_FALSE(parse_rfc3339("2026-13-22T10:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339("2026-11-22T10:00:00Zjunk"));
+  // Found by the fuzzer: years past 2262 overflowed the clock's nanoseconds.
+  EXPECT_EQ(parse_rfc3339("9999-12-31T23:59:59Z"), std::chrono::system_clock::time_point::max()) << "for ever";
+}
+
+}  // namespace
+}  // namespace portier
