@@ -5,27 +5,15 @@
 #include <memory>
 #include <stdexcept>
 
+#include "pipeline/sqlite_file.h"
+
 namespace portier {
-namespace {
-
-using Statement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
-
-}  // namespace
-
 NonceStore::NonceStore(const std::filesystem::path& file) : file_(file) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-      SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error("command nonces " + file.string() + " cannot be opened: " + why);
-  }
-  sqlite3_busy_timeout(db_, 5000);
-  const char* setup =
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-      "CREATE TABLE IF NOT EXISTS command_nonces (nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);";
+  auto opened = open_sqlite(file, true);
+  if (auto* why = std::get_if<std::string>(&opened))
+    throw std::runtime_error("command nonces " + file.string() + " cannot be opened: " + *why);
+  db_ = std::get<sqlite3*>(opened);
+  const char* setup = "CREATE TABLE IF NOT EXISTS command_nonces (nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);";
   if (sqlite3_exec(db_, setup, nullptr, nullptr, nullptr) != SQLITE_OK) {
     const std::string why = sqlite3_errmsg(db_);
     sqlite3_close(db_);
@@ -40,7 +28,7 @@ bool NonceStore::first_use(const std::string& nonce, std::int64_t expires, std::
   std::lock_guard lock(mutex_);
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_, "DELETE FROM command_nonces WHERE expires < ?1", -1, &raw, nullptr);
-  Statement prune(raw, sqlite3_finalize);
+  SqliteStatement prune(raw, sqlite3_finalize);
   if (prune) {
     sqlite3_bind_int64(prune.get(), 1, now);
     sqlite3_step(prune.get());
@@ -48,7 +36,7 @@ bool NonceStore::first_use(const std::string& nonce, std::int64_t expires, std::
   raw = nullptr;
   sqlite3_prepare_v2(db_, "INSERT INTO command_nonces(nonce, expires) VALUES(?1, ?2) ON CONFLICT(nonce) DO NOTHING", -1,
                      &raw, nullptr);
-  Statement insert(raw, sqlite3_finalize);
+  SqliteStatement insert(raw, sqlite3_finalize);
   if (!insert) throw std::runtime_error("command nonces " + file_.string() + ": " + sqlite3_errmsg(db_));
   sqlite3_bind_text(insert.get(), 1, nonce.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(insert.get(), 2, expires);

@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/sqlite_file.h"
+
 namespace portier {
 namespace {
-
-using Statement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS events (
@@ -30,26 +30,21 @@ CREATE TABLE IF NOT EXISTS cursors (
 
 Outbox::Outbox(const std::filesystem::path& file, std::vector<std::string> sinks, std::int64_t max_events)
     : file_(file), sinks_(std::move(sinks)), max_events_(max_events) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-      SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw OutboxError("outbox " + file.string() + " cannot be opened: " + why);
+  // Durable: a returned append survives a power cut, not only a crash.
+  // Appends come at the rate of decisions, so the fsync costs nothing that matters.
+  auto opened = open_sqlite(file, true);
+  if (auto* why = std::get_if<std::string>(&opened)) {
+    if (why->find("not a database") != std::string::npos)
+      throw OutboxError("outbox " + file.string() + " is not a portier outbox (not a SQLite database)");
+    throw OutboxError("outbox " + file.string() + " cannot be opened: " + *why);
   }
-  sqlite3_busy_timeout(db_, 5000);
+  db_ = std::get<sqlite3*>(opened);
   try {
-    exec("PRAGMA journal_mode = WAL");
-    // FULL: a returned append survives a power cut, not only a crash. Appends
-    // come at the rate of decisions, so the fsync costs nothing that matters.
-    exec("PRAGMA synchronous = FULL");
     exec(kSchema);
     for (const auto& sink : sinks_) {
       sqlite3_stmt* raw = nullptr;
       sqlite3_prepare_v2(db_, "INSERT OR IGNORE INTO cursors(sink, acked) VALUES(?1, 0)", -1, &raw, nullptr);
-      Statement s(raw, sqlite3_finalize);
+      SqliteStatement s(raw, sqlite3_finalize);
       if (!s) fail("prepare");
       sqlite3_bind_text(s.get(), 1, sink.c_str(), -1, SQLITE_TRANSIENT);
       if (sqlite3_step(s.get()) != SQLITE_DONE) fail("register sink " + sink);
@@ -88,7 +83,7 @@ Outbox::Append Outbox::append(const std::string& id, const std::string& kind, co
   sqlite3_prepare_v2(db_,
                      "INSERT INTO events(id, kind, body, created_at) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO NOTHING",
                      -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s) fail("prepare append");
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
@@ -108,7 +103,7 @@ std::vector<OutboxRow> Outbox::pending(const std::string& sink, size_t limit) {
                      "SELECT seq, id, kind, body FROM events WHERE seq > (SELECT acked FROM cursors WHERE sink = ?1) "
                      "ORDER BY seq LIMIT ?2",
                      -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s) fail("prepare pending");
   sqlite3_bind_text(s.get(), 1, sink.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(limit));
@@ -137,7 +132,7 @@ void Outbox::acknowledge(const std::string& sink, std::int64_t seq) {
   auto rollback = [&] { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); };
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_, "UPDATE cursors SET acked = MAX(acked, ?2) WHERE sink = ?1", -1, &raw, nullptr);
-  Statement update(raw, sqlite3_finalize);
+  SqliteStatement update(raw, sqlite3_finalize);
   if (!update) {
     rollback();
     fail("prepare acknowledge");
@@ -155,7 +150,7 @@ void Outbox::acknowledge(const std::string& sink, std::int64_t seq) {
   raw = nullptr;
   sqlite3_prepare_v2(db_, ("DELETE FROM events WHERE seq <= (SELECT MIN(acked) FROM cursors WHERE sink IN (" + in + "))").c_str(),
                      -1, &raw, nullptr);
-  Statement prune(raw, sqlite3_finalize);
+  SqliteStatement prune(raw, sqlite3_finalize);
   if (!prune) {
     rollback();
     fail("prepare prune");
@@ -183,7 +178,7 @@ std::int64_t Outbox::backlog(const std::string& sink) {
   sqlite3_prepare_v2(db_,
                      "SELECT COALESCE(MAX(seq), 0) - (SELECT acked FROM cursors WHERE sink = ?1) FROM events", -1,
                      &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s) fail("prepare backlog");
   sqlite3_bind_text(s.get(), 1, sink.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(s.get()) != SQLITE_ROW) fail("backlog");
@@ -193,7 +188,7 @@ std::int64_t Outbox::backlog(const std::string& sink) {
 std::int64_t Outbox::count_live() {
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX(seq) - MIN(seq) + 1, 0) FROM events", -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s || sqlite3_step(s.get()) != SQLITE_ROW) fail("count");
   return sqlite3_column_int64(s.get(), 0);
 }

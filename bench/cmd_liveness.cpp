@@ -1,5 +1,6 @@
 // portier liveness train | calibrate: making the liveness model, and fitting
 // its threshold to one camera.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -7,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "bench/liveness_labels.h"
 #include "bench/liveness_training_run.h"
 #include "hal/camera.h"
 #include "models/face_models.h"
@@ -35,25 +35,19 @@ std::string describe(const LivenessReport& r) {
 
 int train(const TrainArgs& args) {
   const Config config = prepare(args.config, ModelCheck::FaceModelsOnly);
-  std::vector<LabelledImage> labelled;
-  try {
-    labelled = read_liveness_labels(args.labels);
-  } catch (const std::invalid_argument& e) {
-    throw CommandError(kExitBadInput, e.what());
-  }
-  std::vector<LivenessImage> images;
-  for (const auto& l : labelled) {
-    bool crop = false;
-    for (const auto& prefix : args.crops_dirs) crop = crop || l.path.rfind(prefix, 0) == 0;
-    images.push_back({l.path, l.live, crop});
-  }
   const auto detector = make_face_detector(config.models);
-  std::vector<LivenessSample> samples;
+  auto is_crop = [&](const std::string& path) {
+    return std::any_of(args.crops_dirs.begin(), args.crops_dirs.end(),
+                       [&](const std::string& prefix) { return path.rfind(prefix, 0) == 0; });
+  };
+  LabelledSamples data;
   try {
-    samples = extract_liveness_samples(args.root, images, *detector, 2, "features");
+    data = labelled_samples(args.root, args.labels, is_crop, *detector, "features");
   } catch (const std::invalid_argument& e) {
     throw CommandError(kExitBadInput, e.what());
   }
+  const auto& images = data.images;
+  const auto& samples = data.samples;
   std::vector<double> feature_ms;
   size_t found = 0;
   for (const auto& s : samples)

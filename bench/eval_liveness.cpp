@@ -8,7 +8,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "bench/liveness_labels.h"
 #include "bench/liveness_metrics.h"
 #include "bench/liveness_samples.h"
 #include "models/face_models.h"
@@ -53,21 +52,15 @@ struct EvalArgs {
 int eval_liveness(const EvalArgs& args) {
   const Config config = prepare(args.config);
   const LivenessSetup liveness = load_liveness(config, true);
-  std::vector<LabelledImage> labelled;
-  try {
-    labelled = read_liveness_labels(args.labels);
-  } catch (const std::invalid_argument& e) {
-    throw CommandError(kExitBadInput, e.what());
-  }
-  std::vector<LivenessImage> images;
-  for (const auto& l : labelled) images.push_back({l.path, l.live, args.crops});
   const auto detector = make_face_detector(config.models);
-  std::vector<LivenessSample> samples;
+  LabelledSamples data;
   try {
-    samples = extract_liveness_samples(args.root, images, *detector, 2, "scoring");
+    data = labelled_samples(args.root, args.labels, [&](const std::string&) { return args.crops; }, *detector, "scoring");
   } catch (const std::invalid_argument& e) {
     throw CommandError(kExitBadInput, e.what());
   }
+  const auto& images = data.images;
+  const auto& samples = data.samples;
 
   std::vector<LivenessResult> results;
   std::vector<double> ms;

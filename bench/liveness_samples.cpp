@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "bench/liveness_labels.h"
 #include "models/face_models.h"
 #include "models/image_io.h"
 #include "pipeline/cli/progress_bar.h"
@@ -59,6 +60,15 @@ std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path
   for (int t = 0; t < std::max(1, threads); ++t) workers.emplace_back(work);
   for (auto& w : workers) w.join();
   if (!failure.empty()) throw std::invalid_argument(failure);
+  return out;
+}
+
+LabelledSamples labelled_samples(const std::filesystem::path& root, const std::filesystem::path& labels,
+                                 const std::function<bool(const std::string& path)>& is_crop,
+                                 const FaceDetector& detector, const std::string& progress_label) {
+  LabelledSamples out;
+  for (const auto& l : read_liveness_labels(labels)) out.images.push_back({l.path, l.live, is_crop(l.path)});
+  out.samples = extract_liveness_samples(root, out.images, detector, 2, progress_label);
   return out;
 }
 

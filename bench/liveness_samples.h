@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,18 @@ struct LivenessSample {
   LivenessFeatures features;
   double feature_ms = 0;  // crops + features of the face, not detection
 };
+
+struct LabelledSamples {
+  std::vector<LivenessImage> images;
+  std::vector<LivenessSample> samples;  // one per image, same order
+};
+
+// Reads a labels file (bench/liveness_labels.h) and computes the features of
+// every image it lists; `is_crop` says which paths are face crops. Throws
+// std::invalid_argument naming the bad line or the unreadable image.
+LabelledSamples labelled_samples(const std::filesystem::path& root, const std::filesystem::path& labels,
+                                 const std::function<bool(const std::string& path)>& is_crop,
+                                 const FaceDetector& detector, const std::string& progress_label);
 
 // Features of every image, in input order, computed on `threads` threads
 // (each with its own clone of the detector). Full frames use the face

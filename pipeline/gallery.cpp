@@ -8,12 +8,11 @@
 #include <optional>
 #include <set>
 
+#include "pipeline/sqlite_file.h"
 #include "pipeline/time_format.h"
 
 namespace portier {
 namespace {
-
-using Statement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS users (
@@ -72,19 +71,15 @@ class Transaction {
 }  // namespace
 
 Gallery::Gallery(const std::filesystem::path& file) : file_(file) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-      SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw GalleryError("gallery " + file.string() + " cannot be opened: " + why);
+  auto opened = open_sqlite(file, false);
+  if (auto* why = std::get_if<std::string>(&opened)) {
+    if (why->find("not a database") != std::string::npos)
+      throw GalleryError("gallery " + file.string() + " is not a portier gallery (not a SQLite database)");
+    throw GalleryError("gallery " + file.string() + " cannot be opened: " + *why);
   }
-  sqlite3_busy_timeout(db_, 5000);  // the service and an enrolment may write at once
+  db_ = std::get<sqlite3*>(opened);
   try {
     exec("PRAGMA foreign_keys = ON");
-    exec("PRAGMA journal_mode = WAL");
     exec(kSchema);
     migrate();
   } catch (...) {
@@ -100,7 +95,7 @@ void Gallery::migrate() {
   std::set<std::string> columns;
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_, "PRAGMA table_info(users)", -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   while (s && sqlite3_step(s.get()) == SQLITE_ROW) columns.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
   for (const auto& [column, sql] : kAddedColumns)
     if (!columns.count(column)) exec(sql);
@@ -117,17 +112,18 @@ void Gallery::exec(const char* sql) {
   }
 }
 
+SqliteStatement Gallery::prepare(const char* sql) {
+  auto s = prepare_sqlite(db_, sql);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return s;
+}
+
+void Gallery::step_done(sqlite3_stmt* s) {
+  if (sqlite3_step(s) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+}
+
 std::int64_t Gallery::enroll(const std::string& name, const std::vector<Sample>& samples) {
   const std::string now = rfc3339_utc(std::chrono::system_clock::now());
-  auto prepare = [&](const char* sql) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK)
-      throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
-    return Statement(raw, sqlite3_finalize);
-  };
-  auto step_done = [&](sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
-  };
 
   Transaction tx(db_, file_);
   auto upsert = prepare("INSERT INTO users(name, created_at) VALUES(?1, ?2) ON CONFLICT(name) DO NOTHING");
@@ -159,7 +155,7 @@ std::vector<Gallery::UserSummary> Gallery::users() {
                      "SELECT u.id, u.name, u.created_at, COUNT(e.id), COALESCE(u.external_id, '') FROM users u "
                      "LEFT JOIN embeddings e ON e.user_id = u.id GROUP BY u.id ORDER BY u.name",
                      -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   std::vector<UserSummary> out;
   while (sqlite3_step(s.get()) == SQLITE_ROW)
@@ -173,7 +169,7 @@ bool Gallery::remove(const std::string& name) {
   Transaction tx(db_, file_);
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_, "DELETE FROM users WHERE name = ?1", -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   sqlite3_bind_text(s.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(s.get()) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
@@ -189,7 +185,7 @@ EmbeddingIndex Gallery::load_index() {
                      "SELECT u.id, u.name, e.vector, u.valid_from, u.valid_until FROM embeddings e "
                      "JOIN users u ON u.id = e.user_id ORDER BY e.id",
                      -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   EmbeddingIndex index;
   int rc;
@@ -207,15 +203,6 @@ EmbeddingIndex Gallery::load_index() {
 
 size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string& source) {
   const std::string now = rfc3339_utc(std::chrono::system_clock::now());
-  auto prepare = [&](const char* sql) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK)
-      throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
-    return Statement(raw, sqlite3_finalize);
-  };
-  auto step_done = [&](sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
-  };
   Transaction tx(db_, file_);
   exec("DELETE FROM embeddings");
   exec("DELETE FROM users");
@@ -250,7 +237,7 @@ size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string
 std::int64_t Gallery::data_version() {
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_, "PRAGMA data_version", -1, &raw, nullptr);
-  Statement s(raw, sqlite3_finalize);
+  SqliteStatement s(raw, sqlite3_finalize);
   if (!s || sqlite3_step(s.get()) != SQLITE_ROW) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   return sqlite3_column_int64(s.get(), 0);
 }

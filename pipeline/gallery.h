@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "pipeline/embedding_index.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace portier {
 
@@ -65,6 +67,8 @@ class Gallery {
 
  private:
   void exec(const char* sql);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(const char* sql);  // throws GalleryError
+  void step_done(sqlite3_stmt* statement);                                         // throws unless SQLITE_DONE
   void migrate();
   std::int64_t data_version();
 

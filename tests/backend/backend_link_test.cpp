@@ -67,6 +67,19 @@ struct Rig {
 
 AlertEvent test_event(int n) { return make_alert_event("test-door", "test", "event " + std::to_string(n)); }
 
+// Publishes n test events 5 ms apart, calling fault(i) before the i-th; their ids in order.
+std::vector<std::string> stream(BackendLink& link, int n, const std::function<void(int)>& fault) {
+  std::vector<std::string> sent;
+  for (int i = 0; i < n; ++i) {
+    fault(i);
+    const auto e = test_event(i);
+    link.publish(e);
+    sent.push_back(e.id);
+    std::this_thread::sleep_for(5ms);
+  }
+  return sent;
+}
+
 // The ids that reached a topic, in first-arrival order, and whether their
 // sequence numbers rose in that order.
 std::vector<std::string> first_arrivals(const std::vector<TestSubscriber::Message>& messages, bool* ordered) {
@@ -134,15 +147,10 @@ TEST(BackendLink, ABrokerRestartInAStreamOf500LosesNothing) {
   BackendLink link(rig.options(false, true), relay, nullptr);
   link.start();
   ASSERT_TRUE(test::eventually([&] { return link.health().mqtt_connected; }, 10s));
-  std::vector<std::string> sent;
-  for (int i = 0; i < 500; ++i) {
+  const auto sent = stream(link, 500, [&](int i) {
     if (i == 150) rig.broker.stop();
     if (i == 350) rig.broker.start();
-    const auto e = test_event(i);
-    link.publish(e);
-    sent.push_back(e.id);
-    std::this_thread::sleep_for(5ms);
-  }
+  });
   ASSERT_TRUE(link.drain(60s)) << link.health().mqtt_error;
   ASSERT_TRUE(watcher->wait([&](auto& m) {
     bool ordered;
@@ -158,15 +166,10 @@ TEST(BackendLink, ABackendOutageLosesNothingAndKeepsTheOrder) {
   SimulatedRelay relay;
   BackendLink link(rig.options(true, false), relay, nullptr);
   link.start();
-  std::vector<std::string> sent;
-  for (int i = 0; i < 300; ++i) {
+  const auto sent = stream(link, 300, [&](int i) {
     if (i == 50) rig.backend.stop();
     if (i == 250) rig.backend.start();
-    const auto e = test_event(i);
-    link.publish(e);
-    sent.push_back(e.id);
-    std::this_thread::sleep_for(5ms);
-  }
+  });
   ASSERT_TRUE(link.drain(60s)) << link.health().https_error;
   bool ordered = false;
   EXPECT_EQ(backend_first_arrivals(rig.backend, &ordered), sent);
