@@ -162,7 +162,12 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
     // the outbox for the next start.
     if (!link->drain(std::chrono::seconds(2)))
       spdlog::info("{} events stay in the outbox until the backend is back", link->health().outbox);
-    link->stop();
+    link->stop();  // no more remote commands reach the relay from here on
+    // The door's thread reports until it is stopped: point it back at stdout,
+    // and stop it, while the link still exists.
+    events.store(&json_lines, std::memory_order_release);
+    link_for_door.store(nullptr, std::memory_order_release);
+    door.reset();
   }
 
   const auto report = pipeline.report();
