@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace portier {
 
@@ -46,6 +47,13 @@ struct BackendConfig {
   MqttConfig mqtt;
   OutboxConfig outbox;
   bool enabled() const { return !https.url.empty() || !mqtt.url.empty(); }
+  // The outbox's destinations: each must acknowledge an event before it leaves.
+  std::vector<std::string> sinks() const {
+    std::vector<std::string> s;
+    if (!https.url.empty()) s.push_back("http");
+    if (!mqtt.url.empty()) s.push_back("mqtt");
+    return s;
+  }
 };
 
 }  // namespace portier

@@ -17,6 +17,7 @@
 #include "backend-client/outbox.h"
 #include "backend-client/secret_file.h"
 #include "backend-client/user_sync.h"
+#include "models/model_files.h"
 #include "pipeline/time_format.h"
 
 namespace portier {
@@ -50,7 +51,6 @@ BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* ec
       observed_relay_(relay, [this](std::chrono::milliseconds hold) { unlocked_for(hold); }),
       echo_(echo) {
   const auto& c = options_.config;
-  if (!c.https.url.empty()) token_ = read_secret_or_throw("backend.token_file", c.https.token_file);
   if (!c.mqtt.command_key_file.empty()) command_key_ = read_secret_or_throw("mqtt.command_key_file", c.mqtt.command_key_file);
 
   // Face access survives a restart: a door disarmed for the night stays so.
@@ -58,18 +58,17 @@ BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* ec
   std::string armed_text;
   if (armed_file >> armed_text && armed_text == "disarmed") gate_.set_armed(false);
 
-  std::vector<std::string> sinks;
-  if (!c.https.url.empty()) sinks.push_back("http");
-  if (!c.mqtt.url.empty()) sinks.push_back("mqtt");
   try {
-    outbox_ = std::make_unique<Outbox>(c.outbox.path, sinks, c.outbox.max_events);
+    outbox_ = std::make_unique<Outbox>(c.outbox.path, c.sinks(), c.outbox.max_events);
     nonces_ = std::make_unique<NonceStore>(c.outbox.path);
   } catch (const std::exception& e) {
     throw BackendError(std::string("outbox.path: ") + e.what());
   }
 
   if (!c.https.url.empty()) {
-    const HttpsOptions https{c.https.url, secret_path(c.https.ca_file), token_, c.https.connect_timeout};
+    auto options = https_options(c.https);
+    if (auto* why = std::get_if<std::string>(&options)) throw BackendError(*why);
+    const auto& https = std::get<HttpsOptions>(options);
     verify_client_ = std::make_unique<HttpsClient>(https);
     sync_client_ = std::make_unique<HttpsClient>(https);
     auto client = std::make_shared<HttpsClient>(https);  // the sender's own: a client serves one thread
@@ -91,14 +90,9 @@ BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* ec
         c.outbox.retry_base, c.outbox.retry_cap);
   }
   if (!c.mqtt.url.empty()) {
-    MqttOptions m{c.mqtt.url,
-                  c.mqtt.client_id,
-                  secret_path(c.mqtt.ca_file),
-                  secret_path(c.mqtt.cert_file),
-                  secret_path(c.mqtt.key_file),
-                  c.mqtt.keepalive,
-                  topic("system/status"),
-                  status_message(options_.device_id, false, options_.version, 0)};
+    MqttOptions m = mqtt_options(c.mqtt);
+    m.will_topic = topic("system/status");
+    m.will_payload = status_message(options_.device_id, false, options_.version, 0);
     mqtt_ = std::make_unique<MqttLink>(
         std::move(m), MqttLink::Handlers{[this] { on_connected(); },
                                          [](const std::string& why) { spdlog::warn("mqtt: {}; reconnecting", why); },
@@ -379,15 +373,8 @@ void BackendLink::door_contact(bool open) {
 
 void BackendLink::set_armed(bool armed) {
   gate_.set_armed(armed);
-  const auto file = options_.state_dir / kFaceAccessFile;
-  const auto tmp = options_.state_dir / (std::string(kFaceAccessFile) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << (armed ? "armed" : "disarmed") << '\n';
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) spdlog::warn("face access {} but not saved in {}: {}", armed ? "armed" : "disarmed", file.string(), ec.message());
+  if (auto why = write_file_atomically(options_.state_dir / kFaceAccessFile, armed ? "armed\n" : "disarmed\n"))
+    spdlog::warn("face access {} but not saved: {}", armed ? "armed" : "disarmed", *why);
   publish_state();
 }
 

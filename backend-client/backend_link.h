@@ -103,7 +103,7 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   ObservedRelay observed_relay_;
   EventSink* echo_;
   AccessGate gate_;
-  std::string token_, command_key_;
+  std::string command_key_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<NonceStore> nonces_;
   std::unique_ptr<MqttLink> mqtt_;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "backend-client/secret_file.h"
+
 namespace portier {
 namespace {
 
@@ -30,6 +32,12 @@ size_t on_data(char* data, size_t size, size_t count, void* user) {
 using Headers = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 }  // namespace
+
+std::variant<HttpsOptions, std::string> https_options(const HttpsBackendConfig& config) {
+  auto token = read_secret(config.token_file);
+  if (auto* why = std::get_if<std::string>(&token)) return "backend.token_file: " + *why;
+  return HttpsOptions{config.url, secret_path(config.ca_file), std::get<Secret>(token).value, config.connect_timeout};
+}
 
 HttpsClient::HttpsClient(HttpsOptions options) : options_(std::move(options)) {
   static std::once_flag global;

@@ -6,6 +6,8 @@
 #include <string>
 #include <variant>
 
+#include "backend-client/backend_config.h"
+
 namespace portier {
 
 struct HttpsOptions {
@@ -19,6 +21,10 @@ struct HttpResponse {
   long status = 0;
   std::string body;
 };
+
+// The options for backend.url: the token read from backend.token_file, the
+// CA file where the service finds it; or why not ("backend.token_file: ...").
+std::variant<HttpsOptions, std::string> https_options(const HttpsBackendConfig& config);
 
 // One connection to the backend, kept alive between requests (libcurl).
 // Not thread-safe: each thread that talks to the backend owns a client.

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "backend-client/secret_file.h"
+
 namespace portier {
 
 class MqttLink::Callback final : public virtual mqtt::callback {
@@ -24,6 +26,10 @@ class MqttLink::Callback final : public virtual mqtt::callback {
  private:
   MqttLink& link_;
 };
+
+MqttOptions mqtt_options(const MqttConfig& c) {
+  return {c.url, c.client_id, secret_path(c.ca_file), secret_path(c.cert_file), secret_path(c.key_file), c.keepalive, "", ""};
+}
 
 MqttLink::MqttLink(MqttOptions options, Handlers handlers)
     : options_(std::move(options)), handlers_(std::move(handlers)) {

@@ -6,6 +6,8 @@
 #include <optional>
 #include <thread>
 #include <vector>
+
+#include "backend-client/backend_config.h"
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -26,6 +28,10 @@ struct MqttOptions {
   std::chrono::seconds keepalive{30};
   std::string will_topic, will_payload;  // retained, sent by the broker if we vanish
 };
+
+// The options for mqtt.url: the TLS files where the service finds them; no
+// last will (the caller adds one if it wants it).
+MqttOptions mqtt_options(const MqttConfig& config);
 
 // The broker connection (Paho MQTT C++): TLS with a client certificate,
 // a persistent session (clean_session off, so commands sent while the device

@@ -156,8 +156,7 @@ int calibrate(const CalibrateArgs& args) {
                                                  scores.size(), source, std::min(args.faces, 10)));
   std::vector<double> sorted = scores;
   std::sort(sorted.begin(), sorted.end());
-  const auto k = static_cast<size_t>(args.target_bpcer * static_cast<double>(sorted.size()));
-  const double wanted = sorted[std::min(k, sorted.size() - 1)];
+  const double wanted = threshold_at_bpcer(sorted, args.target_bpcer);
   const double median = sorted[sorted.size() / 2];
   std::printf("live captures     %zu, scores min %.3f median %.3f max %.3f\n", sorted.size(), sorted.front(), median,
               sorted.back());

@@ -109,7 +109,7 @@ TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const
   std::vector<double> live_scores;
   run.held_out.resize(images.size());
   for (size_t i = 0; i < images.size(); ++i) {
-    const double score = 1.0 / (1.0 + std::exp(-(a * margin[i] + b)));
+    const double score = platt_probability(a, b, margin[i]);
     run.held_out[i] = {score, images[i].live, samples[i].face_found};
     if (images[i].live && samples[i].face_found) live_scores.push_back(score);
   }

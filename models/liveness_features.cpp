@@ -10,6 +10,14 @@
 namespace portier {
 namespace {
 
+// Area averaging when shrinking, so the features depend little on the camera's resolution.
+cv::Mat to_crop_size(const cv::Mat& region) {
+  cv::Mat out;
+  cv::resize(region, out, cv::Size(kLivenessCropSize, kLivenessCropSize), 0, 0,
+             region.cols > kLivenessCropSize ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+
 cv::Mat square_crop(const cv::Mat& bgr, const cv::Rect& box, double scale) {
   const double side = std::max(box.width, box.height) * scale;
   const cv::Point2d centre(box.x + box.width / 2.0, box.y + box.height / 2.0);
@@ -25,10 +33,7 @@ cv::Mat square_crop(const cv::Mat& bgr, const cv::Rect& box, double scale) {
     cv::copyMakeBorder(bgr(inside), region, inside.y - want.y, want.br().y - inside.br().y, inside.x - want.x,
                        want.br().x - inside.br().x, cv::BORDER_REFLECT_101);
   }
-  cv::Mat out;
-  cv::resize(region, out, cv::Size(kLivenessCropSize, kLivenessCropSize), 0, 0,
-             region.cols > kLivenessCropSize ? cv::INTER_AREA : cv::INTER_LINEAR);
-  return out;
+  return to_crop_size(region);
 }
 
 // Micro-texture at three scales (Maatta et al. 2011): fine patterns per
@@ -55,10 +60,7 @@ LivenessCrops cut_liveness_crops(const cv::Mat& bgr, const cv::Rect& face_box) {
 }
 
 LivenessCrops liveness_crops_of_face_image(const cv::Mat& bgr) {
-  cv::Mat face;
-  cv::resize(bgr, face, cv::Size(kLivenessCropSize, kLivenessCropSize), 0, 0,
-             bgr.cols > kLivenessCropSize ? cv::INTER_AREA : cv::INTER_LINEAR);
-  return {face, cv::Mat()};
+  return {to_crop_size(bgr), cv::Mat()};
 }
 
 LivenessFeatures liveness_features(const LivenessCrops& crops) {

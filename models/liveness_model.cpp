@@ -89,7 +89,9 @@ double LivenessModel::margin(const LivenessFeatures& features) const {
   return std::min(face_margin, scene.raw(features.scene));
 }
 
-double LivenessModel::score_of_margin(double m) const { return 1.0 / (1.0 + std::exp(-(platt_a * m + platt_b))); }
+double platt_probability(double a, double b, double margin) { return 1.0 / (1.0 + std::exp(-(a * margin + b))); }
+
+double LivenessModel::score_of_margin(double m) const { return platt_probability(platt_a, platt_b, m); }
 
 double LivenessModel::score(const LivenessFeatures& features) const { return score_of_margin(margin(features)); }
 
@@ -188,15 +190,7 @@ void save_liveness_model(const LivenessModel& m, const std::filesystem::path& fi
                {"threshold", m.threshold},
                {"calibration_floor", m.calibration_floor},
                {"training", m.training}};
-  const auto tmp = std::filesystem::path(file.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    out << j.dump(1) << '\n';
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, file);
+  if (auto why = write_file_atomically(file, j.dump(1) + '\n')) throw std::runtime_error(*why);
 }
 
 }  // namespace portier

@@ -72,6 +72,9 @@ class LivenessScorer {
 
 std::unique_ptr<LivenessScorer> make_liveness_scorer(LivenessModel model);
 
+// Platt's mapping of an SVM margin to a probability: 1 / (1 + exp(-(a m + b))).
+double platt_probability(double a, double b, double margin);
+
 inline constexpr std::string_view kLivenessModelFormat = "portier-liveness/1";
 
 // Reads a model file and checks it: the sha256 when one is expected (empty:

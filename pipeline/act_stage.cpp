@@ -1,10 +1,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <opencv2/imgcodecs.hpp>
+
+#include "models/model_files.h"
 
 #include "pipeline/stages.h"
 
@@ -14,23 +13,10 @@ std::optional<std::string> ActStage::keep_evidence(const Decision& decision, con
   if (evidence_dir_.empty() || decision.evidence.empty()) return std::nullopt;
   std::vector<unsigned char> jpeg;
   if (!cv::imencode(".jpg", decision.evidence, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90})) return std::nullopt;
-  std::error_code ec;
-  std::filesystem::create_directories(evidence_dir_, ec);
   const auto file = evidence_dir_ / (event_id + ".jpg");
-  const auto tmp = evidence_dir_ / (event_id + ".jpg.tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
-    if (!out) {
-      // Evidence is a help, not a reason to stop deciding: log and go on.
-      spdlog::warn("cannot keep spoof evidence in {}: {}", evidence_dir_.string(), std::strerror(errno));
-      std::filesystem::remove(tmp, ec);
-      return std::nullopt;
-    }
-  }
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    spdlog::warn("cannot keep spoof evidence {}: {}", file.string(), ec.message());
+  if (auto why = write_file_atomically(file, std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()))) {
+    // Evidence is a help, not a reason to stop deciding: log and go on.
+    spdlog::warn("cannot keep spoof evidence: {}", *why);
     return std::nullopt;
   }
   return file.string();

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "models/model_files.h"
+
 namespace portier {
 
 std::optional<LivenessCalibration> read_liveness_calibration(const std::filesystem::path& file) {
@@ -33,18 +35,10 @@ std::optional<LivenessCalibration> read_liveness_calibration(const std::filesyst
 }
 
 void write_liveness_calibration(const std::filesystem::path& file, const LivenessCalibration& c) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   const nlohmann::json j{{"threshold", c.threshold}, {"model_sha256", c.model_sha256}, {"source", c.source},
                          {"time", c.time},           {"faces", c.faces},               {"target_bpcer", c.target_bpcer},
                          {"live_p50", c.live_p50}};
-  const auto tmp = std::filesystem::path(file.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << '\n';
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, file);
+  if (auto why = write_file_atomically(file, j.dump(2) + '\n')) throw std::runtime_error(*why);
 }
 
 LivenessSetup load_liveness(const Config& config, bool even_if_disabled) {

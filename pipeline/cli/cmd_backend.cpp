@@ -10,7 +10,6 @@
 #include "backend-client/backend_link.h"
 #include "backend-client/https_client.h"
 #include "backend-client/outbox.h"
-#include "backend-client/secret_file.h"
 #include "backend-client/user_sync.h"
 #include "hal/simulated_relay.h"
 #include "pipeline/cli/command_context.h"
@@ -25,22 +24,9 @@ Config backend_config(const std::string& config_flag) {
   return c;
 }
 
-std::unique_ptr<BackendLink> open_link(const Config& c, Relay& relay) {
-  try {
-    return std::make_unique<BackendLink>(
-        BackendLinkOptions{c.device_id, PORTIER_VERSION, c.backend, c.gallery_path, c.gallery_path.parent_path(),
-                           c.pipeline.relay_hold, c.door_timings.exit_hold},
-        relay, nullptr);
-  } catch (const BackendError& e) {
-    throw CommandError(kExitBadInput, e.what());
-  }
-}
-
 int status(const std::string& config_flag) {
   const Config c = backend_config(config_flag);
-  std::vector<std::string> sinks;
-  if (!c.backend.https.url.empty()) sinks.push_back("http");
-  if (!c.backend.mqtt.url.empty()) sinks.push_back("mqtt");
+  const auto sinks = c.backend.sinks();
   Outbox outbox(c.backend.outbox.path, sinks, c.backend.outbox.max_events);
   std::printf("outbox     %s: %lld events waiting (cap %lld)\n", outbox.file().c_str(),
               static_cast<long long>(outbox.size()), static_cast<long long>(outbox.max_events()));
@@ -65,7 +51,7 @@ int wait_delivered(BackendLink& link, std::chrono::seconds timeout) {
 int test(const std::string& config_flag, int count, int interval_ms, int timeout_s) {
   const Config c = backend_config(config_flag);
   SimulatedRelay relay;
-  auto link = open_link(c, relay);
+  auto link = open_backend_link(c, relay, nullptr);
   link->start();
   for (int i = 1; i <= count; ++i) {
     const auto event = make_alert_event(c.device_id, "test", fmt::format("test event {} of {}", i, count));
@@ -82,7 +68,7 @@ int test(const std::string& config_flag, int count, int interval_ms, int timeout
 int flush(const std::string& config_flag, int timeout_s) {
   const Config c = backend_config(config_flag);
   SimulatedRelay relay;
-  auto link = open_link(c, relay);
+  auto link = open_backend_link(c, relay, nullptr);
   link->start();
   const int code = wait_delivered(*link, std::chrono::seconds(timeout_s));
   link->stop();
@@ -92,10 +78,9 @@ int flush(const std::string& config_flag, int timeout_s) {
 int sync(const std::string& config_flag) {
   const Config c = backend_config(config_flag);
   if (c.backend.https.url.empty()) throw CommandError(kExitBadInput, "user sync needs backend.url");
-  auto token = read_secret(c.backend.https.token_file);
-  if (auto* why = std::get_if<std::string>(&token)) throw CommandError(kExitBadInput, "backend.token_file: " + *why);
-  HttpsClient client({c.backend.https.url, secret_path(c.backend.https.ca_file), std::get<Secret>(token).value,
-                      c.backend.https.connect_timeout});
+  auto options = https_options(c.backend.https);
+  if (auto* why = std::get_if<std::string>(&options)) throw CommandError(kExitBadInput, *why);
+  HttpsClient client(std::get<HttpsOptions>(options));
   auto result = sync_users(client, c.gallery_path, c.backend.https.timeout);
   if (auto* why = std::get_if<std::string>(&result))
     throw CommandError(kExitFailure, "user sync failed, the gallery is unchanged: " + *why);

@@ -11,7 +11,6 @@
 #include "backend-client/https_client.h"
 #include "backend-client/mqtt_link.h"
 #include "backend-client/outbox.h"
-#include "backend-client/secret_file.h"
 #include "hal/gpio_chip.h"
 #include "models/model_files.h"
 #include "pipeline/cli/command_context.h"
@@ -118,12 +117,11 @@ std::vector<Check> check_backend(const Config& c) {
     return checks;
   }
   if (!c.backend.https.url.empty()) {
-    auto token = read_secret(c.backend.https.token_file);
-    if (auto* why = std::get_if<std::string>(&token)) {
+    auto options = https_options(c.backend.https);
+    if (auto* why = std::get_if<std::string>(&options)) {
       checks.push_back({"backend", Status::Fail, *why, "put the device's token in backend.token_file"});
     } else {
-      HttpsClient client({c.backend.https.url, secret_path(c.backend.https.ca_file), std::get<Secret>(token).value,
-                          c.backend.https.connect_timeout});
+      HttpsClient client(std::get<HttpsOptions>(options));
       auto answer = client.get("/api/health", std::chrono::seconds(5), 4096);
       if (auto* why = std::get_if<std::string>(&answer))
         checks.push_back({"backend", Status::Fail, *why,
@@ -139,9 +137,9 @@ std::vector<Check> check_backend(const Config& c) {
     }
   }
   if (!c.backend.mqtt.url.empty()) {
-    MqttOptions m{c.backend.mqtt.url,           c.backend.mqtt.client_id + "-doctor", secret_path(c.backend.mqtt.ca_file),
-                  secret_path(c.backend.mqtt.cert_file), secret_path(c.backend.mqtt.key_file), c.backend.mqtt.keepalive,
-                  "", ""};
+    // Its own client id: the service's session must not be kicked off the broker.
+    MqttOptions m = mqtt_options(c.backend.mqtt);
+    m.client_id += "-doctor";
     std::string lost;
     MqttLink link(m, MqttLink::Handlers{{}, [&lost](const std::string& why) { lost = why; }, {}});
     link.start();
@@ -159,10 +157,7 @@ std::vector<Check> check_backend(const Config& c) {
                         "set mqtt.command_key_file to the key the backend signs commands with"});
   }
   try {
-    std::vector<std::string> sinks;
-    if (!c.backend.https.url.empty()) sinks.push_back("http");
-    if (!c.backend.mqtt.url.empty()) sinks.push_back("mqtt");
-    Outbox outbox(c.backend.outbox.path, sinks, c.backend.outbox.max_events);
+    Outbox outbox(c.backend.outbox.path, c.backend.sinks(), c.backend.outbox.max_events);
     const auto waiting = outbox.size();
     checks.push_back({"outbox", waiting == 0 ? Status::Ok : Status::Warn,
                       fmt::format("{}: {} events waiting (cap {})", outbox.file().string(), waiting, outbox.max_events()),

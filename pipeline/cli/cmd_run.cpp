@@ -100,15 +100,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   std::unique_ptr<BackendLink> link;
   ActLinks act_links;
   if (config.backend.enabled()) {
-    BackendLinkOptions link_options{config.device_id,        PORTIER_VERSION,
-                                    config.backend,          config.gallery_path,
-                                    config.gallery_path.parent_path(), config.pipeline.relay_hold,
-                                    config.door_timings.exit_hold};
-    try {
-      link = std::make_unique<BackendLink>(std::move(link_options), *relay, &json_lines);
-    } catch (const BackendError& e) {
-      throw CommandError(kExitBadInput, e.what());
-    }
+    link = open_backend_link(config, *relay, &json_lines);
     if (door) {
       if (auto open = door->door_open()) link->door_contact(*open);
     }

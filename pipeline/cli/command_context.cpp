@@ -39,6 +39,17 @@ Config prepare(const std::string& config_flag, ModelCheck check) {
   return config;
 }
 
+std::unique_ptr<BackendLink> open_backend_link(const Config& c, Relay& relay, EventSink* echo) {
+  try {
+    return std::make_unique<BackendLink>(
+        BackendLinkOptions{c.device_id, PORTIER_VERSION, c.backend, c.gallery_path, c.gallery_path.parent_path(),
+                           c.pipeline.relay_hold, c.door_timings.exit_hold},
+        relay, echo);
+  } catch (const BackendError& e) {
+    throw CommandError(kExitBadInput, e.what());
+  }
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();

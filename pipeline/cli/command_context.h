@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "backend-client/backend_link.h"
 #include "pipeline/config.h"
 
 namespace portier {
@@ -32,6 +33,10 @@ int guarded(const std::function<int()>& body);
 // already keeps both cores busy with its stages, so the embedder runs its
 // BLAS calls on one thread unless configured otherwise.
 void set_blas_threads(int threads);
+
+// The backend link as the config describes it; CommandError (exit 2) naming
+// a secret that cannot be read or an outbox that cannot be opened.
+std::unique_ptr<BackendLink> open_backend_link(const Config& config, Relay& relay, EventSink* echo);
 
 void add_run_command(CLI::App& app, int& exit_code);
 void add_enroll_command(CLI::App& app, int& exit_code);
