@@ -134,11 +134,6 @@ void BackendLink::start() {
 void BackendLink::stop() {
   if (!started_) return;
   started_ = false;
-  if (mqtt_ && mqtt_->connected()) {
-    // A clean goodbye: the broker sends the will only when a client vanishes.
-    mqtt_->publish(topic("system/status"), status_message(options_.device_id, false, options_.version, 0), true,
-                   std::chrono::seconds(2));
-  }
   if (http_sender_) http_sender_->stop();
   if (mqtt_sender_) mqtt_sender_->stop();
   {
@@ -147,6 +142,13 @@ void BackendLink::stop() {
   }
   task_wake_.notify_all();
   if (task_thread_.joinable()) task_thread_.join();
+  // Last, once nothing else can publish: a queued "online" or door state
+  // sent after it would leave the retained status saying online.
+  if (mqtt_ && mqtt_->connected()) {
+    // A clean goodbye: the broker sends the will only when a client vanishes.
+    mqtt_->publish(topic("system/status"), status_message(options_.device_id, false, options_.version, 0), true,
+                   std::chrono::seconds(2));
+  }
   if (mqtt_) mqtt_->stop();
 }
 
