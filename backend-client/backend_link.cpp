@@ -9,6 +9,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <spdlog/spdlog.h>
 
+#include "access/atomic_file.h"
+#include "access/time_format.h"
 #include "backend-client/command_token.h"
 #include "backend-client/event_forwarder.h"
 #include "backend-client/https_client.h"
@@ -17,8 +19,6 @@
 #include "backend-client/outbox.h"
 #include "backend-client/secret_file.h"
 #include "backend-client/user_sync.h"
-#include "models/model_files.h"
-#include "pipeline/time_format.h"
 
 namespace portier {
 namespace {
@@ -61,6 +61,7 @@ BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* ec
   try {
     outbox_ = std::make_unique<Outbox>(c.outbox.path, c.sinks(), c.outbox.max_events);
     nonces_ = std::make_unique<NonceStore>(c.outbox.path);
+    overflowing_.store(outbox_->overflow().refused > 0, std::memory_order_relaxed);
   } catch (const std::exception& e) {
     throw BackendError(std::string("outbox.path: ") + e.what());
   }
@@ -122,6 +123,7 @@ void BackendLink::start() {
   started_ = true;
   tasks_stop_ = false;
   task_thread_ = std::thread([this] { run_tasks(); });
+  watch_overflow();
   if (http_sender_) http_sender_->start();
   if (mqtt_sender_) mqtt_sender_->start();
   if (mqtt_) mqtt_->start();
@@ -196,26 +198,45 @@ void BackendLink::store(const std::string& id, const std::string& kind, const nl
   }
   if (stored == Outbox::Append::Full) {
     ++refused_;
+    if (!overflowing_.exchange(true, std::memory_order_relaxed)) post([this] { watch_overflow(); });
     spdlog::error("outbox full ({} events waiting): event not stored for the backend: {}", outbox_->max_events(), body);
-    if (!full_alerted_.exchange(true)) {
-      const auto alert = make_alert_event(
-          options_.device_id, "outbox_full",
-          fmt::format("the outbox holds {} events, its cap: new events are refused (and logged) until the backend "
-                      "takes the backlog",
-                      outbox_->max_events()));
-      if (echo_) echo_->publish(alert);
-      outbox_->append(alert.id, "alert", to_json(alert).dump(), kAlertReserve);
-    }
-  } else if (full_alerted_.load() && outbox_->size() < outbox_->max_events() * 9 / 10) {
-    full_alerted_.store(false);
-    const auto alert = make_alert_event(options_.device_id, "outbox_recovered",
-                                        fmt::format("the outbox has room again; {} events were refused while it was full",
-                                                    refused_.load()));
-    if (echo_) echo_->publish(alert);
-    outbox_->append(alert.id, "alert", to_json(alert).dump(), kAlertReserve);
+    const auto alert = make_alert_event(
+        options_.device_id, "outbox_full",
+        fmt::format("the outbox holds {} events, its cap: new events are refused (and logged) until the backend "
+                    "takes the backlog",
+                    outbox_->max_events()));
+    // Stored once per overflow, whichever thread or run gets there first.
+    if (outbox_->append_overflow_alert(alert.id, to_json(alert).dump(), kAlertReserve) && echo_) echo_->publish(alert);
+  } else {
+    end_overflow();
   }
   if (http_sender_) http_sender_->wake();
   if (mqtt_sender_) mqtt_sender_->wake();
+}
+
+void BackendLink::end_overflow() {
+  // The record is in the outbox file; the flag only spares a query per event.
+  if (!overflowing_.load(std::memory_order_relaxed)) return;
+  std::optional<AlertEvent> alert;
+  const auto refused = outbox_->end_overflow(outbox_->max_events() * 9 / 10, [&](std::int64_t n) {
+    alert = make_alert_event(options_.device_id, "outbox_recovered",
+                             fmt::format("the outbox has room again; {} events were refused while it was full", n));
+    return std::pair(alert->id, to_json(*alert).dump());
+  });
+  if (!refused) return;
+  overflowing_.store(false, std::memory_order_relaxed);
+  spdlog::warn("outbox has room again; {} events were refused while it was full", *refused);
+  if (echo_) echo_->publish(*alert);
+  if (http_sender_) http_sender_->wake();
+  if (mqtt_sender_) mqtt_sender_->wake();
+}
+
+void BackendLink::watch_overflow() {
+  // The service may store no event for a long while after an outage: look
+  // for room once a second while an overflow is open.
+  end_overflow();
+  if (overflowing_.load(std::memory_order_relaxed))
+    post([this] { watch_overflow(); }, std::chrono::steady_clock::now() + std::chrono::seconds(1));
 }
 
 void BackendLink::publish(const AccessEvent& event) {
@@ -343,16 +364,23 @@ void BackendLink::refuse(const CommandRefusal& r) {
   reply(r.request_id, r.command, false, r.reason);
 }
 
-void BackendLink::run_sync(const std::optional<std::string>& request_id) {
+std::variant<size_t, std::string> BackendLink::sync_users_now() {
+  if (!sync_client_) return std::string("user sync needs backend.url");
   auto result = sync_users(*sync_client_, options_.gallery_file, options_.config.https.timeout);
   if (auto* why = std::get_if<std::string>(&result)) {
     spdlog::error("user sync failed, the gallery is unchanged: {}", *why);
     store_alert("user_sync_failed", *why);
-    if (request_id) reply(request_id, "sync-users", false, *why);
-    return;
+  } else {
+    spdlog::info("user sync: {} users from the backend", std::get<size_t>(result));
   }
-  spdlog::info("user sync: {} users from the backend", std::get<size_t>(result));
-  if (request_id) reply(request_id, "sync-users", true, "");
+  return result;
+}
+
+void BackendLink::run_sync(const std::optional<std::string>& request_id) {
+  auto result = sync_users_now();
+  if (!request_id) return;
+  if (auto* why = std::get_if<std::string>(&result)) reply(request_id, "sync-users", false, *why);
+  else reply(request_id, "sync-users", true, "");
 }
 
 void BackendLink::unlocked_for(std::chrono::milliseconds hold) {
@@ -407,11 +435,14 @@ BackendLink::Health BackendLink::health() {
 
 bool BackendLink::drain(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (outbox_->size() > 0) {
+  while (true) {
+    // A backlog that drains ends its overflow here too, so the recovery is
+    // delivered with it rather than left for the next event.
+    end_overflow();
+    if (outbox_->size() == 0) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return true;
 }
 
 }  // namespace portier

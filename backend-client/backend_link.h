@@ -20,12 +20,12 @@
 #include <string>
 #include <thread>
 
+#include "access/access_event.h"
+#include "access/remote_verifier.h"
 #include "backend-client/backend_config.h"
 #include "backend-client/command_token.h"
 #include "backend-client/protocol.h"
 #include "hal/observed_relay.h"
-#include "pipeline/access_event.h"
-#include "pipeline/remote_verifier.h"
 
 namespace portier {
 
@@ -80,6 +80,10 @@ class BackendLink final : public EventSink, public RemoteVerifier {
     std::string https_error, mqtt_error;
   };
   Health health();
+  // GET /api/users now, replacing the gallery (start-up and the sync-users
+  // command do the same). A failure leaves the gallery as it was and stores a
+  // user_sync_failed alert. Returns the user count or why it failed.
+  std::variant<size_t, std::string> sync_users_now();
   // Blocks until the outbox is empty or `timeout` passes; true if it emptied.
   bool drain(std::chrono::milliseconds timeout);
   std::string topic(const std::string& leaf) const;
@@ -87,6 +91,8 @@ class BackendLink final : public EventSink, public RemoteVerifier {
  private:
   void store(const std::string& id, const std::string& kind, const nlohmann::json& event);
   void store_alert(const std::string& kind, const std::string& detail);
+  void end_overflow();    // stores outbox_recovered once the backlog is below 90% of the cap
+  void watch_overflow();  // end_overflow() now and every second while an overflow is open
   void on_connected();
   void on_message(const std::string& topic, const std::string& payload);
   void reply(const std::optional<std::string>& request_id, const std::string& command, bool ok, const std::string& error);
@@ -115,7 +121,7 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   std::chrono::steady_clock::time_point unlocked_until_{};
   std::optional<bool> door_open_;
 
-  std::atomic<bool> full_alerted_{false};
+  std::atomic<bool> overflowing_{false};  // the outbox records an overflow not yet ended
   std::atomic<std::uint64_t> refused_{0};
 
   // One worker for slow or timed work, so that MQTT's callback thread never blocks.

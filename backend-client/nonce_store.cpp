@@ -5,7 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "pipeline/sqlite_file.h"
+#include "access/sqlite_file.h"
 
 namespace portier {
 NonceStore::NonceStore(const std::filesystem::path& file) : file_(file) {

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/sqlite_file.h"
+#include "access/sqlite_file.h"
 
 namespace portier {
 namespace {
@@ -24,6 +24,12 @@ CREATE TABLE IF NOT EXISTS cursors (
   sink  TEXT PRIMARY KEY,
   acked INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS overflow (
+  one     INTEGER PRIMARY KEY CHECK (one = 1),
+  refused INTEGER NOT NULL,
+  alerted INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO overflow(one, refused, alerted) VALUES (1, 0, 0);
 )sql";
 
 }  // namespace
@@ -78,7 +84,16 @@ Outbox::Append Outbox::append(const std::string& id, const std::string& kind, co
   std::lock_guard lock(mutex_);
   // Rows leave only from the front (acknowledged by every sink), so the
   // live ones are contiguous and counting them is two index lookups.
-  if (count_live() >= max_events_ + reserve) return Append::Full;
+  if (count_live() >= max_events_ + reserve) {
+    const auto o = read_overflow();
+    set_overflow(o.refused + 1, o.alerted);
+    return Append::Full;
+  }
+  insert(id, kind, event_json);
+  return Append::Stored;
+}
+
+void Outbox::insert(const std::string& id, const std::string& kind, const std::string& event_json) {
   sqlite3_stmt* raw = nullptr;
   sqlite3_prepare_v2(db_,
                      "INSERT INTO events(id, kind, body, created_at) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO NOTHING",
@@ -91,9 +106,70 @@ Outbox::Append Outbox::append(const std::string& id, const std::string& kind, co
   sqlite3_bind_text(s.get(), 2, kind.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s.get(), 3, event_json.c_str(), static_cast<int>(event_json.size()), SQLITE_TRANSIENT);
   sqlite3_bind_int64(s.get(), 4, now);
-  // One statement is one transaction: durable when it returns.
+  // Alone, one statement is one transaction: durable when it returns.
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("append");
-  return Append::Stored;
+}
+
+OutboxOverflow Outbox::read_overflow() {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "SELECT refused, alerted FROM overflow WHERE one = 1", -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  if (!s) fail("prepare overflow");
+  if (sqlite3_step(s.get()) != SQLITE_ROW) fail("read overflow");
+  return {sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1) != 0};
+}
+
+void Outbox::set_overflow(std::int64_t refused, bool alerted) {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "UPDATE overflow SET refused = ?1, alerted = ?2 WHERE one = 1", -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  if (!s) fail("prepare overflow update");
+  sqlite3_bind_int64(s.get(), 1, refused);
+  sqlite3_bind_int(s.get(), 2, alerted ? 1 : 0);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("update overflow");
+}
+
+template <typename F>
+auto Outbox::in_transaction(F&& body) {
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) fail("begin");
+  try {
+    auto result = body();
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) fail("commit");
+    return result;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+OutboxOverflow Outbox::overflow() {
+  std::lock_guard lock(mutex_);
+  return read_overflow();
+}
+
+bool Outbox::append_overflow_alert(const std::string& id, const std::string& event_json, std::int64_t reserve) {
+  std::lock_guard lock(mutex_);
+  return in_transaction([&] {
+    const auto o = read_overflow();
+    if (o.refused == 0 || o.alerted) return false;
+    if (count_live() >= max_events_ + reserve) return false;
+    insert(id, "alert", event_json);
+    set_overflow(o.refused, true);
+    return true;
+  });
+}
+
+std::optional<std::int64_t> Outbox::end_overflow(
+    std::int64_t below, const std::function<std::pair<std::string, std::string>(std::int64_t refused)>& make_alert) {
+  std::lock_guard lock(mutex_);
+  return in_transaction([&]() -> std::optional<std::int64_t> {
+    const auto o = read_overflow();
+    if (o.refused == 0 || count_live() >= below) return std::nullopt;
+    const auto [id, json] = make_alert(o.refused);
+    insert(id, "alert", json);
+    set_overflow(0, false);
+    return o.refused;
+  });
 }
 
 std::vector<OutboxRow> Outbox::pending(const std::string& sink, size_t limit) {

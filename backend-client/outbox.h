@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -18,6 +20,14 @@ namespace portier {
 
 struct OutboxError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// The cap's bookkeeping, kept in the outbox file itself: a restart forgets
+// neither that events were refused nor how many (docs/protocol.md promises an
+// outbox_recovered alert with the count).
+struct OutboxOverflow {
+  std::int64_t refused = 0;  // events refused since the cap was last reached; 0: no overflow
+  bool alerted = false;      // its outbox_full alert is stored
 };
 
 struct OutboxRow {
@@ -42,7 +52,20 @@ class Outbox {
   // the outbox adds "seq". At the cap an event is refused (Full), never an
   // old one dropped: the caller says so loudly. `reserve` lets a few events
   // (the outbox_full alert itself) in past the cap.
+  // A refusal is counted in the overflow record, durably, before it returns.
   Append append(const std::string& id, const std::string& kind, const std::string& event_json, std::int64_t reserve = 0);
+
+  OutboxOverflow overflow();
+  // Stores the outbox_full alert (`reserve` past the cap) and marks the
+  // overflow alerted, in one transaction; false (nothing stored) when there
+  // is no overflow or it was already alerted.
+  bool append_overflow_alert(const std::string& id, const std::string& event_json, std::int64_t reserve);
+  // When an overflow is recorded and fewer than `below` events wait: stores
+  // the alert that make_alert(refused) returns ({id, json}) and clears the
+  // record, in one transaction, and returns the refused count. So the
+  // recovery is reported exactly once, with its count, across restarts.
+  std::optional<std::int64_t> end_overflow(
+      std::int64_t below, const std::function<std::pair<std::string, std::string>(std::int64_t refused)>& make_alert);
   // Up to `limit` events `sink` has not acknowledged, oldest first.
   std::vector<OutboxRow> pending(const std::string& sink, size_t limit);
   // `sink` has every event up to and including `seq`. Events every sink has
@@ -56,6 +79,11 @@ class Outbox {
 
  private:
   void exec(const char* sql);
+  void insert(const std::string& id, const std::string& kind, const std::string& event_json);  // mutex_ held
+  void set_overflow(std::int64_t refused, bool alerted);                                      // mutex_ held
+  OutboxOverflow read_overflow();                                                             // mutex_ held
+  template <typename F>
+  auto in_transaction(F&& body);  // mutex_ held
   std::int64_t count_live();  // mutex_ held
   [[noreturn]] void fail(const std::string& what);
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "pipeline/time_format.h"
+#include "access/time_format.h"
 
 namespace portier {
 namespace {

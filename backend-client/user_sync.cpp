@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "access/gallery.h"
 #include "backend-client/protocol.h"
-#include "pipeline/gallery.h"
 
 namespace portier {
 

@@ -10,18 +10,16 @@
 #include "bench/liveness_labels.h"
 #include "models/face_models.h"
 #include "models/image_io.h"
-#include "pipeline/cli/progress_bar.h"
 
 namespace portier {
 
 std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path& root,
                                                      const std::vector<LivenessImage>& images,
                                                      const FaceDetector& detector, int threads,
-                                                     const std::string& progress_label) {
+                                                     const OnImage& on_image) {
   std::vector<LivenessSample> out(images.size());
   std::atomic<size_t> next{0};
   std::mutex progress_mutex;
-  ProgressBar progress(progress_label, images.size());
   std::string failure;  // the first unreadable image, guarded by progress_mutex
 
   auto work = [&] {
@@ -32,7 +30,7 @@ std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path
       {
         std::lock_guard lock(progress_mutex);
         if (!failure.empty()) return;
-        progress.step(image.path);
+        if (on_image) on_image(images.size(), image.path);
       }
       auto loaded = load_bgr_image(root / image.path);
       if (auto* why = std::get_if<std::string>(&loaded)) {
@@ -65,10 +63,10 @@ std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path
 
 LabelledSamples labelled_samples(const std::filesystem::path& root, const std::filesystem::path& labels,
                                  const std::function<bool(const std::string& path)>& is_crop,
-                                 const FaceDetector& detector, const std::string& progress_label) {
+                                 const FaceDetector& detector, const OnImage& on_image) {
   LabelledSamples out;
   for (const auto& l : read_liveness_labels(labels)) out.images.push_back({l.path, l.live, is_crop(l.path)});
-  out.samples = extract_liveness_samples(root, out.images, detector, 2, progress_label);
+  out.samples = extract_liveness_samples(root, out.images, detector, 2, on_image);
   return out;
 }
 

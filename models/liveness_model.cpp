@@ -164,7 +164,7 @@ std::variant<LivenessModel, std::string> load_liveness_model(const std::filesyst
   }
 }
 
-void save_liveness_model(const LivenessModel& m, const std::filesystem::path& file) {
+std::string liveness_model_text(const LivenessModel& m) {
   json face = write_standardiser(m.face.standardiser);
   face["gamma"] = m.face.gamma;
   face["bias"] = m.face.bias;
@@ -190,7 +190,7 @@ void save_liveness_model(const LivenessModel& m, const std::filesystem::path& fi
                {"threshold", m.threshold},
                {"calibration_floor", m.calibration_floor},
                {"training", m.training}};
-  if (auto why = write_file_atomically(file, j.dump(1) + '\n')) throw std::runtime_error(*why);
+  return j.dump(1) + '\n';
 }
 
 }  // namespace portier

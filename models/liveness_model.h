@@ -83,7 +83,8 @@ inline constexpr std::string_view kLivenessModelFormat = "portier-liveness/1";
 std::variant<LivenessModel, std::string> load_liveness_model(const std::filesystem::path& file,
                                                              std::string_view expected_sha256);
 
-// Writes the model (to a temporary file renamed into place: never half-written).
-void save_liveness_model(const LivenessModel& model, const std::filesystem::path& file);
+// The model as the text of its file (JSON): what load_liveness_model reads.
+// Writing it is the caller's (atomically: access/atomic_file.h).
+std::string liveness_model_text(const LivenessModel& model);
 
 }  // namespace portier

@@ -3,8 +3,6 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -31,24 +29,6 @@ std::optional<std::string> sha256_of_file(const std::filesystem::path& file) {
     hex += kHex[digest[i] & 0xf];
   }
   return hex;
-}
-
-std::optional<std::string> write_file_atomically(const std::filesystem::path& file, std::string_view bytes) {
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  const auto tmp = std::filesystem::path(file.string() + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp, ec);
-      return "cannot write " + tmp.string() + ": " + std::strerror(errno);
-    }
-  }
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) return "cannot write " + file.string() + ": " + ec.message();
-  return std::nullopt;
 }
 
 std::optional<std::string> model_file_problem(const std::filesystem::path& dir, const ModelFile& model) {

@@ -27,11 +27,6 @@ inline constexpr ModelFile kLivenessModel{"portier-liveness.json",
 // Hex sha256 of a file; std::nullopt when it cannot be read.
 std::optional<std::string> sha256_of_file(const std::filesystem::path& file);
 
-// Writes `bytes` to `file` through a temporary file renamed into place (its
-// folder created if need be), so a reader or a crash never sees half a file.
-// Returns why it failed, or nothing.
-std::optional<std::string> write_file_atomically(const std::filesystem::path& file, std::string_view bytes);
-
 // Why dir/model.name must not be loaded (missing, unreadable, wrong checksum),
 // or std::nullopt when it is the expected file.
 std::optional<std::string> model_file_problem(const std::filesystem::path& dir, const ModelFile& model);

@@ -3,7 +3,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "models/model_files.h"
+#include "access/atomic_file.h"
 
 #include "pipeline/stages.h"
 

@@ -9,11 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "access/decision.h"
 #include "models/face_types.h"
 
 namespace portier {
-
-using Clock = std::chrono::steady_clock;
 
 // capture -> detect
 struct Frame {
@@ -29,15 +28,11 @@ struct DetectedFrame {
   std::optional<std::vector<FaceBox>> faces;
 };
 
-// One face of one track, to be described and judged.
-struct FaceSample {
-  std::uint64_t track_id = 0;
+// One face of one track, to be described and judged: the policy's
+// observation plus what the stages need to get there.
+struct FaceSample : FaceObservation {
   cv::Rect box;
   AlignedFace aligned;
-  Embedding embedding{};
-  std::optional<double> liveness;  // filled by the liveness stage; empty = not scored
-  cv::Mat evidence;                // the face as the camera saw it, kept with a spoof event
-  Clock::time_point track_started;
 };
 
 // track -> liveness -> embed -> decide: the faces of one frame that need a
@@ -48,28 +43,6 @@ struct FaceBatch {
   cv::Mat frame;  // read-only from capture on: liveness looks around each face
   std::vector<FaceSample> faces;
   std::vector<std::uint64_t> ended_tracks;
-};
-
-enum class Verdict { Granted, DeniedUnknown, DeniedSpoof, DeniedBackend, DeniedDisarmed, DeniedOther };
-
-// decide -> act
-struct Decision {
-  std::uint64_t track_id = 0;
-  Verdict verdict = Verdict::DeniedOther;
-  std::optional<std::int64_t> user_id;
-  std::optional<std::string> user_name;
-  std::optional<float> distance;
-  int frames_used = 0;
-  std::optional<double> liveness;
-  // The track had a live verdict (or liveness is off): a backend may grant it.
-  bool liveness_passed = false;
-  std::string reason;
-  Embedding embedding{};  // of the deciding frame: what the backend is asked about
-  cv::Mat evidence;       // the face: the spoof event's JPEG, the backend's optional crop
-  bool decided_by_backend = false;
-  bool offline = false;  // the backend was asked and did not answer: the device decided alone
-  Clock::time_point captured;       // the frame that completed the decision
-  Clock::time_point track_started;  // the track's first frame
 };
 
 // decide -> track (feedback): stop spending embeddings on a decided track.

@@ -16,6 +16,10 @@
 #include <map>
 #include <unordered_map>
 
+#include "access/access_event.h"
+#include "access/decision_policy.h"
+#include "access/embedding_index.h"
+#include "access/remote_verifier.h"
 #include "hal/camera.h"
 #include "hal/indicator.h"
 #include "hal/relay.h"
@@ -23,12 +27,8 @@
 #include "models/face_detector.h"
 #include "models/face_embedder.h"
 #include "models/liveness_model.h"
-#include "pipeline/access_event.h"
 #include "pipeline/bounded_queue.h"
-#include "pipeline/decision_policy.h"
-#include "pipeline/embedding_index.h"
 #include "pipeline/messages.h"
-#include "pipeline/remote_verifier.h"
 #include "pipeline/stage_timings.h"
 #include "pipeline/tracker.h"
 

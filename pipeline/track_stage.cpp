@@ -66,7 +66,11 @@ void TrackStage::handle(DetectedFrame& detected) {
     // the frame that completes a decision is rarely the slow kind.
     if (!is_new && detected.faces && options_.detect_every > 1) continue;
     track.since_embedding = 0;
-    batch->faces.push_back({id, boxes[i], aligner_.align(frame.bgr, boxes[i]), {}, std::nullopt, {}, track.started});
+    FaceSample& sample = batch->faces.emplace_back();
+    sample.track_id = id;
+    sample.track_started = track.started;
+    sample.box = boxes[i];
+    sample.aligned = aligner_.align(frame.bgr, boxes[i]);
   }
   if (!batch->faces.empty() || !batch->ended_tracks.empty()) out_.push(std::move(batch));
   progress_.fetch_add(1, std::memory_order_relaxed);

@@ -13,22 +13,16 @@ build_dir=${PORTIER_BUILD_DIR:-$here/build}
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 
-# Debian's dlib links the reference BLAS: the ResNet takes ~210 ms a face.
-# libopenblas0-pthread takes over libblas.so.3 through alternatives: ~14 ms.
-packages=(
-  build-essential cmake ninja-build pkg-config
-  libopencv-dev libdlib-dev libopenblas0-pthread
-  libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
-  libsqlite3-dev libssl-dev uuid-dev libatomic-queue-dev
-  libgpiod-dev libsystemd-dev libcamera-dev
-  libpaho-mqttpp-dev libpaho-mqtt-dev libcurl4-openssl-dev libjwt-dev
-  systemd dpkg-dev ca-certificates
-)
-# What only the tests need: real peers (a TLS broker, an HTTPS server, a PKI)
-# and the fuzzer. PORTIER_BUILD_TESTS=OFF (the Pi install) leaves them out.
+# The package lists (scripts/packages.sh): the same ones the arm64 CI job
+# resolves for a Pi.
+source "$here/scripts/packages.sh"
+arch=$(dpkg --print-architecture)
+read -r -a libraries <<<"$(portier_library_packages "$arch")"
+packages=("${portier_build_packages[@]}" "${libraries[@]}" "${portier_runtime_packages[@]}")
+# PORTIER_BUILD_TESTS=OFF (the Pi install) leaves the test packages out.
 build_tests=${PORTIER_BUILD_TESTS:-ON}
 if [ "$build_tests" = ON ]; then
-  packages+=(libgtest-dev libcpp-httplib-dev mosquitto openssl clang libclang-rt-14-dev)
+  packages+=("${portier_test_library_packages[@]}" "${portier_test_tool_packages[@]}")
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ mkdir -p "$out"
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$src" $(pkg-config --cflags libjwt) $(pkg-config --cflags opencv4) \
   "$src/tests/fuzz/fuzz_parsers.cpp" "$src/backend-client/protocol.cpp" "$src/backend-client/command_token.cpp" \
-  "$src/pipeline/time_format.cpp" \
+  "$src/access/time_format.cpp" \
   $(pkg-config --libs libjwt) -lfmt -lcrypto -o "$out/fuzz_parsers"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT

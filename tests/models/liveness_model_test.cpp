@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 
+#include "access/atomic_file.h"
 #include "models/liveness_training.h"
 #include "models/model_files.h"
 #include "tests/test_support.h"
@@ -77,7 +78,7 @@ TEST(LivenessModel, SavesAndLoadsTheSameModel) {
   m.platt_a = 2.5;
   m.platt_b = -0.3;
   m.training = {{"command", "test"}};
-  save_liveness_model(m, dir / "m.json");
+  ASSERT_FALSE(write_file_atomically(dir / "m.json", liveness_model_text(m)));
   const auto sha = sha256_of_file(dir / "m.json");
   ASSERT_TRUE(sha);
   auto loaded = load_liveness_model(dir / "m.json", *sha);
@@ -96,7 +97,7 @@ std::string load_error(const std::filesystem::path& file, const std::string& sha
 
 TEST(LivenessModel, RefusesAMissingSwappedOrBrokenFile) {
   test::TempDir dir;
-  save_liveness_model(trained_model(), dir / "m.json");
+  ASSERT_FALSE(write_file_atomically(dir / "m.json", liveness_model_text(trained_model())));
   EXPECT_NE(load_error(dir / "absent.json").find("is missing"), std::string::npos);
   EXPECT_NE(load_error(dir / "m.json", std::string(64, 'a')).find("sha256"), std::string::npos);
 

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Builds the .deb with CPack into a scratch folder and checks what is in it.
+#   check-deb.sh BUILD_DIR              the native package
+#   check-deb.sh BUILD_DIR SYSROOT      the arm64 package of a cross build: its
+#     Depends come from the sysroot's dpkg database, and every package it
+#     names must exist for arm64 in Debian 12 (the sysroot's apt lists)
 set -euo pipefail
 build=$1
+sysroot=${2:-}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cpack -G DEB --config "$build/CPackConfig.cmake" -B "$out" >/dev/null
+if [ -n "$sysroot" ]; then
+  export DEB_HOST_ARCH=arm64 DPKG_ADMINDIR=$sysroot.dpkg
+fi
+cpack -G DEB --config "$build/CPackConfig.cmake" -B "$out" >"$out/cpack.log" 2>&1 || { cat "$out/cpack.log"; exit 1; }
 deb=$(ls "$out"/portier_*.deb)
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/portier ./usr/lib/systemd/system/portier.service ./usr/lib/sysusers.d/portier.conf \
@@ -18,4 +26,19 @@ for d in libopenblas0-pthread libdlib19.1 libopencv-core406 libgpiod2 libsqlite3
 done
 dpkg-deb -e "$deb" "$out/control"
 grep -q "^/etc/portier/portier.toml$" "$out/control/conffiles" || { echo "check-deb: config is not a conffile"; exit 1; }
+if [ -n "$sysroot" ]; then
+  arch=$(dpkg-deb -f "$deb" Architecture)
+  [ "$arch" = arm64 ] || { echo "check-deb: Architecture is $arch, not arm64"; exit 1; }
+  dpkg-deb -I "$deb" | grep -q "Architecture: arm64"
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/portier | head -c 20 | od -An -tx1 | tr -d ' \n' |
+    grep -q "^7f454c46020101" || { echo "check-deb: usr/bin/portier is not a 64-bit ELF"; exit 1; }
+  # Every name in Depends (alternatives included) is a Debian 12 arm64 package.
+  export APT_CONFIG=$sysroot.apt/apt.conf
+  names=$(tr ',|' '\n\n' <<<"$depends" | sed -E 's/\(.*\)//; s/:any//; s/[[:space:]]//g' | grep -v '^$' | sort -u)
+  for n in $names; do
+    a=$(apt-cache show --no-all-versions "$n" 2>/dev/null | sed -n 's/^Architecture: //p' | head -1)
+    case $a in arm64|all) ;; *) echo "check-deb: Depends names $n, which Debian 12 arm64 does not have"; exit 1 ;; esac
+  done
+  echo "check-deb: every one of $(wc -w <<<"$names") Depends names exists for arm64"
+fi
 echo "check-deb: $(basename "$deb") ok ($(du -h "$deb" | cut -f1)); Depends: $depends"

@@ -1,7 +1,7 @@
 // The pipeline wired end to end with scripted models: fast and deterministic,
 // so that the threads, queues, drop policy and shutdown are what is tested
 // (and what ThreadSanitizer watches). The real models are tested in
-// tests/models and tests/cli.
+// tests/models and tests/app.
 #include "pipeline/pipeline.h"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,48 @@
+// The decision record: what the access-control domain concludes about one
+// visitor, and what it weighs to get there. The pipeline produces these, the
+// door acts on them, the backend is told of them; none of that is known here.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "models/face_types.h"
+
+namespace portier {
+
+using Clock = std::chrono::steady_clock;
+
+// One judged frame of one track: what the policy weighs besides the match.
+struct FaceObservation {
+  std::uint64_t track_id = 0;
+  Embedding embedding{};
+  std::optional<double> liveness;  // empty = not scored
+  cv::Mat evidence;                // the face as the camera saw it, kept with a spoof event
+  Clock::time_point track_started;
+};
+
+enum class Verdict { Granted, DeniedUnknown, DeniedSpoof, DeniedBackend, DeniedDisarmed, DeniedOther };
+
+// At most one per track: the policy's conclusion, then the door's action.
+struct Decision {
+  std::uint64_t track_id = 0;
+  Verdict verdict = Verdict::DeniedOther;
+  std::optional<std::int64_t> user_id;
+  std::optional<std::string> user_name;
+  std::optional<float> distance;
+  int frames_used = 0;
+  std::optional<double> liveness;
+  // The track had a live verdict (or liveness is off): a backend may grant it.
+  bool liveness_passed = false;
+  std::string reason;
+  Embedding embedding{};  // of the deciding frame: what the backend is asked about
+  cv::Mat evidence;       // the face: the spoof event's JPEG, the backend's optional crop
+  bool decided_by_backend = false;
+  bool offline = false;  // the backend was asked and did not answer: the device decided alone
+  Clock::time_point captured;       // the frame that completed the decision
+  Clock::time_point track_started;  // the track's first frame
+};
+
+}  // namespace portier

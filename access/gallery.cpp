@@ -1,0 +1,247 @@
+#include "access/gallery.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "access/sqlite_file.h"
+#include "access/time_format.h"
+
+namespace portier {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS users (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS embeddings (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  vector     BLOB NOT NULL CHECK (length(vector) = 512),
+  source     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS embeddings_user ON embeddings(user_id);
+)sql";
+
+// Columns added after the first release; older galleries get them on open.
+constexpr std::pair<const char*, const char*> kAddedColumns[] = {
+    {"external_id", "ALTER TABLE users ADD COLUMN external_id TEXT"},
+    {"valid_from", "ALTER TABLE users ADD COLUMN valid_from INTEGER"},    // unix seconds, NULL: open
+    {"valid_until", "ALTER TABLE users ADD COLUMN valid_until INTEGER"},
+};
+
+std::optional<std::chrono::system_clock::time_point> time_column(sqlite3_stmt* s, int column) {
+  if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
+  // Past 2262 the clock's nanoseconds overflow: such a time is never reached.
+  const auto seconds = sqlite3_column_int64(s, column);
+  if (seconds > 9'000'000'000) return std::chrono::system_clock::time_point::max();
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+
+// Rolls back unless commit() was reached: any exception leaves no trace.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db, const std::filesystem::path& file) : db_(db), file_(file) {
+    check(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
+    done_ = true;
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  const std::filesystem::path& file_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Gallery::Gallery(const std::filesystem::path& file) : file_(file) {
+  auto opened = open_sqlite(file, false);
+  if (auto* why = std::get_if<std::string>(&opened)) {
+    if (why->find("not a database") != std::string::npos)
+      throw GalleryError("gallery " + file.string() + " is not a portier gallery (not a SQLite database)");
+    throw GalleryError("gallery " + file.string() + " cannot be opened: " + *why);
+  }
+  db_ = std::get<sqlite3*>(opened);
+  try {
+    exec("PRAGMA foreign_keys = ON");
+    exec(kSchema);
+    migrate();
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Gallery::~Gallery() { sqlite3_close(db_); }
+
+void Gallery::migrate() {
+  std::set<std::string> columns;
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "PRAGMA table_info(users)", -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  while (s && sqlite3_step(s.get()) == SQLITE_ROW) columns.insert(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
+  for (const auto& [column, sql] : kAddedColumns)
+    if (!columns.count(column)) exec(sql);
+}
+
+void Gallery::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string why = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    if (why.find("not a database") != std::string::npos)
+      throw GalleryError("gallery " + file_.string() + " is not a portier gallery (not a SQLite database)");
+    throw GalleryError("gallery " + file_.string() + ": " + why);
+  }
+}
+
+SqliteStatement Gallery::prepare(const char* sql) {
+  auto s = prepare_sqlite(db_, sql);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return s;
+}
+
+void Gallery::step_done(sqlite3_stmt* s) {
+  if (sqlite3_step(s) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+}
+
+std::int64_t Gallery::enroll(const std::string& name, const std::vector<Sample>& samples) {
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+
+  Transaction tx(db_, file_);
+  auto upsert = prepare("INSERT INTO users(name, created_at) VALUES(?1, ?2) ON CONFLICT(name) DO NOTHING");
+  sqlite3_bind_text(upsert.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(upsert.get(), 2, now.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(upsert.get());
+  auto find = prepare("SELECT id FROM users WHERE name = ?1");
+  sqlite3_bind_text(find.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(find.get()) != SQLITE_ROW) throw GalleryError("gallery " + file_.string() + ": user vanished");
+  const std::int64_t user_id = sqlite3_column_int64(find.get(), 0);
+
+  auto insert = prepare("INSERT INTO embeddings(user_id, vector, source, created_at) VALUES(?1, ?2, ?3, ?4)");
+  for (const auto& sample : samples) {
+    sqlite3_reset(insert.get());
+    sqlite3_bind_int64(insert.get(), 1, user_id);
+    // float32, native byte order: little-endian on both x86-64 and arm64.
+    sqlite3_bind_blob(insert.get(), 2, sample.embedding.data(), sizeof(float) * kEmbeddingSize, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert.get(), 3, sample.source.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert.get(), 4, now.c_str(), -1, SQLITE_TRANSIENT);
+    step_done(insert.get());
+  }
+  tx.commit();
+  return user_id;
+}
+
+std::vector<Gallery::UserSummary> Gallery::users() {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "SELECT u.id, u.name, u.created_at, COUNT(e.id), COALESCE(u.external_id, '') FROM users u "
+                     "LEFT JOIN embeddings e ON e.user_id = u.id GROUP BY u.id ORDER BY u.name",
+                     -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  std::vector<UserSummary> out;
+  while (sqlite3_step(s.get()) == SQLITE_ROW)
+    out.push_back({sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)),
+                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)), sqlite3_column_int(s.get(), 3),
+                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 4))});
+  return out;
+}
+
+bool Gallery::remove(const std::string& name) {
+  Transaction tx(db_, file_);
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "DELETE FROM users WHERE name = ?1", -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  sqlite3_bind_text(s.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  const bool removed = sqlite3_changes(db_) > 0;
+  tx.commit();
+  return removed;
+}
+
+EmbeddingIndex Gallery::load_index() {
+  loaded_version_ = data_version();
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_,
+                     "SELECT u.id, u.name, e.vector, u.valid_from, u.valid_until FROM embeddings e "
+                     "JOIN users u ON u.id = e.user_id ORDER BY e.id",
+                     -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  EmbeddingIndex index;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    Embedding e;
+    if (sqlite3_column_bytes(s.get(), 2) != static_cast<int>(sizeof(e)))
+      throw GalleryError("gallery " + file_.string() + " holds an embedding of the wrong size");
+    std::memcpy(e.data(), sqlite3_column_blob(s.get(), 2), sizeof(e));
+    index.add(sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)), e,
+              Validity{time_column(s.get(), 3), time_column(s.get(), 4)});
+  }
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return index;
+}
+
+size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string& source) {
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+  Transaction tx(db_, file_);
+  exec("DELETE FROM embeddings");
+  exec("DELETE FROM users");
+  auto user = prepare("INSERT INTO users(name, created_at, external_id, valid_from, valid_until) VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto insert = prepare("INSERT INTO embeddings(user_id, vector, source, created_at) VALUES(?1, ?2, ?3, ?4)");
+  auto bind_time = [](sqlite3_stmt* s, int i, const std::optional<std::chrono::system_clock::time_point>& t) {
+    if (t) sqlite3_bind_int64(s, i, std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
+    else sqlite3_bind_null(s, i);
+  };
+  for (const auto& entry : entries) {
+    sqlite3_reset(user.get());
+    sqlite3_bind_text(user.get(), 1, entry.name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(user.get(), 2, now.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(user.get(), 3, entry.external_id.c_str(), -1, SQLITE_TRANSIENT);
+    bind_time(user.get(), 4, entry.validity.from);
+    bind_time(user.get(), 5, entry.validity.until);
+    step_done(user.get());
+    const std::int64_t user_id = sqlite3_last_insert_rowid(db_);
+    for (const auto& embedding : entry.embeddings) {
+      sqlite3_reset(insert.get());
+      sqlite3_bind_int64(insert.get(), 1, user_id);
+      sqlite3_bind_blob(insert.get(), 2, embedding.data(), sizeof(float) * kEmbeddingSize, SQLITE_TRANSIENT);
+      sqlite3_bind_text(insert.get(), 3, source.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(insert.get(), 4, now.c_str(), -1, SQLITE_TRANSIENT);
+      step_done(insert.get());
+    }
+  }
+  tx.commit();
+  return entries.size();
+}
+
+std::int64_t Gallery::data_version() {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db_, "PRAGMA data_version", -1, &raw, nullptr);
+  SqliteStatement s(raw, sqlite3_finalize);
+  if (!s || sqlite3_step(s.get()) != SQLITE_ROW) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return sqlite3_column_int64(s.get(), 0);
+}
+
+bool Gallery::changed_since_load() { return data_version() != loaded_version_; }
+
+}  // namespace portier

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "access/embedding_index.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace portier {
+
+struct GalleryError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Enrolled users and their embeddings in one SQLite file. Every write is one
+// transaction: an error or a kill leaves the file as it was before.
+// One Gallery per thread (it owns its SQLite connection).
+class Gallery {
+ public:
+  explicit Gallery(const std::filesystem::path& file);  // creates file and schema if needed
+  ~Gallery();
+  Gallery(const Gallery&) = delete;
+  Gallery& operator=(const Gallery&) = delete;
+
+  struct UserSummary {
+    std::int64_t id = 0;
+    std::string name;
+    std::string created_at;
+    int embeddings = 0;
+    std::string external_id;  // the backend's id for a synced user; empty for a local enrolment
+  };
+  struct Sample {
+    Embedding embedding;
+    std::string source;  // where it came from (image path), for audits
+  };
+
+  // Adds the samples to the user called `name`, creating it if new.
+  // Returns the user id. All samples land or none.
+  std::int64_t enroll(const std::string& name, const std::vector<Sample>& samples);
+  std::vector<UserSummary> users();
+  // False when no user has that name.
+  bool remove(const std::string& name);
+
+  // A user as the backend sends it (user sync).
+  struct Entry {
+    std::string external_id;
+    std::string name;
+    std::vector<Embedding> embeddings;
+    Validity validity;
+  };
+  // Replaces every user with `entries`, in one transaction: on any error the
+  // gallery stays exactly as it was. Returns the number of users.
+  size_t replace_all(const std::vector<Entry>& entries, const std::string& source);
+
+  EmbeddingIndex load_index();
+  // True when another connection (an enrolment while the service runs) has
+  // written since the last load_index().
+  bool changed_since_load();
+
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  void exec(const char* sql);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(const char* sql);  // throws GalleryError
+  void step_done(sqlite3_stmt* statement);                                         // throws unless SQLITE_DONE
+  void migrate();
+  std::int64_t data_version();
+
+  std::filesystem::path file_;
+  sqlite3* db_ = nullptr;
+  std::int64_t loaded_version_ = -1;
+};
+
+}  // namespace portier

@@ -1,0 +1,226 @@
+// portier bench: throughput of the staged pipeline against the plain loop the
+// reference projects use, and decision latency with the video paced like a
+// camera. Speed targets are checked here, never in a timed unit test.
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/command_context.h"
+#include "app/liveness_setup.h"
+#include "hal/simulated_relay.h"
+#include "models/image_io.h"
+#include "pipeline/pipeline.h"
+
+namespace portier {
+namespace {
+
+using Ms = std::chrono::duration<double, std::milli>;
+
+class LogOnlyEventSink final : public EventSink {
+ public:
+  void publish(const AccessEvent& event) override {
+    spdlog::debug("bench event: {}", to_json(event).dump());
+  }
+  void publish(const AlertEvent& event) override { spdlog::debug("bench alert: {}", to_json(event).dump()); }
+};
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+std::unique_ptr<Camera> open_source(const std::string& source, bool paced) {
+  auto opened = open_camera(source, CameraOptions{.pace_files = paced});
+  if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitBadInput, *why);
+  return std::move(std::get<std::unique_ptr<Camera>>(opened));
+}
+
+EmbeddingIndex enroll_in_memory(FaceModels& models, const std::vector<std::string>& enroll) {
+  EmbeddingIndex index;
+  std::int64_t id = 0;
+  for (const auto& spec : enroll) {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      throw CommandError(kExitBadInput, "--enroll expects NAME=IMAGE, got '" + spec + "'");
+    auto loaded = load_bgr_image(spec.substr(eq + 1));
+    if (auto* why = std::get_if<std::string>(&loaded)) throw CommandError(kExitBadInput, *why);
+    const cv::Mat& image = std::get<cv::Mat>(loaded);
+    const auto faces = describe_faces(*models.detector, *models.aligner, *models.embedder, image);
+    const int chosen = face_nearest_centre([&] {
+      std::vector<FaceBox> boxes;
+      for (const auto& f : faces) boxes.push_back(f.box);
+      return boxes;
+    }(), image.size());
+    if (chosen < 0) throw CommandError(kExitBadInput, "no face found in " + spec.substr(eq + 1));
+    index.add(++id, spec.substr(0, eq), faces[static_cast<size_t>(chosen)].embedding);
+  }
+  return index;
+}
+
+// 1:N search cost at a large site: 100k enrolled embeddings, exact search.
+double search_100k_ms() {
+  EmbeddingIndex index;
+  cv::RNG rng(42);
+  Embedding e;
+  for (int i = 0; i < 100000; ++i) {
+    for (auto& v : e) v = static_cast<float>(rng.gaussian(0.1));
+    index.add(i, "user", e);
+  }
+  std::vector<double> ms;
+  for (int q = 0; q < 50; ++q) {
+    for (auto& v : e) v = static_cast<float>(rng.gaussian(0.1));
+    const auto t0 = Clock::now();
+    (void)index.nearest(e);
+    ms.push_back(Ms(Clock::now() - t0).count());
+  }
+  return percentile(ms, 50);
+}
+
+struct SequentialResult {
+  size_t frames = 0;
+  double fps = 0.0;
+  double one_face_ms = 0.0;
+};
+
+// Detect, align, embed and match every face of every frame, one frame after
+// the other on one thread: how the reference projects run.
+SequentialResult run_sequential(const Config& config, const std::string& source, const EmbeddingIndex& index) {
+  FaceModels models = load_face_models(config.models);
+  auto camera = open_source(source, false);
+  const LivenessSetup liveness = load_liveness(config);
+  SequentialResult r;
+  std::vector<double> one_face;
+  const auto start = Clock::now();
+  while (auto frame = camera->read()) {
+    const auto t0 = Clock::now();
+    const auto faces = describe_faces(*models.detector, *models.aligner, *models.embedder, frame->bgr);
+    if (faces.size() == 1) one_face.push_back(Ms(Clock::now() - t0).count());
+    for (const auto& face : faces) {
+      (void)index.nearest(face.embedding);
+      // The reference loops check liveness too; so does this one, to compare like with like.
+      if (liveness.model) (void)liveness.model->score(liveness_features(cut_liveness_crops(frame->bgr, face.box.rect)));
+    }
+    ++r.frames;
+  }
+  r.fps = static_cast<double>(r.frames) / std::chrono::duration<double>(Clock::now() - start).count();
+  r.one_face_ms = percentile(one_face, 50);
+  return r;
+}
+
+struct PipelineRun {
+  PipelineReport report;
+  double seconds = 0.0;
+};
+
+PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced) {
+  FaceModels models = load_face_models(config.models);
+  LivenessSetup liveness = load_liveness(config);
+  PipelineOptions options = config.pipeline;
+  if (liveness.model) options.decision.liveness_threshold = liveness.threshold;
+  SimulatedRelay relay;
+  LogOnlyEventSink events;
+  Pipeline pipeline(options,
+                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
+                                   liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
+                    open_source(source, paced), index, nullptr, relay, events);
+  const auto start = Clock::now();
+  pipeline.start();
+  pipeline.wait();
+  PipelineRun run{pipeline.report(), std::chrono::duration<double>(Clock::now() - start).count()};
+  if (!run.report.failure.empty()) throw CommandError(kExitFailure, "pipeline failed: " + run.report.failure);
+  return run;
+}
+
+int bench(const std::string& config_flag, const std::string& source, const std::vector<std::string>& enroll, bool json) {
+  const Config config = prepare(config_flag);
+  spdlog::set_level(spdlog::level::warn);  // the report is the output
+  EmbeddingIndex index;
+  {
+    FaceModels models = load_face_models(config.models);
+    index = enroll_in_memory(models, enroll);
+  }
+
+  set_blas_threads(1);
+  const auto sequential = run_sequential(config, source, index);
+  set_blas_threads(config.blas_threads);
+  const auto throughput = run_pipeline(config, source, index, false);
+  const auto paced = run_pipeline(config, source, index, true);
+
+  const double pipeline_fps = static_cast<double>(throughput.report.processed) / throughput.seconds;
+  const auto& lat = paced.report.decision_latency_ms;
+  const double p50 = percentile(lat, 50), p95 = percentile(lat, 95);
+
+  std::printf("source                %s\n", source.c_str());
+  std::printf("throughput (every frame, as fast as possible)\n");
+  std::printf("  sequential loop     %.1f fps over %zu frames (one face: %.1f ms median)\n", sequential.fps,
+              sequential.frames, sequential.one_face_ms);
+  std::printf("  pipeline            %.1f fps over %llu frames, %zu decisions\n", pipeline_fps,
+              static_cast<unsigned long long>(throughput.report.processed), throughput.report.decisions);
+  std::printf("  speedup             %.2fx\n", pipeline_fps / sequential.fps);
+  std::printf("latency (paced at the file's frame rate, as a camera)\n");
+  std::printf("  frames              %llu captured, %llu processed, %llu dropped\n",
+              static_cast<unsigned long long>(paced.report.captured),
+              static_cast<unsigned long long>(paced.report.processed),
+              static_cast<unsigned long long>(paced.report.dropped));
+  std::printf("  decisions           %zu (%zu granted)\n", paced.report.decisions, paced.report.granted);
+  std::printf("  decision latency    p50 %.1f ms, p95 %.1f ms (capture of deciding frame -> action)\n", p50, p95);
+  const auto& recog = paced.report.recognition_latency_ms;
+  std::printf("  recognition latency p50 %.1f ms, p95 %.1f ms over %zu judged frames (capture -> identity)\n",
+              percentile(recog, 50), percentile(recog, 95), recog.size());
+  std::printf("  first frame->decision p50 %.1f ms, p95 %.1f ms\n", percentile(paced.report.track_to_decision_ms, 50),
+              percentile(paced.report.track_to_decision_ms, 95));
+  std::printf("  %-14s %8s %9s %9s\n", "stage", "items", "p50 ms", "p95 ms");
+  for (const auto& s : paced.report.stages)
+    std::printf("  %-14s %8zu %9.2f %9.2f\n", s.name.c_str(), s.items, s.p50_ms, s.p95_ms);
+  const double rss = peak_rss_mb();  // before the 1:N probe, which holds 51 MB of synthetic embeddings
+  std::printf("peak RSS              %.0f MB\n", rss);
+  const double search_ms = search_100k_ms();
+  std::printf("1:N search            %.2f ms median over 100k enrolled embeddings\n", search_ms);
+
+  if (json) {
+    nlohmann::json stages = nlohmann::json::object();
+    for (const auto& s : paced.report.stages) stages[s.name] = {{"p50_ms", s.p50_ms}, {"p95_ms", s.p95_ms}};
+    const nlohmann::json out{{"pipeline_fps", pipeline_fps},
+                             {"sequential_fps", sequential.fps},
+                             {"speedup", pipeline_fps / sequential.fps},
+                             {"latency_p50_ms", p50},
+                             {"latency_p95_ms", p95},
+                             {"one_face_ms", sequential.one_face_ms},
+                             {"dropped", paced.report.dropped},
+                             {"peak_rss_mb", rss},
+                             {"frames", sequential.frames},
+                             {"decisions", paced.report.decisions},
+                             {"granted", paced.report.granted},
+                             {"track_to_decision_p50_ms", percentile(paced.report.track_to_decision_ms, 50)},
+                             {"recognition_latency_p95_ms", percentile(recog, 95)},
+                             {"search_100k_ms", search_ms},
+                             {"stages", stages}};
+    std::printf("%s\n", out.dump().c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("bench", "Measure throughput, decision latency and memory over a video");
+  auto config = std::make_shared<std::string>();
+  auto source = std::make_shared<std::string>();
+  auto enroll = std::make_shared<std::vector<std::string>>();
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("--config", *config, "Config file");
+  cmd->add_option("--source", *source, "video:PATH")->required();
+  cmd->add_option("--enroll", *enroll, "NAME=IMAGE, enrolled in memory for the run")->required();
+  cmd->add_flag("--json", *json, "End stdout with one JSON object");
+  cmd->callback([&exit_code, config, source, enroll, json] {
+    exit_code = guarded([&] { return bench(*config, *source, *enroll, *json); });
+  });
+}
+
+}  // namespace portier

@@ -1,0 +1,222 @@
+// portier doctor: checks everything an installer can get wrong, prints one
+// row per check with a fix for each failure, and exits 1 if anything failed.
+#include <sys/timex.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "access/gallery.h"
+#include "app/command_context.h"
+#include "app/liveness_setup.h"
+#include "backend-client/https_client.h"
+#include "backend-client/mqtt_link.h"
+#include "backend-client/outbox.h"
+#include "hal/gpio_chip.h"
+#include "models/model_files.h"
+
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
+namespace portier {
+namespace {
+
+enum class Status { Ok, Warn, Fail };
+
+struct Check {
+  std::string name;
+  Status status;
+  std::string detail;
+  std::string fix;
+};
+
+Check check_model(const Config& c, const ModelFile& m) {
+  if (auto problem = model_file_problem(c.models.dir, m))
+    return {"model", Status::Fail, *problem, "run scripts/setup.sh (installs and verifies the models)"};
+  return {"model", Status::Ok, std::string(m.name) + ": sha256 verified", ""};
+}
+
+Check check_liveness(const Config& c) {
+  if (!c.liveness.enabled)
+    return {"liveness", Status::Warn, "disabled: a photo of an enrolled user opens the door",
+            "set liveness.enabled = true"};
+  try {
+    const auto setup = load_liveness(c);
+    const bool calibrated = setup.threshold_source.rfind("calibration", 0) == 0;
+    return {"liveness", calibrated ? Status::Ok : Status::Warn,
+            fmt::format("{}: sha256 verified, threshold {:.3f} from the {}", c.liveness.model.string(), setup.threshold,
+                        setup.threshold_source),
+            calibrated || c.liveness.threshold ? ""
+                                               : "calibrate to this camera: portier liveness calibrate (someone "
+                                                 "stands at the door for a few seconds)"};
+  } catch (const std::exception& e) {
+    return {"liveness", Status::Fail, e.what(), "reinstall the package, or fix liveness.model and liveness.model_sha256"};
+  }
+}
+
+Check check_camera(const Config& c) {
+  auto opened = open_camera(c.camera_source, CameraOptions{.pace_files = false});
+  if (auto* why = std::get_if<std::string>(&opened))
+    return {"camera", Status::Fail, *why, "check the cable and camera.source (v4l2-ctl --list-devices lists cameras)"};
+  auto& camera = *std::get<std::unique_ptr<Camera>>(opened);
+  auto frame = camera.read();
+  if (!frame)
+    return {"camera", Status::Fail, c.camera_source + " opened but gave no frame: " + camera.error(),
+            "another process may hold the camera; stop it, or replug the camera"};
+  return {"camera", Status::Ok, fmt::format("{}: {}x{} frame read", c.camera_source, frame->bgr.cols, frame->bgr.rows), ""};
+}
+
+std::vector<Check> check_gpio(const Config& c) {
+  if (c.relay_driver != "gpio")
+    return {{"gpio", Status::Warn, "relay.driver = \"simulated\": the door is not driven",
+             "on the Pi set relay.driver = \"gpio\" and the [gpio] lines"}};
+  auto opened = open_gpio_chip(c.gpio_chip_label);
+  if (auto* why = std::get_if<std::string>(&opened))
+    return {{"gpio chip", Status::Fail, *why, "set gpio.chip_label to a label `gpiodetect` lists"}};
+  auto& chip = *std::get<std::unique_ptr<GpioChip>>(opened);
+  std::vector<Check> checks{{"gpio chip", Status::Ok, chip.describe(), ""}};
+  auto try_line = [&](const std::string& name, std::optional<unsigned> line, bool output) {
+    if (!line) return;
+    try {
+      // Requested and released at once; an output starts inactive, so a
+      // check never opens the door.
+      if (output) chip.request_output(*line, false, false, name);
+      else chip.request_input(*line, false, Bias::AsIs, name);
+      checks.push_back({name + " line", Status::Ok, fmt::format("line {} available", *line), ""});
+    } catch (const std::exception& e) {
+      checks.push_back({name + " line", Status::Fail, e.what(), "fix the line number, or stop the process that holds it"});
+    }
+  };
+  try_line("relay", c.door.relay, true);
+  try_line("door contact", c.door.contact, false);
+  try_line("exit button", c.door.exit_button, false);
+  try_line("green LED", c.door.green_led, true);
+  try_line("red LED", c.door.red_led, true);
+  try_line("buzzer", c.door.buzzer, true);
+  return checks;
+}
+
+Check check_gallery(const Config& c) {
+  try {
+    Gallery gallery(c.gallery_path);
+    const auto users = gallery.users();
+    if (users.empty())
+      return {"gallery", Status::Warn, c.gallery_path.string() + ": no users enrolled", "portier enroll --name NAME PHOTO..."};
+    return {"gallery", Status::Ok, fmt::format("{}: {} users", c.gallery_path.string(), users.size()), ""};
+  } catch (const std::exception& e) {
+    return {"gallery", Status::Fail, e.what(), "check gallery.path and that the service user can write its folder"};
+  }
+}
+
+std::vector<Check> check_backend(const Config& c) {
+  std::vector<Check> checks;
+  if (!c.backend.enabled()) {
+    checks.push_back({"backend", Status::Warn, "not configured: events stay on this device (stdout, journal)",
+                      "set backend.url and/or mqtt.url (docs/protocol.md)"});
+    return checks;
+  }
+  if (!c.backend.https.url.empty()) {
+    auto options = https_options(c.backend.https);
+    if (auto* why = std::get_if<std::string>(&options)) {
+      checks.push_back({"backend", Status::Fail, *why, "put the device's token in backend.token_file"});
+    } else {
+      HttpsClient client(std::get<HttpsOptions>(options));
+      auto answer = client.get("/api/health", std::chrono::seconds(5), 4096);
+      if (auto* why = std::get_if<std::string>(&answer))
+        checks.push_back({"backend", Status::Fail, *why,
+                          "check backend.url, the network, and that backend.ca_file is the CA of the server's certificate"});
+      else if (const long s = std::get<HttpResponse>(answer).status; s == 401 || s == 403)
+        checks.push_back({"backend", Status::Fail, fmt::format("{} refused the token (HTTP {})", c.backend.https.url, s),
+                          "put this device's token in backend.token_file"});
+      else if (s >= 200 && s < 300)
+        checks.push_back({"backend", Status::Ok, c.backend.https.url + ": TLS verified, token accepted", ""});
+      else
+        checks.push_back({"backend", Status::Warn, fmt::format("{}/api/health answered HTTP {}", c.backend.https.url, s),
+                          "the backend is reachable but unwell"});
+    }
+  }
+  if (!c.backend.mqtt.url.empty()) {
+    // Its own client id: the service's session must not be kicked off the broker.
+    MqttOptions m = mqtt_options(c.backend.mqtt);
+    m.client_id += "-doctor";
+    std::string lost;
+    MqttLink link(m, MqttLink::Handlers{{}, [&lost](const std::string& why) { lost = why; }, {}});
+    link.start();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    while (!link.connected() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (link.connected())
+      checks.push_back({"broker", Status::Ok, c.backend.mqtt.url + ": mutual TLS accepted", ""});
+    else
+      checks.push_back({"broker", Status::Fail, c.backend.mqtt.url + ": no connection in 8 s" + (lost.empty() ? "" : ": " + lost),
+                        "check mqtt.url, the network, mqtt.ca_file, and that the broker trusts mqtt.cert_file"});
+    link.stop();
+    if (c.backend.mqtt.command_key_file.empty())
+      checks.push_back({"commands", Status::Warn, "no mqtt.command_key_file: remote unlock and the others are refused",
+                        "set mqtt.command_key_file to the key the backend signs commands with"});
+  }
+  try {
+    Outbox outbox(c.backend.outbox.path, c.backend.sinks(), c.backend.outbox.max_events);
+    const auto waiting = outbox.size();
+    checks.push_back({"outbox", waiting == 0 ? Status::Ok : Status::Warn,
+                      fmt::format("{}: {} events waiting (cap {})", outbox.file().string(), waiting, outbox.max_events()),
+                      waiting == 0 ? "" : "they go once the backend and broker are reachable (portier backend flush)"});
+  } catch (const std::exception& e) {
+    checks.push_back({"outbox", Status::Fail, e.what(), "check outbox.path and that the service user can write its folder"});
+  }
+  return checks;
+}
+
+Check check_clock() {
+  timex tx{};
+  const int state = ntp_adjtime(&tx);
+  if (state == TIME_ERROR)
+    return {"clock", Status::Warn, "system clock is not synchronised: event times and certificate checks may be wrong",
+            "enable NTP: timedatectl set-ntp true"};
+  return {"clock", Status::Ok, "synchronised", ""};
+}
+
+Check check_blas() {
+  if (!openblas_set_num_threads)
+    return {"blas", Status::Warn, "reference BLAS in use: the embedding is ~15x slower",
+            "apt install libopenblas0-pthread"};
+  return {"blas", Status::Ok, "OpenBLAS", ""};
+}
+
+int doctor(const std::string& config_flag) {
+  const Config c = prepare(config_flag, ModelCheck::Skip);
+  std::vector<Check> checks{{"config", Status::Ok, c.file.string() + " is valid", ""}};
+  checks.push_back(check_model(c, kShapePredictorModel));
+  checks.push_back(check_model(c, kResnetModel));
+  if (c.models.detector == DetectorKind::Mmod) checks.push_back(check_model(c, kMmodModel));
+  checks.push_back(check_liveness(c));
+  checks.push_back(check_camera(c));
+  for (auto& g : check_gpio(c)) checks.push_back(std::move(g));
+  checks.push_back(check_gallery(c));
+  for (auto& b : check_backend(c)) checks.push_back(std::move(b));
+  checks.push_back(check_clock());
+  checks.push_back(check_blas());
+
+  int failed = 0;
+  std::printf("%-14s %-5s %s\n", "CHECK", "", "DETAIL");
+  for (const auto& check : checks) {
+    const char* mark = check.status == Status::Ok ? "ok" : check.status == Status::Warn ? "warn" : "FAIL";
+    std::printf("%-14s %-5s %s\n", check.name.c_str(), mark, check.detail.c_str());
+    if (!check.fix.empty() && check.status != Status::Ok) std::printf("%-14s %-5s fix: %s\n", "", "", check.fix.c_str());
+    failed += check.status == Status::Fail;
+  }
+  std::printf("%d failed, %zu checks\n", failed, checks.size());
+  return failed ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("doctor", "Check models, camera, GPIO, gallery and clock, with a fix for each failure");
+  auto config = std::make_shared<std::string>();
+  cmd->add_option("--config", *config, "Config file");
+  cmd->callback([&exit_code, config] { exit_code = guarded([&] { return doctor(*config); }); });
+}
+
+}  // namespace portier

@@ -1,0 +1,232 @@
+// portier liveness train | calibrate: making the liveness model, and fitting
+// its threshold to one camera.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "access/atomic_file.h"
+#include "access/time_format.h"
+#include "app/command_context.h"
+#include "app/liveness_setup.h"
+#include "app/progress_bar.h"
+#include "bench/liveness_training_run.h"
+#include "hal/camera.h"
+#include "models/face_models.h"
+#include "models/model_files.h"
+#include "pipeline/stage_timings.h"
+
+namespace portier {
+namespace {
+
+struct TrainArgs {
+  std::string config, root, labels, out = "portier-liveness.json";
+  std::vector<std::string> crops_dirs;
+  double target_bpcer = 0.03;
+  LivenessHyperparameters hyper;
+  bool json = false;
+};
+
+std::string describe(const LivenessReport& r) {
+  return fmt::format("APCER {:.4f}  BPCER {:.4f}  ACER {:.4f}  EER {:.4f}  APCER@BPCER 5% {:.4f}, 1% {:.4f}", r.apcer,
+                     r.bpcer, r.acer, r.eer, r.apcer_at_bpcer_5, r.apcer_at_bpcer_1);
+}
+
+int train(const TrainArgs& args) {
+  const Config config = prepare(args.config, ModelCheck::FaceModelsOnly);
+  const auto detector = make_face_detector(config.models);
+  auto is_crop = [&](const std::string& path) {
+    return std::any_of(args.crops_dirs.begin(), args.crops_dirs.end(),
+                       [&](const std::string& prefix) { return path.rfind(prefix, 0) == 0; });
+  };
+  LabelledSamples data;
+  try {
+    ProgressBar progress("features", 0);
+    data = labelled_samples(args.root, args.labels, is_crop, *detector,
+                            [&](size_t total, const std::string& path) { progress.step(path, total); });
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(kExitBadInput, e.what());
+  }
+  const auto& images = data.images;
+  const auto& samples = data.samples;
+  std::vector<double> feature_ms;
+  size_t found = 0;
+  for (const auto& s : samples)
+    if (s.face_found) {
+      ++found;
+      feature_ms.push_back(s.feature_ms);
+    }
+
+  TrainingRun run;
+  try {
+    run = train_liveness_model(images, samples, args.hyper, args.target_bpcer);
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(kExitBadInput, e.what());
+  }
+
+  std::printf("images            %zu (%zu live, %zu spoof), a face in %zu; features %.2f ms median per face\n",
+              images.size(), run.pooled.live, run.pooled.spoof, found, percentile(feature_ms, 50));
+  std::printf("cross-validation  %zu folds, each holding out a capture session (never random images)\n",
+              run.folds.size());
+  nlohmann::json folds = nlohmann::json::array();
+  for (size_t f = 0; f < run.folds.size(); ++f) {
+    const auto& fold = run.folds[f];
+    std::printf("  fold %zu  held out %s\n          %s\n", f + 1, fold.held_out.c_str(), describe(fold.at_threshold).c_str());
+    folds.push_back({{"held_out", fold.held_out},
+                     {"apcer", fold.at_threshold.apcer},
+                     {"bpcer", fold.at_threshold.bpcer},
+                     {"eer", fold.at_threshold.eer},
+                     {"apcer_at_bpcer_5", fold.at_threshold.apcer_at_bpcer_5},
+                     {"apcer_at_bpcer_1", fold.at_threshold.apcer_at_bpcer_1}});
+  }
+  std::printf("pooled            %s\n", describe(run.pooled).c_str());
+  nlohmann::json folders = nlohmann::json::object();
+  for (const auto& [name, r] : run.by_folder) {
+    std::printf("  %-15s %s\n", name.c_str(), describe(r).c_str());
+    folders[name] = {{"apcer", r.apcer},
+                     {"bpcer", r.bpcer},
+                     {"eer", r.eer},
+                     {"apcer_at_bpcer_5", r.apcer_at_bpcer_5},
+                     {"apcer_at_bpcer_1", r.apcer_at_bpcer_1}};
+  }
+  std::printf("threshold         %.4f (rejects %.0f%% of the held-out live faces); calibration floor %.4f\n",
+              run.model.threshold, args.target_bpcer * 100, run.model.calibration_floor);
+
+  std::string command = "portier liveness train --root " + args.root;
+  for (const auto& c : args.crops_dirs) command += " --crops-dir " + c;
+  command += fmt::format(" --target-bpcer {} --face-c {} --face-gamma {} --scene-c {} {}", args.target_bpcer,
+                         args.hyper.face_c, args.hyper.face_gamma, args.hyper.scene_c, args.labels);
+  run.model.training = {{"command", command},
+                        {"labels", args.labels},
+                        {"images", images.size()},
+                        {"faces_found", found},
+                        {"hyperparameters",
+                         {{"face_c", args.hyper.face_c}, {"face_gamma", args.hyper.face_gamma}, {"scene_c", args.hyper.scene_c}}},
+                        {"target_bpcer", args.target_bpcer},
+                        {"cross_validation", {{"folds", folds}, {"pooled", {{"apcer", run.pooled.apcer}, {"bpcer", run.pooled.bpcer}, {"eer", run.pooled.eer}}}, {"by_folder", folders}}}};
+  if (auto why = write_file_atomically(args.out, liveness_model_text(run.model))) throw CommandError(kExitFailure, *why);
+  const auto sha = sha256_of_file(args.out).value_or("?");
+  std::printf("wrote             %s\n  sha256 %s\n  to use it: [liveness] model = \"%s\" and model_sha256 = \"%s\"\n",
+              args.out.c_str(), sha.c_str(), args.out.c_str(), sha.c_str());
+  if (args.json) {
+    const nlohmann::json out{{"images", images.size()},   {"faces_found", found},
+                             {"threshold", run.model.threshold}, {"apcer", run.pooled.apcer},
+                             {"bpcer", run.pooled.bpcer},  {"eer", run.pooled.eer},
+                             {"folds", folds},             {"by_folder", folders},
+                             {"model", args.out},          {"sha256", sha}};
+    std::printf("%s\n", out.dump().c_str());
+  }
+  return kExitOk;
+}
+
+struct CalibrateArgs {
+  std::string config, source;
+  int faces = 40;
+  double target_bpcer = 0.02;
+  int timeout_s = 120;
+  bool dry_run = false;
+};
+
+int calibrate(const CalibrateArgs& args) {
+  const Config config = prepare(args.config);
+  LivenessSetup liveness = load_liveness(config, true);
+  const std::string source = args.source.empty() ? config.camera_source : args.source;
+  CameraOptions options = config.camera;
+  options.pace_files = false;
+  auto opened = open_camera(source, options);
+  if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
+  auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
+  const auto detector = make_face_detector(config.models);
+
+  std::fprintf(stderr, "calibrating on %s: stand about a metre from the camera, look at it, move a little (%d faces)\n",
+               source.c_str(), args.faces);
+  std::vector<double> scores;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_s);
+  while (static_cast<int>(scores.size()) < args.faces && std::chrono::steady_clock::now() < deadline) {
+    const auto frame = camera->read();
+    if (!frame) break;
+    const auto faces = detector->detect(frame->bgr);
+    // One person in view: with two, whose face this is would be a guess.
+    if (faces.size() != 1) continue;
+    scores.push_back(liveness.model->score(liveness_features(cut_liveness_crops(frame->bgr, faces.front().rect))));
+  }
+  if (!camera->error().empty()) spdlog::warn("{}", camera->error());
+  if (static_cast<int>(scores.size()) < std::min(args.faces, 10))
+    throw CommandError(kExitFailure, fmt::format("only {} frames with one face from {}: need at least {} to calibrate "
+                                                 "(is someone in front of the camera, and is it lit?)",
+                                                 scores.size(), source, std::min(args.faces, 10)));
+  std::vector<double> sorted = scores;
+  std::sort(sorted.begin(), sorted.end());
+  const double wanted = threshold_at_bpcer(sorted, args.target_bpcer);
+  const double median = sorted[sorted.size() / 2];
+  std::printf("live captures     %zu, scores min %.3f median %.3f max %.3f\n", sorted.size(), sorted.front(), median,
+              sorted.back());
+  std::printf("model threshold   %.3f, calibration floor %.3f\n", liveness.model->threshold,
+              liveness.model->calibration_floor);
+  if (wanted < liveness.model->calibration_floor)
+    throw CommandError(kExitFailure,
+                       fmt::format("live faces on this camera score too low (a threshold of {:.3f} would be needed, the "
+                                   "floor is {:.3f}): liveness would not be safe here. Check focus, lighting and that no "
+                                   "photo or screen was shown; nothing was written",
+                                   wanted, liveness.model->calibration_floor));
+  LivenessCalibration c;
+  c.threshold = wanted;
+  c.model_sha256 = config.liveness.model_sha256;
+  c.source = source;
+  c.time = rfc3339_utc(std::chrono::system_clock::now());
+  c.faces = static_cast<int>(sorted.size());
+  c.target_bpcer = args.target_bpcer;
+  c.live_p50 = median;
+  std::printf("threshold         %.3f (rejects about %.0f%% of live faces like these)\n", wanted, args.target_bpcer * 100);
+  if (config.liveness.threshold)
+    std::printf("note              liveness.threshold = %.3f in %s overrides any calibration: remove it to use this one\n",
+                *config.liveness.threshold, config.file.c_str());
+  if (args.dry_run) {
+    std::printf("dry run           nothing written\n");
+    return kExitOk;
+  }
+  write_liveness_calibration(config.liveness.calibration_file, c);
+  std::printf("wrote             %s (the service reads it at start: restart it)\n",
+              config.liveness.calibration_file.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_liveness_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("liveness", "Train the liveness model or calibrate it to a camera");
+  cmd->require_subcommand(1);
+
+  auto* t = cmd->add_subcommand("train", "Train the liveness model from labelled images (cross-validated by capture session)");
+  auto targs = std::make_shared<TrainArgs>();
+  t->add_option("--config", targs->config, "Config file (for the face detector)");
+  t->add_option("--root", targs->root, "Folder the image paths are relative to")->required();
+  t->add_option("--crops-dir", targs->crops_dirs, "Paths starting with this are face crops (repeatable)");
+  t->add_option("--out", targs->out, "Model file to write")->capture_default_str();
+  t->add_option("--target-bpcer", targs->target_bpcer, "Share of held-out live faces the threshold may reject")
+      ->check(CLI::Range(0.001, 0.5))
+      ->capture_default_str();
+  t->add_option("--face-c", targs->hyper.face_c, "C of the face head's RBF SVM")->check(CLI::PositiveNumber)->capture_default_str();
+  t->add_option("--face-gamma", targs->hyper.face_gamma, "gamma of the face head's RBF SVM")->check(CLI::PositiveNumber)->capture_default_str();
+  t->add_option("--scene-c", targs->hyper.scene_c, "C of the scene head's linear SVM")->check(CLI::PositiveNumber)->capture_default_str();
+  t->add_flag("--json", targs->json, "End stdout with one JSON object");
+  t->add_option("LABELS", targs->labels, "CSV with columns path,label (live or spoof)")->required();
+  t->callback([&exit_code, targs] { exit_code = guarded([&] { return train(*targs); }); });
+
+  auto* c = cmd->add_subcommand("calibrate", "Set the liveness threshold for this camera from live captures");
+  auto cargs = std::make_shared<CalibrateArgs>();
+  c->add_option("--config", cargs->config, "Config file");
+  c->add_option("--source", cargs->source, "Frame source (default: camera.source)");
+  c->add_option("--faces", cargs->faces, "Live face captures to collect")->check(CLI::Range(10, 10000))->capture_default_str();
+  c->add_option("--target-bpcer", cargs->target_bpcer, "Share of those live captures the threshold may reject")
+      ->check(CLI::Range(0.0, 0.2))
+      ->capture_default_str();
+  c->add_option("--timeout", cargs->timeout_s, "Give up after this many seconds")->check(CLI::Range(5, 3600))->capture_default_str();
+  c->add_flag("--dry-run", cargs->dry_run, "Show the threshold, write nothing");
+  c->callback([&exit_code, cargs] { exit_code = guarded([&] { return calibrate(*cargs); }); });
+}
+
+}  // namespace portier

@@ -1,0 +1,184 @@
+#include <signal.h>
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <memory>
+#include <thread>
+
+#include <systemd/sd-daemon.h>
+
+#include "access/gallery.h"
+#include "app/command_context.h"
+#include "app/liveness_setup.h"
+#include "backend-client/backend_link.h"
+#include "hal/gpio_door.h"
+#include "hal/reconnecting_camera.h"
+#include "hal/simulated_relay.h"
+#include "pipeline/pipeline.h"
+
+namespace portier {
+namespace {
+
+// Set from the signal handler. A handler, not a blocked-signal mask: threads
+// that libraries start before main (OpenBLAS's pool) do not block signals,
+// and a SIGTERM delivered to one of them would otherwise kill the process
+// with the relay in whatever state it was.
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int run_service(const std::string& config_flag, const std::string& source_flag) {
+  const Config config = prepare(config_flag);
+  const std::string source = source_flag.empty() ? config.camera_source : source_flag;
+
+  CameraOptions camera_options = config.camera;
+  camera_options.pace_files = true;
+  auto opened = open_camera(source, camera_options);
+  if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
+  auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
+
+  // The decide stage owns this connection from here on (one connection per thread).
+  auto gallery = std::make_shared<Gallery>(config.gallery_path);
+  EmbeddingIndex index = gallery->load_index();
+  if (index.size() == 0)
+    spdlog::warn("gallery {} is empty: every face will be denied (add users with 'portier enroll')",
+                 config.gallery_path.string());
+  GalleryRefresh refresh = [gallery]() -> std::optional<EmbeddingIndex> {
+    if (!gallery->changed_since_load()) return std::nullopt;
+    return gallery->load_index();
+  };
+
+  FaceModels models = load_face_models(config.models);
+  LivenessSetup liveness = load_liveness(config);
+  PipelineOptions options = config.pipeline;
+  if (liveness.model) {
+    options.decision.liveness_threshold = liveness.threshold;
+    if (config.liveness.keep_evidence) options.evidence_dir = config.liveness.evidence_dir;
+    spdlog::info("liveness on: threshold {:.3f} from the {}", liveness.threshold, liveness.threshold_source);
+  } else {
+    spdlog::warn("liveness is disabled (liveness.enabled = false): a photo of an enrolled user will open the door");
+  }
+  JsonLinesEventSink json_lines;
+  // Where events go: stdout alone, or the backend link (which echoes them to
+  // stdout). Devices report from their own threads, hence atomic.
+  std::atomic<EventSink*> events{&json_lines};
+  auto report_alert = [&events, id = config.device_id](const std::string& kind, const std::string& detail) {
+    events.load(std::memory_order_acquire)->publish(make_alert_event(id, kind, detail));
+  };
+  std::atomic<BackendLink*> link_for_door{nullptr};
+  SimulatedRelay simulated;
+  Relay* relay = &simulated;
+  Indicator* indicator = nullptr;
+  std::unique_ptr<GpioChip> chip;
+  std::unique_ptr<GpioDoor> door;  // declared after chip: released first
+  if (config.relay_driver == "gpio") {
+    auto opened = open_gpio_chip(config.gpio_chip_label);
+    if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, "gpio.chip_label: " + *why);
+    chip = std::move(std::get<std::unique_ptr<GpioChip>>(opened));
+    door = std::make_unique<GpioDoor>(*chip, config.door, config.door_timings, report_alert, [&link_for_door](bool open) {
+      if (auto* link = link_for_door.load(std::memory_order_acquire)) link->door_contact(open);
+    });
+    relay = door.get();
+    indicator = door.get();
+    spdlog::info("door on {}: relay line {}", chip->describe(), config.door.relay);
+  }
+  // A device that drops out is reopened with backoff; a file that ends, ends.
+  if (camera->realtime() && source.rfind("video:", 0) != 0) {
+    camera = std::make_unique<ReconnectingCamera>(
+        std::move(camera), [source, camera_options] { return open_camera(source, camera_options); },
+        report_alert);
+  }
+
+  std::unique_ptr<BackendLink> link;
+  ActLinks act_links;
+  if (config.backend.enabled()) {
+    link = open_backend_link(config, *relay, &json_lines);
+    if (door) {
+      if (auto open = door->door_open()) link->door_contact(*open);
+    }
+    link_for_door.store(link.get(), std::memory_order_release);
+    events.store(link.get(), std::memory_order_release);
+    relay = &link->relay();
+    act_links.gate = &link->gate();
+    if (config.backend.mode == DecisionMode::Backend) act_links.verifier = link.get();
+    link->start();
+  }
+
+  install_stop_handlers();
+  Pipeline pipeline(options,
+                    PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
+                                   liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
+                    std::move(camera), std::move(index), refresh, *relay, *events.load(), indicator, act_links);
+  spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
+               config.pipeline.detect_workers, config.gallery_path.string());
+  pipeline.start();
+  // Models are loaded and the camera is open: ready. Outside systemd these
+  // notifications are no-ops.
+  sd_notify(0, "READY=1");
+  std::uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  auto last_ping = std::chrono::steady_clock::now();
+  std::uint64_t last_progress = pipeline.progress();
+  while (pipeline.running()) {
+    if (const int signal = g_stop_signal) {
+      spdlog::info("{} received: stopping capture, draining the pipeline", signal == SIGINT ? "SIGINT" : "SIGTERM");
+      sd_notify(0, "STOPPING=1");
+      pipeline.request_stop();
+      break;
+    }
+    // Ping at half the watchdog period, and only if frames got through since
+    // the last ping: a stalled pipeline must starve the watchdog.
+    const auto now = std::chrono::steady_clock::now();
+    if (watchdog && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
+      const auto progress = pipeline.progress();
+      if (progress != last_progress) {
+        sd_notify(0, "WATCHDOG=1");
+        last_progress = progress;
+        last_ping = now;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  pipeline.wait();
+  relay->release();
+  if (link) {
+    // A moment to hand over the last decisions; whatever is left waits in
+    // the outbox for the next start.
+    if (!link->drain(std::chrono::seconds(2)))
+      spdlog::info("{} events stay in the outbox until the backend is back", link->health().outbox);
+    link->stop();  // no more remote commands reach the relay from here on
+    // The door's thread reports until it is stopped: point it back at stdout,
+    // and stop it, while the link still exists.
+    events.store(&json_lines, std::memory_order_release);
+    link_for_door.store(nullptr, std::memory_order_release);
+    door.reset();
+  }
+
+  const auto report = pipeline.report();
+  spdlog::info("stopped: {} frames captured, {} processed, {} dropped, {} decisions ({} granted)", report.captured,
+               report.processed, report.dropped, report.decisions, report.granted);
+  if (!report.failure.empty()) throw CommandError(kExitFailure, "pipeline failed: " + report.failure);
+  if (!report.camera_error.empty()) throw CommandError(kExitFailure, report.camera_error);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("run", "Run the door service");
+  auto config = std::make_shared<std::string>();
+  auto source = std::make_shared<std::string>();
+  cmd->add_option("--config", *config, "Config file (default: $PORTIER_CONFIG, /etc/portier/portier.toml, example)");
+  cmd->add_option("--source", *source, "Frame source: video:PATH, images:DIR or v4l2:/dev/videoN (default: camera.source)");
+  cmd->callback([&exit_code, config, source] { exit_code = guarded([&] { return run_service(*config, *source); }); });
+}
+
+}  // namespace portier

@@ -1,0 +1,70 @@
+#include "app/liveness_setup.h"
+
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "access/atomic_file.h"
+#include "models/model_files.h"
+
+namespace portier {
+
+std::optional<LivenessCalibration> read_liveness_calibration(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return std::nullopt;
+  std::ifstream in(file);
+  if (!in) throw ConfigError("liveness calibration " + file.string() + " cannot be read");
+  try {
+    const auto j = nlohmann::json::parse(in);
+    LivenessCalibration c;
+    c.threshold = j.at("threshold").get<double>();
+    c.model_sha256 = j.at("model_sha256").get<std::string>();
+    c.source = j.value("source", "");
+    c.time = j.value("time", "");
+    c.faces = j.value("faces", 0);
+    c.target_bpcer = j.value("target_bpcer", 0.0);
+    c.live_p50 = j.value("live_p50", 0.0);
+    if (!(c.threshold > 0.0 && c.threshold < 1.0))
+      throw ConfigError("liveness calibration " + file.string() + ": threshold must be between 0 and 1");
+    return c;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError("liveness calibration " + file.string() + " is malformed: " + e.what() +
+                      " (run 'portier liveness calibrate' again or delete it)");
+  }
+}
+
+void write_liveness_calibration(const std::filesystem::path& file, const LivenessCalibration& c) {
+  const nlohmann::json j{{"threshold", c.threshold}, {"model_sha256", c.model_sha256}, {"source", c.source},
+                         {"time", c.time},           {"faces", c.faces},               {"target_bpcer", c.target_bpcer},
+                         {"live_p50", c.live_p50}};
+  if (auto why = write_file_atomically(file, j.dump(2) + '\n')) throw std::runtime_error(*why);
+}
+
+LivenessSetup load_liveness(const Config& config, bool even_if_disabled) {
+  LivenessSetup setup;
+  if (!config.liveness.enabled && !even_if_disabled) return setup;
+  auto loaded = load_liveness_model(config.liveness.model, config.liveness.model_sha256);
+  if (auto* why = std::get_if<std::string>(&loaded)) throw ConfigError("config " + config.file.string() + ": key 'liveness.model': " + *why);
+  setup.model = std::make_unique<LivenessModel>(std::move(std::get<LivenessModel>(loaded)));
+  setup.threshold = setup.model->threshold;
+  setup.threshold_source = "model";
+  if (config.liveness.threshold) {
+    setup.threshold = *config.liveness.threshold;
+    setup.threshold_source = "config";
+  } else if (auto calibration = read_liveness_calibration(config.liveness.calibration_file)) {
+    if (calibration->model_sha256 == config.liveness.model_sha256) {
+      setup.threshold = calibration->threshold;
+      setup.threshold_source = "calibration " + config.liveness.calibration_file.string();
+    } else {
+      // Scores of another model mean nothing on this one's scale.
+      spdlog::warn("liveness calibration {} was made for another model; using the model's threshold {:.3f} "
+                   "(run 'portier liveness calibrate' again)",
+                   config.liveness.calibration_file.string(), setup.threshold);
+    }
+  }
+  return setup;
+}
+
+}  // namespace portier

@@ -1,0 +1,45 @@
+// Which liveness model the service uses and at which threshold. The
+// threshold comes from, in order: an explicit liveness.threshold in the
+// config; the per-camera calibration (`portier liveness calibrate`) made for
+// this very model; the model's own threshold chosen at training.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/config.h"
+#include "models/liveness_model.h"
+
+namespace portier {
+
+struct LivenessCalibration {
+  double threshold = 0.5;
+  std::string model_sha256;  // the model it was made for
+  std::string source;        // the camera
+  std::string time;          // RFC 3339
+  int faces = 0;             // live face captures it saw
+  double target_bpcer = 0;   // share of those live captures it lets fall below
+  double live_p50 = 0;       // median live score, for comparison later
+};
+
+// std::nullopt when the file does not exist; throws ConfigError naming the
+// file when it exists but is malformed.
+std::optional<LivenessCalibration> read_liveness_calibration(const std::filesystem::path& file);
+// Atomic: written to a temporary file and renamed into place.
+void write_liveness_calibration(const std::filesystem::path& file, const LivenessCalibration& calibration);
+
+struct LivenessSetup {
+  std::unique_ptr<LivenessModel> model;  // null when liveness is disabled
+  double threshold = 0.5;
+  std::string threshold_source;  // "config", "calibration <file>" or "model"
+};
+
+// Loads the configured model (its checksum verified) and resolves the
+// threshold. Throws ConfigError when the model or calibration is unusable.
+// With liveness.enabled = false the model is null, unless `even_if_disabled`
+// (the measuring commands evaluate the model whatever the service does).
+LivenessSetup load_liveness(const Config& config, bool even_if_disabled = false);
+
+}  // namespace portier

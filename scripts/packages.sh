@@ -1,0 +1,36 @@
+# The Debian 12 packages portier needs, in one place: scripts/setup.sh installs
+# them, scripts/make-arm64-sysroot.sh resolves the same lists for arm64 (so CI
+# proves a Pi's set-up resolves) and unpacks the libraries into its sysroot.
+# Sourced, not run.
+
+# To build on the machine itself.
+portier_build_packages=(build-essential cmake ninja-build pkg-config dpkg-dev)
+
+# The libraries and their headers. ARCH is dpkg's architecture name.
+portier_library_packages() {
+  local arch=$1
+  local p=(
+    libopencv-dev libdlib-dev
+    # dlib's CMake file names the reference BLAS and LAPACK by path: their -dev
+    # packages must be there to link, whatever BLAS runs (libopenblas0-pthread).
+    libblas-dev liblapack-dev
+    libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+    libsqlite3-dev libssl-dev uuid-dev
+    libgpiod-dev libsystemd-dev libcamera-dev
+    libpaho-mqttpp-dev libpaho-mqtt-dev libcurl4-openssl-dev libjwt-dev
+  )
+  # Debian 12 builds atomic_queue for amd64 only; elsewhere the same headers
+  # come from third_party/atomic_queue.
+  [ "$arch" = amd64 ] && p+=(libatomic-queue-dev)
+  echo "${p[@]}"
+}
+
+# What the service needs at run time beyond the libraries' own dependencies.
+# libopenblas0-pthread takes over libblas.so.3 through alternatives: dlib's
+# ResNet goes from ~210 ms to ~14 ms a face.
+portier_runtime_packages=(libopenblas0-pthread systemd ca-certificates)
+
+# What only the tests need: the test framework, real peers (a TLS broker, an
+# HTTPS server, a PKI) and the fuzzer (clang).
+portier_test_library_packages=(libgtest-dev libcpp-httplib-dev)
+portier_test_tool_packages=(mosquitto openssl clang libclang-rt-14-dev)

@@ -1,0 +1,247 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_support.h"
+
+namespace portier {
+namespace {
+
+std::string config_error(const std::string& toml, ModelCheck check = ModelCheck::Skip) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", toml);
+  try {
+    load_config(dir / "c.toml", check);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, EmptyFileGivesTheDefaults) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.pipeline.detect_workers, 2);
+  EXPECT_EQ(c.models.detector, DetectorKind::Hog);
+  EXPECT_FALSE(c.gallery_path.empty());
+}
+
+TEST(Config, ReadsEveryTable) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", R"(
+device_id = "back-door"
+[models]
+detector = "cnn"
+upsample = 1
+[camera]
+source = "video:/tmp/x.mp4"
+[pipeline]
+detect_workers = 3
+embed_every = 2
+[decision]
+threshold = 0.45
+grant_frames = 5
+[gallery]
+path = "/tmp/g.db"
+[relay]
+pulse_ms = 1500
+[enroll]
+min_face_px = 100
+[log]
+level = "debug"
+)");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.device_id, "back-door");
+  EXPECT_EQ(c.pipeline.device_id, "back-door");
+  EXPECT_EQ(c.models.detector, DetectorKind::Mmod);
+  EXPECT_EQ(c.models.upsample, 1);
+  EXPECT_EQ(c.camera_source, "video:/tmp/x.mp4");
+  EXPECT_EQ(c.pipeline.detect_workers, 3);
+  EXPECT_EQ(c.pipeline.tracking.embed_every, 2);
+  EXPECT_FLOAT_EQ(c.pipeline.decision.threshold, 0.45f);
+  EXPECT_EQ(c.pipeline.decision.grant_frames, 5);
+  EXPECT_EQ(c.gallery_path, "/tmp/g.db");
+  EXPECT_EQ(c.pipeline.relay_hold.count(), 1500);
+  EXPECT_EQ(c.enroll.min_face_px, 100);
+  EXPECT_EQ(c.log_level, "debug");
+}
+
+TEST(Config, UnknownKeyIsNamed) {
+  EXPECT_NE(config_error("[decision]\nthreshhold = 0.5\n").find("'decision.threshhold' is not a known setting"),
+            std::string::npos);
+  EXPECT_NE(config_error("colour = 1\n").find("'colour' is not a known setting"), std::string::npos);
+}
+
+TEST(Config, WrongTypeIsNamed) {
+  EXPECT_NE(config_error("[pipeline]\ndetect_workers = \"two\"\n").find("'pipeline.detect_workers' must be an integer"),
+            std::string::npos);
+  EXPECT_NE(config_error("[decision]\nthreshold = \"low\"\n").find("'decision.threshold' must be a number"),
+            std::string::npos);
+  EXPECT_NE(config_error("models = 3\n").find("'models' must be a table"), std::string::npos);
+}
+
+TEST(Config, OutOfRangeValueIsNamedWithItsRange) {
+  const auto e = config_error("[decision]\nthreshold = 1.7\n");
+  EXPECT_NE(e.find("'decision.threshold' must be between 0.1 and 1.2, got 1.7"), std::string::npos) << e;
+  EXPECT_NE(config_error("[relay]\npulse_ms = 5\n").find("'relay.pulse_ms'"), std::string::npos);
+  EXPECT_NE(config_error("[models]\ndetector = \"yolo\"\n").find("must be one of hog, cnn"), std::string::npos);
+}
+
+TEST(Config, InconsistentDecisionFramesAreRefused) {
+  EXPECT_NE(config_error("[decision]\ngrant_frames = 10\nmax_frames = 5\n").find("'decision.max_frames'"),
+            std::string::npos);
+}
+
+TEST(Config, SyntaxErrorGivesFileLineAndColumn) {
+  const auto e = config_error("[decision\nthreshold = 0.5\n");
+  EXPECT_NE(e.find("c.toml:1:"), std::string::npos) << e;
+}
+
+TEST(Config, MissingFileIsNamed) {
+  try {
+    load_config("/nonexistent/portier.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/portier.toml does not exist"), std::string::npos);
+  }
+}
+
+TEST(Config, MissingModelFileIsNamed) {
+  test::TempDir models;
+  const auto e = config_error("[models]\ndir = \"" + models.path().string() + "\"\n", ModelCheck::Verify);
+  EXPECT_NE(e.find("shape_predictor_5_face_landmarks.dat is missing"), std::string::npos) << e;
+}
+
+TEST(Config, CorruptModelFileIsNamed) {
+  test::TempDir models;
+  test::write_file(models / "shape_predictor_5_face_landmarks.dat", "not a model");
+  const auto e = config_error("[models]\ndir = \"" + models.path().string() + "\"\n", ModelCheck::Verify);
+  EXPECT_NE(e.find("shape_predictor_5_face_landmarks.dat is corrupt: sha256"), std::string::npos) << e;
+}
+
+TEST(Config, TheCommittedExampleIsValid) {
+  const auto c = load_config(test::kSourceDir / "config" / "portier.example.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.device_id, "front-door");
+}
+
+TEST(ConfigLiveness, DefaultsToTheShippedModelBesideTheGallery) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[gallery]\npath = \"" + (dir / "state" / "g.db").string() + "\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_TRUE(c.liveness.enabled);
+  EXPECT_EQ(c.liveness.model.filename(), "portier-liveness.json");
+  EXPECT_EQ(c.liveness.model_sha256.size(), 64u);
+  EXPECT_FALSE(c.liveness.threshold) << "unset: calibration or the model decides";
+  EXPECT_EQ(c.liveness.evidence_dir, dir / "state" / "evidence");
+  EXPECT_EQ(c.liveness.calibration_file, dir / "state" / "liveness-calibration.json");
+  EXPECT_EQ(c.pipeline.decision.liveness_frames, 5);
+}
+
+TEST(ConfigLiveness, ReadsItsKeys) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[liveness]\nenabled = false\nthreshold = 0.4\nframes = 8\nmin_frames = 4\n"
+                                   "keep_evidence = false\nevidence_dir = \"/tmp/ev\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_FALSE(c.liveness.enabled);
+  EXPECT_DOUBLE_EQ(*c.liveness.threshold, 0.4);
+  EXPECT_EQ(c.pipeline.decision.liveness_frames, 8);
+  EXPECT_EQ(c.pipeline.decision.liveness_min_frames, 4);
+  EXPECT_FALSE(c.liveness.keep_evidence);
+  EXPECT_EQ(c.liveness.evidence_dir, "/tmp/ev");
+}
+
+TEST(ConfigLiveness, RefusesWhatWouldWeakenOrConfuseIt) {
+  EXPECT_NE(config_error("[liveness]\nenabled = \"yes\"\n").find("'liveness.enabled' must be true or false"),
+            std::string::npos);
+  EXPECT_NE(config_error("[liveness]\nmodel = \"/tmp/m.json\"\n").find("'liveness.model_sha256' must be the 64"),
+            std::string::npos)
+      << "a model of one's own must be pinned";
+  EXPECT_NE(config_error("[liveness]\nmodel_sha256 = \"" + std::string(64, 'a') + "\"\n").find("only used together"),
+            std::string::npos);
+  EXPECT_NE(config_error("[liveness]\nframes = 3\nmin_frames = 4\n").find("'liveness.min_frames' must not be more"),
+            std::string::npos);
+  EXPECT_NE(config_error("[liveness]\nthreshold = 1.5\n").find("'liveness.threshold' must be between 0 and 1"),
+            std::string::npos);
+}
+
+TEST(ConfigLiveness, AMissingOrSwappedModelIsRefusedAtStartUp) {
+  test::TempDir models;
+  const std::string sha(64, 'b');
+  auto e = config_error("[liveness]\nmodel = \"/nonexistent/m.json\"\nmodel_sha256 = \"" + sha + "\"\n",
+                        ModelCheck::Verify);
+  EXPECT_NE(e.find("key 'liveness.model': liveness model /nonexistent/m.json is missing"), std::string::npos) << e;
+  test::write_file(models / "m.json", "{}");
+  e = config_error("[liveness]\nmodel = \"" + (models / "m.json").string() + "\"\nmodel_sha256 = \"" + sha + "\"\n",
+                   ModelCheck::Verify);
+  EXPECT_NE(e.find("is corrupt or not the expected one"), std::string::npos) << e;
+}
+
+TEST(ConfigBackend, NoUrlsMeansNoLinkAndTheOutboxBesideTheGallery) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[gallery]\npath = \"" + (dir / "g.db").string() + "\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_FALSE(c.backend.enabled());
+  EXPECT_EQ(c.backend.mode, DecisionMode::Local);
+  EXPECT_EQ(c.backend.outbox.path, dir / "outbox.db");
+  EXPECT_EQ(c.backend.mqtt.client_id, "portier-portier");
+}
+
+TEST(ConfigBackend, ReadsBothLinks) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", R"(device_id = "gate-2"
+[backend]
+mode = "backend"
+url = "https://backend.example:8443/"
+ca_file = "/etc/portier/ca.pem"
+token_file = "/etc/portier/credentials/token"
+verify_timeout_ms = 900
+[mqtt]
+url = "mqtts://broker.example:8883"
+ca_file = "/etc/portier/ca.pem"
+cert_file = "/etc/portier/door.pem"
+key_file = "/etc/portier/credentials/door.key"
+topic_prefix = "site/a"
+[outbox]
+max_events = 500
+)");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.backend.mode, DecisionMode::Backend);
+  EXPECT_EQ(c.backend.https.url, "https://backend.example:8443") << "trailing slash dropped";
+  EXPECT_EQ(c.backend.https.verify_timeout, std::chrono::milliseconds(900));
+  EXPECT_EQ(c.backend.mqtt.url, "ssl://broker.example:8883");
+  EXPECT_EQ(c.backend.mqtt.client_id, "portier-gate-2");
+  EXPECT_EQ(c.backend.mqtt.topic_prefix, "site/a");
+  EXPECT_EQ(c.backend.outbox.max_events, 500);
+}
+
+TEST(ConfigBackend, RefusesPlainTextLinksAndMissingCredentials) {
+  EXPECT_NE(config_error("[backend]\nurl = \"http://backend\"\n").find("'backend.url' must be an https:// URL"),
+            std::string::npos);
+  EXPECT_NE(config_error("[backend]\nurl = \"https://b\"\ntoken_file = \"/t\"\n").find("'backend.ca_file' is required"),
+            std::string::npos);
+  EXPECT_NE(config_error("[mqtt]\nurl = \"tcp://broker:1883\"\n").find("'mqtt.url' must be an ssl://"), std::string::npos);
+  EXPECT_NE(config_error("[mqtt]\nurl = \"ssl://b:8883\"\nca_file = \"/c\"\n").find("'mqtt.cert_file' is required"),
+            std::string::npos);
+  EXPECT_NE(config_error("[backend]\nmode = \"backend\"\n").find("'backend.mode' \"backend\" needs backend.url"),
+            std::string::npos);
+  EXPECT_NE(config_error("[mqtt]\ntopic_prefix = \"door/#\"\n").find("'mqtt.topic_prefix' must not hold"),
+            std::string::npos);
+  EXPECT_NE(config_error("device_id = \"front/door\"\n").find("'device_id' must be 1 to 64 letters"), std::string::npos);
+}
+
+TEST(ConfigBackend, AMissingCredentialFileIsNamedAtStartUp) {
+  test::TempDir dir;
+  test::write_file(dir / "ca.pem", "x");
+  const auto e = config_error("[backend]\nurl = \"https://b\"\nca_file = \"" + (dir / "ca.pem").string() +
+                                  "\"\ntoken_file = \"" + (dir / "no-token").string() + "\"\n",
+                              ModelCheck::FaceModelsOnly);
+  EXPECT_NE(e.find("key 'backend.token_file': " + (dir / "no-token").string() + " does not exist"), std::string::npos) << e;
+}
+
+TEST(Config, ResolvesTheFlagFirst) {
+  EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
+}
+
+}  // namespace
+}  // namespace portier
