@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 
@@ -12,6 +13,9 @@ namespace portier {
 
 struct DecisionOptions {
   float threshold = 0.55f; // same person when the nearest enrolled embedding is closer than this
+  // When set, the threshold for a gallery of that many embeddings
+  // (access/acceptance_rule.h), applied at start and whenever it changes.
+  std::function<float(size_t embeddings)> threshold_for_gallery;
   int grant_frames = 3;    // consecutive matches of one user that grant
   int deny_frames = 8;     // consecutive non-matches that deny as unknown
   int max_frames = 30;     // evidence after which an undecided track is denied (inconsistent)
@@ -38,6 +42,10 @@ class DecisionPolicy {
   std::optional<Decision> observe(const FaceObservation& sample, const std::optional<IdentityMatch>& match,
                                   Clock::time_point captured);
   void forget(std::uint64_t track_id) { tracks_.erase(track_id); }
+  // The gallery changed: a new rule applies from the next frame on.
+  void set_threshold(float threshold) { options_.threshold = threshold; }
+  float threshold() const { return options_.threshold; }
+  const DecisionOptions& options() const { return options_; }
   size_t tracked() const { return tracks_.size(); }
 
  private:

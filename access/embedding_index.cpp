@@ -1,5 +1,6 @@
 #include "access/embedding_index.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace portier {
@@ -33,6 +34,28 @@ std::optional<IdentityMatch> EmbeddingIndex::nearest(const Embedding& probe,
   if (!best) return std::nullopt;
   const auto& user = users_[owner_[*best]];
   return IdentityMatch{user.id, user.name, d[*best]};
+}
+
+std::vector<IdentityMatch> EmbeddingIndex::nearest_users(const Embedding& probe, size_t k,
+                                                         std::chrono::system_clock::time_point now) const {
+  std::vector<IdentityMatch> out;
+  if (rows_.empty() || k == 0) return out;
+  const cv::Mat query(1, kEmbeddingSize, CV_32F, const_cast<float*>(probe.data()));
+  cv::Mat distances;
+  cv::batchDistance(query, rows_, distances, CV_32F, cv::noArray(), cv::NORM_L2);
+  const float* d = distances.ptr<float>(0);
+  // Each user's nearest row, then the k smallest of those.
+  std::vector<float> best(users_.size(), std::numeric_limits<float>::infinity());
+  for (size_t row = 0; row < owner_.size(); ++row) best[owner_[row]] = std::min(best[owner_[row]], d[row]);
+  std::vector<size_t> order;
+  for (size_t u = 0; u < users_.size(); ++u)
+    if (best[u] < std::numeric_limits<float>::infinity() && (!any_window_ || users_[u].validity.contains(now)))
+      order.push_back(u);
+  const size_t n = std::min(k, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+                    [&](size_t a, size_t b) { return best[a] < best[b]; });
+  for (size_t i = 0; i < n; ++i) out.push_back({users_[order[i]].id, users_[order[i]].name, best[order[i]]});
+  return out;
 }
 
 }  // namespace portier

@@ -36,6 +36,10 @@ class EmbeddingIndex {
   // The nearest embedding of a user valid at `now`; std::nullopt when none is.
   std::optional<IdentityMatch> nearest(const Embedding& probe,
                                        std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+  // The nearest embedding of each of the `k` nearest users valid at `now`,
+  // nearest first: the runner-up says how crowded the gallery is near the probe.
+  std::vector<IdentityMatch> nearest_users(const Embedding& probe, size_t k,
+                                           std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
   size_t size() const { return static_cast<size_t>(rows_.rows); }
   size_t users() const { return users_.size(); }
 

@@ -12,6 +12,7 @@
 
 #include "app/command_context.h"
 #include "app/liveness_setup.h"
+#include "app/recognition_setup.h"
 #include "hal/simulated_relay.h"
 #include "models/image_io.h"
 #include "pipeline/pipeline.h"
@@ -123,6 +124,8 @@ PipelineRun run_pipeline(const Config& config, const std::string& source, const 
   LivenessSetup liveness = load_liveness(config);
   PipelineOptions options = config.pipeline;
   if (liveness.model) options.decision.liveness_threshold = liveness.threshold;
+  // The service's rule, whose cost the benchmark includes.
+  options.decision.threshold_for_gallery = RecognitionSetup(config).threshold_for_gallery();
   SimulatedRelay relay;
   LogOnlyEventSink events;
   Pipeline pipeline(options,

@@ -3,6 +3,7 @@
 #include <sys/timex.h>
 
 #include <cstdio>
+#include <optional>
 #include <memory>
 #include <thread>
 
@@ -10,6 +11,7 @@
 
 #include "access/gallery.h"
 #include "app/command_context.h"
+#include "app/recognition_setup.h"
 #include "app/liveness_setup.h"
 #include "backend-client/https_client.h"
 #include "backend-client/mqtt_link.h"
@@ -109,6 +111,37 @@ Check check_gallery(const Config& c) {
   }
 }
 
+// Whether face-only access can keep decision.max_fpir for the users enrolled:
+// a stranger's chance of falling near somebody grows with every embedding.
+Check check_recognition(const Config& c) {
+  size_t embeddings = 0;
+  try {
+    embeddings = Gallery(c.gallery_path).load_index().size();
+  } catch (const std::exception&) {
+    // The gallery row says what is wrong with it.
+  }
+  std::optional<RecognitionSetup> setup;
+  try {
+    setup.emplace(c);
+  } catch (const std::exception& e) {
+    return {"recognition", Status::Fail, e.what(), "reinstall portier: the curves file ships with it"};
+  }
+  const auto rule = setup->rule_for(embeddings);
+  const auto detail = fmt::format("accepts faces closer than {:.3f} for {} embeddings: ~{:.2g} of strangers taken for a user "
+                                  "per attempt, ~{:.0f}% of a user's frames refused (LFW development curves)",
+                                  rule.threshold, embeddings, rule.expected_fpir, 100.0 * rule.expected_fnmr);
+  if (!rule.derived && rule.expected_fpir > c.recognition.max_fpir)
+    return {"recognition", Status::Warn, detail + fmt::format("; above decision.max_fpir {:.2g}", c.recognition.max_fpir),
+            "remove decision.threshold so the rule follows the gallery, or ask for a card with the face (card+face)"};
+  if (rule.derived && rule.expected_fnmr > 0.25)
+    return {"recognition", Status::Warn,
+            detail + fmt::format("; with {} embeddings the face alone cannot keep decision.max_fpir {:.2g} without "
+                                 "refusing many users",
+                                 embeddings, c.recognition.max_fpir),
+            "ask for a card with the face (card+face: 1:1 against the card's owner), or raise decision.max_fpir knowingly"};
+  return {"recognition", Status::Ok, detail, ""};
+}
+
 std::vector<Check> check_backend(const Config& c) {
   std::vector<Check> checks;
   if (!c.backend.enabled()) {
@@ -189,11 +222,12 @@ int doctor(const std::string& config_flag) {
   std::vector<Check> checks{{"config", Status::Ok, c.file.string() + " is valid", ""}};
   checks.push_back(check_model(c, kShapePredictorModel));
   checks.push_back(check_model(c, kResnetModel));
-  if (c.models.detector == DetectorKind::Mmod) checks.push_back(check_model(c, kMmodModel));
+  if (c.models.detector == DetectorKind::Mmod || c.models.still_fallback) checks.push_back(check_model(c, kMmodModel));
   checks.push_back(check_liveness(c));
   checks.push_back(check_camera(c));
   for (auto& g : check_gpio(c)) checks.push_back(std::move(g));
   checks.push_back(check_gallery(c));
+  checks.push_back(check_recognition(c));
   for (auto& b : check_backend(c)) checks.push_back(std::move(b));
   checks.push_back(check_clock());
   checks.push_back(check_blas());

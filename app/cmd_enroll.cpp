@@ -22,7 +22,7 @@ int enroll(const std::string& config_flag, const std::string& name, const std::v
   const Config config = prepare(config_flag);
   Gallery gallery(config.gallery_path);
   const EmbeddingIndex enrolled = gallery.load_index();
-  FaceModels models = load_face_models(config.models);
+  FaceModels models = load_face_models(config.models, ImageKind::Stills);
 
   std::vector<Gallery::Sample> accepted;
   std::vector<Rejection> rejected;

@@ -10,6 +10,7 @@
 
 #include "app/command_context.h"
 #include "app/progress_bar.h"
+#include "app/recognition_setup.h"
 #include "bench/pairs_file.h"
 #include "bench/verification_metrics.h"
 #include "models/image_io.h"
@@ -26,7 +27,7 @@ int eval_pairs(const std::string& config_flag, const std::string& root, const st
   } catch (const std::invalid_argument& e) {
     throw CommandError(kExitBadInput, e.what());
   }
-  FaceModels models = load_face_models(config.models);
+  FaceModels models = load_face_models(config.models, ImageKind::Stills);
 
   // Each image once: the face nearest the centre, or nothing.
   std::map<std::string, std::optional<Embedding>> described;
@@ -69,8 +70,8 @@ int eval_pairs(const std::string& config_flag, const std::string& root, const st
   std::printf("impostor dist    min %.3f  p5 %.3f  p50 %.3f\n", percentile(impostor, 0), percentile(impostor, 5),
               percentile(impostor, 50));
   std::printf("EER              %.4f\n", r.eer);
-  std::printf("best threshold   %.4f (current decision.threshold %.2f)\n", r.best_threshold,
-              config.pipeline.decision.threshold);
+  std::printf("best threshold   %.4f (the service's rule for one enrolled face: %.3f)\n", r.best_threshold,
+              RecognitionSetup(config).rule_for(1).threshold);
   if (json) {
     const nlohmann::json out{{"pairs", r.pairs},
                              {"accuracy", r.accuracy},
@@ -102,6 +103,8 @@ void add_eval_command(CLI::App& app, int& exit_code) {
     exit_code = guarded([&] { return eval_pairs(*config, *root, *file, *json); });
   });
   add_eval_liveness_command(*eval, exit_code);
+  add_eval_identify_command(*eval, exit_code);
+  add_eval_impostors_command(*eval, exit_code);
 }
 
 }  // namespace portier

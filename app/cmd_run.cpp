@@ -11,6 +11,7 @@
 #include "access/gallery.h"
 #include "app/command_context.h"
 #include "app/liveness_setup.h"
+#include "app/recognition_setup.h"
 #include "backend-client/backend_link.h"
 #include "hal/gpio_door.h"
 #include "hal/reconnecting_camera.h"
@@ -59,6 +60,15 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   FaceModels models = load_face_models(config.models);
   LivenessSetup liveness = load_liveness(config);
   PipelineOptions options = config.pipeline;
+  const RecognitionSetup recognition(config);
+  options.decision.threshold_for_gallery = recognition.threshold_for_gallery();
+  {
+    const auto rule = recognition.rule_for(index.size());
+    spdlog::info("recognition: accepting faces closer than {:.3f} for {} enrolled embeddings ({}; expected "
+                 "strangers accepted {:.2g} per attempt)",
+                 rule.threshold, index.size(), rule.derived ? "decision.max_fpir" : "decision.threshold",
+                 rule.expected_fpir);
+  }
   if (liveness.model) {
     options.decision.liveness_threshold = liveness.threshold;
     if (config.liveness.keep_evidence) options.evidence_dir = config.liveness.evidence_dir;

@@ -17,6 +17,12 @@
 #ifndef PORTIER_CHECKOUT_LIVENESS_MODEL
 #define PORTIER_CHECKOUT_LIVENESS_MODEL "models/data/portier-liveness.json"
 #endif
+#ifndef PORTIER_INSTALLED_RECOGNITION_CURVES
+#define PORTIER_INSTALLED_RECOGNITION_CURVES "/usr/share/portier/portier-recognition-curves.json"
+#endif
+#ifndef PORTIER_CHECKOUT_RECOGNITION_CURVES
+#define PORTIER_CHECKOUT_RECOGNITION_CURVES "models/data/portier-recognition-curves.json"
+#endif
 #ifndef PORTIER_DEFAULT_CONFIG_FILE
 #define PORTIER_DEFAULT_CONFIG_FILE "/etc/portier/portier.toml"
 #endif
@@ -138,6 +144,15 @@ std::filesystem::path default_liveness_model() {
   return PORTIER_CHECKOUT_LIVENESS_MODEL;
 }
 
+// The shipped recognition curves (scripts/fit-recognition-curves.sh), found
+// the same way.
+std::filesystem::path default_recognition_curves() {
+  std::error_code ec;
+  for (const char* candidate : {PORTIER_INSTALLED_RECOGNITION_CURVES, PORTIER_CHECKOUT_RECOGNITION_CURVES})
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+  return PORTIER_CHECKOUT_RECOGNITION_CURVES;
+}
+
 bool is_sha256_hex(const std::string& s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
@@ -181,6 +196,9 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   c.models.detector = detector == "cnn" ? DetectorKind::Mmod : DetectorKind::Hog;
   models.integer("upsample", c.models.upsample, 0, 2);
   models.number("hog_threshold", c.models.hog_threshold, -1.0, 3.0);
+  models.integer("live_fallback_every", c.models.live_fallback_every, 0, 1000);
+  models.boolean("still_fallback", c.models.still_fallback);
+  models.boolean("still_mirror", c.models.still_mirror);
   models.finish();
 
   Section camera = top.section("camera");
@@ -202,9 +220,15 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   pipeline.finish();
 
   Section decision = top.section("decision");
-  double threshold = c.pipeline.decision.threshold;
-  decision.number("threshold", threshold, 0.1, 1.2);
-  c.pipeline.decision.threshold = static_cast<float>(threshold);
+  decision.number("max_fpir", c.recognition.max_fpir, 1e-6, 0.5);
+  if (decision.has("threshold")) {
+    double threshold = c.pipeline.decision.threshold;
+    decision.number("threshold", threshold, 0.1, 1.2);
+    c.recognition.fixed_threshold = threshold;
+    c.pipeline.decision.threshold = static_cast<float>(threshold);
+  }
+  c.recognition.curves = default_recognition_curves();
+  c.recognition.curves_sha256 = std::string(kRecognitionCurves.sha256);
   decision.integer("grant_frames", c.pipeline.decision.grant_frames, 1, 100);
   decision.integer("deny_frames", c.pipeline.decision.deny_frames, 1, 100);
   decision.integer("max_frames", c.pipeline.decision.max_frames, 1, 1000);
@@ -392,7 +416,8 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
 
   if (check != ModelCheck::Skip) {
     std::vector<ModelFile> needed{kShapePredictorModel, kResnetModel};
-    if (c.models.detector == DetectorKind::Mmod) needed.push_back(kMmodModel);
+    // The CNN detector: configured, or the last try on a still's missed face.
+    if (c.models.detector == DetectorKind::Mmod || c.models.still_fallback) needed.push_back(kMmodModel);
     for (const auto& model : needed)
       if (auto problem = model_file_problem(c.models.dir, model))
         throw ConfigError("config " + name + ": key 'models.dir': " + *problem);

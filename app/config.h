@@ -34,6 +34,16 @@ struct LivenessConfig {
   std::filesystem::path evidence_dir;
 };
 
+// How the nearest enrolled user is accepted (access/acceptance_rule.h).
+struct RecognitionConfig {
+  double max_fpir = 1e-3;                // strangers taken for an enrolled user, per attempt
+  std::optional<double> fixed_threshold;  // decision.threshold: a fixed distance instead of the rule
+  std::filesystem::path curves;           // resolved: the shipped impostor/genuine curves
+  std::string curves_sha256;
+};
+// Never accept farther than this, whatever the gallery: dlib's customary 0.6.
+inline constexpr double kMaxAcceptedDistance = 0.6;
+
 struct Config {
   std::filesystem::path file;  // where it was read from
   std::string device_id = "portier";
@@ -49,6 +59,7 @@ struct Config {
   DoorTimings door_timings;
   EnrollmentRules enroll;
   LivenessConfig liveness;
+  RecognitionConfig recognition;
   BackendConfig backend;
   std::string log_level = "info";
 };

@@ -26,4 +26,10 @@ std::unique_ptr<FaceDetector> make_hog_detector(int upsample, double threshold);
 // dlib's MMOD CNN detector: more robust to pose, ~0.7 s a VGA frame on a CPU.
 std::unique_ptr<FaceDetector> make_mmod_detector(const std::filesystem::path& model_file, int upsample);
 
+// Runs chain[0] on every image and the next ones, in order, only where all
+// before them found nothing; the first non-empty answer stands. every: 1 =
+// on every empty image (stills); N > 1 = on one empty image in N (live
+// frames, where the next frame shows the same scene); 0 = never.
+std::unique_ptr<FaceDetector> make_fallback_detector(std::vector<std::unique_ptr<FaceDetector>> chain, int every);
+
 }  // namespace portier

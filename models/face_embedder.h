@@ -17,7 +17,9 @@ class FaceEmbedder {
   virtual std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) = 0;
 };
 
-std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file);
+// mirror: each descriptor is the mean of the chip's and its mirror image's,
+// at twice the cost: for stills (enrolment photos), not live frames.
+std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file, bool mirror = false);
 
 float embedding_distance(const Embedding& a, const Embedding& b);
 

@@ -6,16 +6,37 @@
 
 namespace portier {
 
-std::unique_ptr<FaceDetector> make_face_detector(const ModelOptions& options) {
-  return options.detector == DetectorKind::Mmod ? make_mmod_detector(options.dir / kMmodModel.name, options.upsample)
-                                                : make_hog_detector(options.upsample, options.hog_threshold);
+namespace {
+
+std::unique_ptr<FaceDetector> configured(const ModelOptions& o, int extra_upsample) {
+  return o.detector == DetectorKind::Mmod ? make_mmod_detector(o.dir / kMmodModel.name, o.upsample + extra_upsample)
+                                          : make_hog_detector(o.upsample + extra_upsample, o.hog_threshold);
 }
 
-FaceModels load_face_models(const ModelOptions& options) {
+}  // namespace
+
+std::unique_ptr<FaceDetector> make_face_detector(const ModelOptions& options) {
+  std::vector<std::unique_ptr<FaceDetector>> chain;
+  chain.push_back(configured(options, 0));
+  if (options.live_fallback_every > 0 && options.detector == DetectorKind::Hog) chain.push_back(configured(options, 1));
+  return make_fallback_detector(std::move(chain), options.live_fallback_every);
+}
+
+std::unique_ptr<FaceDetector> make_still_detector(const ModelOptions& options) {
+  std::vector<std::unique_ptr<FaceDetector>> chain;
+  chain.push_back(configured(options, 0));
+  if (options.still_fallback) {
+    chain.push_back(configured(options, 1));
+    if (options.detector == DetectorKind::Hog) chain.push_back(make_mmod_detector(options.dir / kMmodModel.name, 1));
+  }
+  return make_fallback_detector(std::move(chain), 1);
+}
+
+FaceModels load_face_models(const ModelOptions& options, ImageKind kind) {
   FaceModels models;
-  models.detector = make_face_detector(options);
+  models.detector = kind == ImageKind::Stills ? make_still_detector(options) : make_face_detector(options);
   models.aligner = make_dlib_aligner(options.dir / kShapePredictorModel.name);
-  models.embedder = make_resnet_embedder(options.dir / kResnetModel.name);
+  models.embedder = make_resnet_embedder(options.dir / kResnetModel.name, kind == ImageKind::Stills && options.still_mirror);
   return models;
 }
 

@@ -18,6 +18,13 @@ struct ModelOptions {
   DetectorKind detector = DetectorKind::Hog;
   int upsample = 0;
   double hog_threshold = 0.0;
+  // Live frames: one empty detection in N is retried with the image doubled
+  // (0: never). Stills (enrolment, evaluation) retry every miss, doubled and
+  // then with the CNN detector, when still_fallback is on.
+  int live_fallback_every = 6;
+  bool still_fallback = true;
+  // Stills: the descriptor is the mean of the face's and its mirror image's.
+  bool still_mirror = true;
 };
 
 // The three models every command uses, loaded once. Ownership is explicit:
@@ -28,10 +35,19 @@ struct FaceModels {
   std::unique_ptr<FaceEmbedder> embedder;
 };
 
+// What the models will look at: frames of a camera, or photos looked at once
+// (enrolment, evaluation), which may take the costlier, surer path.
+enum class ImageKind { LiveFrames, Stills };
+
 // Files are expected to be verified already (config validation checks sha256).
-FaceModels load_face_models(const ModelOptions& options);
-// The configured detector alone, for commands that need no embeddings.
+FaceModels load_face_models(const ModelOptions& options, ImageKind kind = ImageKind::LiveFrames);
+// The detector of live frames (the pipeline, liveness): the configured one,
+// with its upsampled retry on one empty frame in live_fallback_every.
 std::unique_ptr<FaceDetector> make_face_detector(const ModelOptions& options);
+// The detector of stills (enrolment photos, `eval pairs|identify`): a miss is
+// retried with the image doubled, then with the CNN detector. A photo is
+// looked at once, so its few misses may cost what a live frame may not.
+std::unique_ptr<FaceDetector> make_still_detector(const ModelOptions& options);
 
 struct DescribedFace {
   FaceBox box;

@@ -24,6 +24,11 @@ inline constexpr ModelFile kMmodModel{"mmod_human_face_detector.dat",
 inline constexpr ModelFile kLivenessModel{"portier-liveness.json",
                                           "f0ef41a83640d6ea3a1a0f72bc691cb9ab1d2fbd7a9cd151c6be41ebba391c83"};
 
+// The distance curves the acceptance rule is derived from (models/data/, made
+// by scripts/fit-recognition-curves.sh on LFW's development training view).
+inline constexpr ModelFile kRecognitionCurves{"portier-recognition-curves.json",
+                                              "7b8b58db4171cd537e82c4ec3afe8a14330dd61459cc9f262f709d447d77411c"};
+
 // Hex sha256 of a file; std::nullopt when it cannot be read.
 std::optional<std::string> sha256_of_file(const std::filesystem::path& file);
 

@@ -32,7 +32,7 @@ using ResnetNet = loss_metric<fc_no_bias<128, avg_pool_everything<
 
 class ResnetEmbedder final : public FaceEmbedder {
  public:
-  explicit ResnetEmbedder(const std::filesystem::path& file) { deserialize(file.string()) >> net_; }
+  ResnetEmbedder(const std::filesystem::path& file, bool mirror) : mirror_(mirror) { deserialize(file.string()) >> net_; }
 
   std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) override {
     std::vector<matrix<rgb_pixel>> batch(chips.size());
@@ -49,20 +49,27 @@ class ResnetEmbedder final : public FaceEmbedder {
     }
     std::vector<Embedding> out(chips.size());
     if (chips.empty()) return out;
+    // The mirror image is the same face: the mean of both descriptors is a
+    // steadier one (LFW DevTrain: 98.59% -> 99.18%, docs/recognition.md).
+    const size_t n = batch.size();
+    if (mirror_)
+      for (size_t i = 0; i < n; ++i) batch.push_back(fliplr(batch[i]));
     const auto descriptors = net_(batch, 16);
-    for (size_t i = 0; i < descriptors.size(); ++i)
-      for (int k = 0; k < kEmbeddingSize; ++k) out[i][static_cast<size_t>(k)] = descriptors[i](k);
+    for (size_t i = 0; i < n; ++i)
+      for (int k = 0; k < kEmbeddingSize; ++k)
+        out[i][static_cast<size_t>(k)] = mirror_ ? 0.5f * (descriptors[i](k) + descriptors[i + n](k)) : descriptors[i](k);
     return out;
   }
 
  private:
   ResnetNet net_;
+  bool mirror_;
 };
 
 }  // namespace
 
-std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file) {
-  return std::make_unique<ResnetEmbedder>(model_file);
+std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file, bool mirror) {
+  return std::make_unique<ResnetEmbedder>(model_file, mirror);
 }
 
 }  // namespace portier

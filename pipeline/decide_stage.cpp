@@ -4,6 +4,11 @@
 
 namespace portier {
 
+void DecideStage::apply_rule() {
+  if (!policy_.options().threshold_for_gallery) return;
+  policy_.set_threshold(policy_.options().threshold_for_gallery(index_.size()));
+}
+
 void DecideStage::maybe_refresh() {
   // Enrolment writes the gallery from another process; pick it up within a
   // second instead of needing a restart.
@@ -12,7 +17,9 @@ void DecideStage::maybe_refresh() {
   last_refresh_ = now;
   if (auto fresh = refresh_()) {
     index_ = std::move(*fresh);
-    spdlog::info("gallery reloaded: {} users, {} embeddings", index_.users(), index_.size());
+    apply_rule();
+    spdlog::info("gallery reloaded: {} users, {} embeddings; accepting faces closer than {:.3f}", index_.users(),
+                 index_.size(), policy_.threshold());
   }
 }
 

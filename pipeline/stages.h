@@ -160,7 +160,9 @@ class DecideStage {
  public:
   DecideStage(EmbeddingIndex index, GalleryRefresh refresh, DecisionOptions options, BoundedQueue<FaceBatch>& in,
               BoundedQueue<TrackDecided>& decided, BoundedQueue<Decision>& out)
-      : index_(std::move(index)), refresh_(std::move(refresh)), policy_(options), in_(in), decided_(decided), out_(out) {}
+      : index_(std::move(index)), refresh_(std::move(refresh)), policy_(options), in_(in), decided_(decided), out_(out) {
+    apply_rule();
+  }
   void run();
   const StageTimings& timings() const { return timings_; }
   // Capture -> identity known, for every frame whose faces were judged.
@@ -168,6 +170,7 @@ class DecideStage {
 
  private:
   void maybe_refresh();
+  void apply_rule();  // the acceptance threshold for the gallery as it is now
 
   EmbeddingIndex index_;
   GalleryRefresh refresh_;

@@ -31,7 +31,26 @@ pi_packages=("${portier_build_packages[@]}" "${libraries[@]}" "${portier_runtime
 # and the test libraries (the test binaries run under qemu).
 sysroot_packages=("${libraries[@]}" libopenblas0-pthread "${portier_test_library_packages[@]}")
 stamp="$(printf '%s\n' "${pi_packages[@]}" "${sysroot_packages[@]}" | sha256sum | cut -c1-16)"
+# The alternatives dpkg's scripts would set, and dlib's absolute paths: cheap
+# and idempotent, so done on every run (an existing sysroot gets new ones).
+fix_up() {
+  local multiarch=$sysroot/usr/lib/aarch64-linux-gnu
+  # OpenBLAS runs (as on the Pi); the -dev links name the reference
+  # libraries, as dlib's files expect.
+  ln -sfn openblas-pthread/libblas.so.3 "$multiarch/libblas.so.3"
+  ln -sfn openblas-pthread/liblapack.so.3 "$multiarch/liblapack.so.3"
+  ln -sfn openblas-pthread/libopenblas.so.0 "$multiarch/libopenblas.so.0"
+  ln -sfn blas/libblas.so "$multiarch/libblas.so"
+  ln -sfn lapack/liblapack.so "$multiarch/liblapack.so"
+  # dlib's CMake and pkg-config files name libraries by absolute path.
+  for f in "$multiarch"/cmake/dlib/*.cmake "$multiarch"/pkgconfig/dlib-1.pc; do
+    [ -f "$f" ] && sed -i -E "s#(^|[ \";=])/usr/lib/aarch64-linux-gnu/#\1$multiarch/#g" "$f"
+  done
+  return 0
+}
+
 if [ -f "$sysroot/.portier-sysroot" ] && [ "$(cat "$sysroot/.portier-sysroot")" = "$stamp" ]; then
+  fix_up
   echo "make-arm64-sysroot: $sysroot is up to date"
   exit 0
 fi
@@ -100,17 +119,7 @@ while IFS= read -r link; do
     /*) ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$sysroot$target")" "$link" ;;
   esac
 done < <(find "$sysroot" -type l)
-# The alternatives dpkg's scripts would set: OpenBLAS runs (as on the Pi),
-# and the -dev links name the reference libraries that dlib's files expect.
-multiarch=$sysroot/usr/lib/aarch64-linux-gnu
-ln -sfn openblas-pthread/libblas.so.3 "$multiarch/libblas.so.3"
-ln -sfn openblas-pthread/liblapack.so.3 "$multiarch/liblapack.so.3"
-ln -sfn blas/libblas.so "$multiarch/libblas.so"
-ln -sfn lapack/liblapack.so "$multiarch/liblapack.so"
-# dlib's CMake and pkg-config files name libraries by absolute path.
-for f in "$multiarch"/cmake/dlib/*.cmake "$multiarch"/pkgconfig/dlib-1.pc; do
-  [ -f "$f" ] && sed -i -E "s#(^|[ \";=])/usr/lib/aarch64-linux-gnu/#\1$multiarch/#g" "$f"
-done
+fix_up
 
 # 3. The sysroot's dpkg database. Paths are recorded as they are on this
 # machine (inside the sysroot), so dpkg-query --search answers for them.

@@ -1,0 +1,174 @@
+// portier eval identify: open-set 1:N identification (NIST FRTE style)
+// through the service's own detection, alignment, embedding, index and
+// acceptance rule. The protocol is bench/identification.h's.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "access/embedding_index.h"
+#include "app/command_context.h"
+#include "app/progress_bar.h"
+#include "app/recognition_setup.h"
+#include "bench/identification.h"
+#include "models/image_io.h"
+
+namespace portier {
+namespace {
+
+struct IdentifyArgs {
+  std::string config, root, labels, scores;
+  bool json = false;
+  bool live_probes = false;
+  std::optional<size_t> gallery;
+  std::uint64_t seed = 1;
+};
+
+int eval_identify(const IdentifyArgs& args) {
+  const Config config = prepare(args.config);
+  IdentificationProtocol protocol;
+  try {
+    protocol = make_identification_protocol(read_identity_labels(args.labels), args.gallery, args.seed);
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(kExitBadInput, e.what());
+  }
+  if (protocol.enrolled.empty())
+    throw CommandError(kExitBadInput, "labels file " + args.labels + ": no identity has two images, so none is enrolled");
+  // The gallery is enrolled as `portier enroll` does (the still path). The
+  // probes take it too, or with --live-probes the path of a camera frame.
+  FaceModels stills = load_face_models(config.models, ImageKind::Stills);
+  std::optional<FaceModels> live;
+  if (args.live_probes) {
+    ModelOptions every_frame = config.models;
+    // Each probe is a new scene: its retry runs on it, as it would on one of
+    // the frames a visitor stands in front of the camera for.
+    every_frame.live_fallback_every = std::min(every_frame.live_fallback_every, 1);
+    live = load_face_models(every_frame, ImageKind::LiveFrames);
+  }
+
+  // Each image once: the face nearest the centre, as `eval pairs` does.
+  const size_t total = protocol.enrolled.size() + protocol.mated.size() + protocol.non_mated.size();
+  ProgressBar progress("describing", total);
+  auto describe = [&](const IdentityImage& image, FaceModels& models) -> std::optional<Embedding> {
+    progress.step(image.path);
+    auto loaded = load_bgr_image(std::filesystem::path(args.root) / image.path);
+    if (auto* why = std::get_if<std::string>(&loaded)) throw CommandError(kExitBadInput, *why);
+    const cv::Mat& bgr = std::get<cv::Mat>(loaded);
+    const auto faces = models.detector->detect(bgr);
+    const int chosen = face_nearest_centre(faces, bgr.size());
+    if (chosen < 0) return std::nullopt;
+    return models.embedder->embed({models.aligner->align(bgr, faces[static_cast<size_t>(chosen)].rect).chip}).front();
+  };
+
+  EmbeddingIndex index;
+  std::map<std::string, std::int64_t> user_of;
+  size_t failed_to_enrol = 0;
+  for (const auto& image : protocol.enrolled) {
+    const auto embedding = describe(image, stills);
+    if (!embedding) {
+      ++failed_to_enrol;  // its mated probes stay mated: each is a miss
+      continue;
+    }
+    const auto id = static_cast<std::int64_t>(user_of.size() + 1);
+    user_of[image.identity] = id;
+    index.add(id, image.identity, *embedding);
+  }
+
+  std::ofstream scores;
+  if (!args.scores.empty()) {
+    scores.open(args.scores);
+    if (!scores) throw CommandError(kExitFailure, "cannot write " + args.scores);
+    scores << "path,identity,mated,detected,nearest_is_own,nearest,runner_up,nearest_identity\n";
+  }
+  std::vector<ProbeSearch> probes;
+  auto search = [&](const IdentityImage& image, bool mated) {
+    ProbeSearch p;
+    p.mated = mated;
+    std::string nearest_identity;
+    if (const auto embedding = describe(image, live ? *live : stills)) {
+      p.detected = true;
+      const auto found = index.nearest_users(*embedding, 2);
+      if (!found.empty()) {
+        p.nearest = found[0].distance;
+        nearest_identity = found[0].name;
+        p.nearest_is_own = mated && found[0].name == image.identity;
+        p.runner_up = found.size() > 1 ? found[1].distance : std::numeric_limits<float>::infinity();
+      } else {
+        p.detected = false;  // nothing enrolled: as good as no face
+      }
+    }
+    if (scores.is_open())
+      scores << image.path << ',' << image.identity << ',' << mated << ',' << p.detected << ',' << p.nearest_is_own << ','
+             << p.nearest << ',' << p.runner_up << ',' << nearest_identity << '\n';
+    probes.push_back(p);
+  };
+  for (const auto& image : protocol.mated) search(image, true);
+  for (const auto& image : protocol.non_mated) search(image, false);
+
+  // The service's own rule for the gallery just enrolled.
+  const auto rule = RecognitionSetup(config).rule_for(index.size());
+  const double threshold = rule.threshold;
+  const auto r = evaluate_identification(probes, protocol.enrolled.size(),
+                                         [&](const ProbeSearch& p) { return p.nearest < threshold; });
+  // Measured, not (yet) the door's rule: the nearest distance less the
+  // runner-up's margin, which cancels how near a probe is to everybody.
+  std::vector<ProbeSearch> normalised = probes;
+  for (auto& p : normalised)
+    if (std::isfinite(p.runner_up)) p.nearest = p.nearest - (p.runner_up - p.nearest);
+  const auto n = evaluate_identification(normalised, protocol.enrolled.size(), [](const ProbeSearch&) { return false; });
+  std::printf("enrolled         %zu identities (%zu without a detected face)\n", r.enrolled, failed_to_enrol);
+  std::printf("probes           %zu mated, %zu non-mated (%zu without a detected face)\n", r.mated, r.non_mated,
+              r.not_detected);
+  std::printf("rank-1           %.4f\n", r.rank1);
+  std::printf("FNIR @ FPIR 1e-2 %.4f  (threshold %.4f)\n", r.fnir_at_fpir_1e2, r.threshold_at_fpir_1e2);
+  std::printf("FNIR @ FPIR 1e-3 %.4f  (threshold %.4f)\n", r.fnir_at_fpir_1e3, r.threshold_at_fpir_1e3);
+  std::printf("at the rule      FNIR %.4f  FPIR %.4f  (distance below %.3f: %s for %zu embeddings)\n", r.fnir_at_rule,
+              r.fpir_at_rule, threshold, rule.derived ? "decision.max_fpir" : "decision.threshold", index.size());
+  std::printf("normalised       FNIR @ FPIR 1e-2 %.4f, @ 1e-3 %.4f  (score: nearest - (runner-up - nearest); measured only)\n",
+              n.fnir_at_fpir_1e2, n.fnir_at_fpir_1e3);
+  if (args.json) {
+    const nlohmann::json out{{"enrolled", r.enrolled},
+                             {"mated", r.mated},
+                             {"non_mated", r.non_mated},
+                             {"rank1", r.rank1},
+                             {"fnir_at_fpir_1e-2", r.fnir_at_fpir_1e2},
+                             {"fnir_at_fpir_1e-3", r.fnir_at_fpir_1e3},
+                             {"threshold_at_fpir_1e-3", r.threshold_at_fpir_1e3},
+                             {"fnir_at_threshold", r.fnir_at_rule},
+                             {"fpir_at_threshold", r.fpir_at_rule},
+                             {"not_detected", r.not_detected}};
+    std::printf("%s\n", out.dump().c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_eval_identify_command(CLI::App& eval, int& exit_code) {
+  auto* cmd = eval.add_subcommand("identify", "Open-set 1:N identification (FNIR at fixed FPIR) over labelled images");
+  auto args = std::make_shared<IdentifyArgs>();
+  auto gallery = std::make_shared<size_t>(0);
+  cmd->add_option("--config", args->config, "Config file");
+  cmd->add_option("--root", args->root, "Folder the image paths are relative to")->required();
+  cmd->add_flag("--json", args->json, "End stdout with one JSON object");
+  cmd->add_option("--gallery", *gallery, "Enrol only this many of the protocol's identities (seeded draw)")
+      ->check(CLI::Range(size_t{1}, size_t{10000000}));
+  cmd->add_option("--seed", args->seed, "Seed of the --gallery draw")->capture_default_str();
+  cmd->add_option("--scores", args->scores, "Write every probe's search (CSV) to this file");
+  cmd->add_flag("--live-probes", args->live_probes,
+                "Describe the probes as camera frames (no still-photo fallbacks, no mirror), the gallery as enrolment does");
+  cmd->add_option("LABELS", args->labels, "CSV 'path,identity' (header optional)")->required();
+  cmd->callback([&exit_code, args, gallery, cmd] {
+    if (cmd->count("--gallery")) args->gallery = *gallery;
+    exit_code = guarded([&] { return eval_identify(*args); });
+  });
+}
+
+}  // namespace portier
