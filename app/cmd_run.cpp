@@ -37,6 +37,10 @@ void install_stop_handlers() {
 }
 
 int run_service(const std::string& config_flag, const std::string& source_flag) {
+  // First of all: loading the models takes seconds (many on a Pi), and a
+  // SIGTERM in that time (systemd stopping a service that is still starting)
+  // must stop it cleanly, not kill it. The loop below sees the flag at once.
+  install_stop_handlers();
   const Config config = prepare(config_flag);
   const std::string source = source_flag.empty() ? config.camera_source : source_flag;
 
@@ -122,7 +126,6 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
     link->start();
   }
 
-  install_stop_handlers();
   Pipeline pipeline(options,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
                                    liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
