@@ -39,15 +39,8 @@ int eval_pairs(const std::string& config_flag, const std::string& root, const st
       progress.step(relative);
       auto loaded = load_bgr_image(std::filesystem::path(root) / relative);
       if (auto* why = std::get_if<std::string>(&loaded)) throw CommandError(kExitBadInput, *why);
-      const cv::Mat& image = std::get<cv::Mat>(loaded);
-      const auto faces = models.detector->detect(image);
-      const int chosen = face_nearest_centre(faces, image.size());
-      if (chosen < 0) {
-        ++not_detected;
-        continue;
-      }
-      const auto aligned = models.aligner->align(image, faces[static_cast<size_t>(chosen)].rect);
-      embedding = models.embedder->embed({aligned.chip}).front();
+      embedding = describe_central_face(models, std::get<cv::Mat>(loaded));
+      if (!embedding) ++not_detected;
     }
   }
 

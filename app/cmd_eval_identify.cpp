@@ -60,11 +60,7 @@ int eval_identify(const IdentifyArgs& args) {
     progress.step(image.path);
     auto loaded = load_bgr_image(std::filesystem::path(args.root) / image.path);
     if (auto* why = std::get_if<std::string>(&loaded)) throw CommandError(kExitBadInput, *why);
-    const cv::Mat& bgr = std::get<cv::Mat>(loaded);
-    const auto faces = models.detector->detect(bgr);
-    const int chosen = face_nearest_centre(faces, bgr.size());
-    if (chosen < 0) return std::nullopt;
-    return models.embedder->embed({models.aligner->align(bgr, faces[static_cast<size_t>(chosen)].rect).chip}).front();
+    return describe_central_face(models, std::get<cv::Mat>(loaded));
   };
 
   EmbeddingIndex index;

@@ -24,13 +24,6 @@ struct ImpostorArgs {
   std::string config, root, labels, out;
 };
 
-std::optional<Embedding> describe(FaceModels& models, const cv::Mat& bgr) {
-  const auto faces = models.detector->detect(bgr);
-  const int chosen = face_nearest_centre(faces, bgr.size());
-  if (chosen < 0) return std::nullopt;
-  return models.embedder->embed({models.aligner->align(bgr, faces[static_cast<size_t>(chosen)].rect).chip}).front();
-}
-
 // Distance quantiles: for each rate r of a log grid, the distance below which
 // that share of the trials fall. Four decimals: a rebuild on the same data
 // gives the same file.
@@ -69,7 +62,8 @@ int eval_impostors(const ImpostorArgs& args) {
       progress.step(image.path);
       auto loaded = load_bgr_image(std::filesystem::path(args.root) / image.path);
       if (auto* why = std::get_if<std::string>(&loaded)) throw CommandError(kExitBadInput, *why);
-      all.push_back({image.identity, describe(stills, std::get<cv::Mat>(loaded)), describe(live, std::get<cv::Mat>(loaded))});
+      all.push_back({image.identity, describe_central_face(stills, std::get<cv::Mat>(loaded)),
+                     describe_central_face(live, std::get<cv::Mat>(loaded))});
     }
   }
   std::vector<float> impostor, genuine;

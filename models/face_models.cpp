@@ -53,6 +53,13 @@ std::vector<DescribedFace> describe_faces(FaceDetector& detector, const FaceAlig
   return faces;
 }
 
+std::optional<Embedding> describe_central_face(FaceModels& models, const cv::Mat& bgr) {
+  const auto faces = models.detector->detect(bgr);
+  const int chosen = face_nearest_centre(faces, bgr.size());
+  if (chosen < 0) return std::nullopt;
+  return models.embedder->embed({models.aligner->align(bgr, faces[static_cast<size_t>(chosen)].rect).chip}).front();
+}
+
 int face_nearest_centre(const std::vector<FaceBox>& faces, const cv::Size& image) {
   const cv::Point2d centre(image.width / 2.0, image.height / 2.0);
   int best = -1;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ struct DescribedFace {
 // enrolment, evaluation and the sequential benchmark share with the service.
 std::vector<DescribedFace> describe_faces(FaceDetector& detector, const FaceAligner& aligner,
                                           FaceEmbedder& embedder, const cv::Mat& bgr);
+
+// The descriptor of the face nearest the image centre (a portrait's, an
+// evaluation image's subject), or std::nullopt when no face is found.
+std::optional<Embedding> describe_central_face(FaceModels& models, const cv::Mat& bgr);
 
 // Index of the face whose centre is nearest the image centre (benchmark photos
 // centre their subject), or -1 for none.

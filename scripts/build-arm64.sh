@@ -12,19 +12,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 sysroot=${PORTIER_ARM64_SYSROOT:-$here/build-arm64-sysroot}
 build_dir=${PORTIER_ARM64_BUILD_DIR:-$here/build-arm64}
 models_dir=${PORTIER_MODELS_DIR:-/usr/local/share/portier/models}
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo=sudo
 
-tools=(g++-aarch64-linux-gnu qemu-user dpkg-dev ninja-build cmake file)
-missing=()
-for p in "${tools[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "build-arm64: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$here/scripts/packages.sh"
+portier_install_missing build-arm64 g++-aarch64-linux-gnu qemu-user dpkg-dev ninja-build cmake file >/dev/null
 
 bash "$here/scripts/make-arm64-sysroot.sh" "$sysroot"
 cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -30,6 +30,21 @@ portier_library_packages() {
 # ResNet goes from ~210 ms to ~14 ms a face.
 portier_runtime_packages=(libopenblas0-pthread systemd ca-certificates)
 
+# Installs those of the named packages that are missing (root or sudo).
+# LABEL prefixes the message.
+portier_install_missing() {
+  local label=$1; shift
+  local sudo="" missing=() p
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "$label: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
 # What only the tests need: the test framework, real peers (a TLS broker, an
 # HTTPS server, a PKI) and the fuzzer (clang).
 portier_test_library_packages=(libgtest-dev libcpp-httplib-dev)

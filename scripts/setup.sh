@@ -24,15 +24,7 @@ build_tests=${PORTIER_BUILD_TESTS:-ON}
 if [ "$build_tests" = ON ]; then
   packages+=("${portier_test_library_packages[@]}" "${portier_test_tool_packages[@]}")
 fi
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+portier_install_missing setup "${packages[@]}"
 
 # The models: public-domain dlib weights, shipped byte for byte by the npm
 # package face-recognition-models@0.0.0 (canonical home: dlib.net/files).
