@@ -46,6 +46,18 @@ fix_up() {
   for f in "$multiarch"/cmake/dlib/*.cmake "$multiarch"/pkgconfig/dlib-1.pc; do
     [ -f "$f" ] && sed -i -E "s#(^|[ \";=])/usr/lib/aarch64-linux-gnu/#\1$multiarch/#g" "$f"
   done
+  # dpkg names a foreign package's info files pkg:arm64.* or pkg.* by rules
+  # of its own (Multi-Arch and more): give every file both names.
+  if [ -d "$admin/info" ]; then
+    local f other
+    for f in "$admin"/info/*; do
+      case $f in
+        *:arm64.*) other=${f/:arm64/} ;;
+        *) other=$(sed -E 's/\.(list|shlibs|symbols)$/:arm64.\1/' <<<"$f") ;;
+      esac
+      [ -e "$other" ] || ln -s "$(basename "$f")" "$other"
+    done
+  fi
   return 0
 }
 
@@ -139,5 +151,6 @@ for deb in "${debs[@]}"; do
   done
   rm -rf "$control"
 done
+fix_up
 echo "$stamp" >"$sysroot/.portier-sysroot"
 echo "make-arm64-sysroot: done: $sysroot (dpkg database: $admin)"

@@ -32,13 +32,19 @@ if [ -n "$sysroot" ]; then
   dpkg-deb -I "$deb" | grep -q "Architecture: arm64"
   dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/portier | head -c 20 | od -An -tx1 | tr -d ' \n' |
     grep -q "^7f454c46020101" || { echo "check-deb: usr/bin/portier is not a 64-bit ELF"; exit 1; }
-  # Every name in Depends (alternatives included) is a Debian 12 arm64 package.
+  # Every Depends group ("a | b" is one) has a real Debian 12 arm64 package.
   export APT_CONFIG=$sysroot.apt/apt.conf
-  names=$(tr ',|' '\n\n' <<<"$depends" | sed -E 's/\(.*\)//; s/:any//; s/[[:space:]]//g' | grep -v '^$' | sort -u)
-  for n in $names; do
-    a=$(apt-cache show --no-all-versions "$n" 2>/dev/null | sed -n 's/^Architecture: //p' | head -1)
-    case $a in arm64|all) ;; *) echo "check-deb: Depends names $n, which Debian 12 arm64 does not have"; exit 1 ;; esac
-  done
-  echo "check-deb: every one of $(wc -w <<<"$names") Depends names exists for arm64"
+  groups=0
+  while IFS= read -r group; do
+    [ -n "${group// /}" ] || continue
+    groups=$((groups + 1))
+    found=""
+    for n in $(tr '|' '\n' <<<"$group" | sed -E 's/\(.*\)//; s/:any//; s/[[:space:]]//g'); do
+      a=$(apt-cache show --no-all-versions "$n" 2>/dev/null | sed -n 's/^Architecture: //p' | head -1)
+      case $a in arm64|all) found=$n ;; esac
+    done
+    [ -n "$found" ] || { echo "check-deb: no Debian 12 arm64 package provides Depends '$group'"; exit 1; }
+  done < <(tr ',' '\n' <<<"$depends")
+  echo "check-deb: each of the $groups Depends groups exists for arm64"
 fi
 echo "check-deb: $(basename "$deb") ok ($(du -h "$deb" | cut -f1)); Depends: $depends"
