@@ -47,7 +47,15 @@ TEST(BackendKill, EveryStoredEventArrivesAfterASigkillAndARestart) {
           "--interval-ms", "2", nullptr);
     _exit(127);
   }
-  std::this_thread::sleep_for(700ms);
+  // Killed once it has stored 50 events, however fast it runs (under qemu a
+  // fixed pause may come before the first).
+  const auto stored_lines = [&] {
+    std::istringstream in(test::read_file(ids_file));
+    size_t n = 0;
+    for (std::string line; std::getline(in, line);) n += line.size() == 36;
+    return n;
+  };
+  ASSERT_TRUE(test::eventually([&] { return stored_lines() >= 50; }, 60s)) << "it stored fewer than 50 events";
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);

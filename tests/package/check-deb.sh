@@ -30,8 +30,9 @@ if [ -n "$sysroot" ]; then
   arch=$(dpkg-deb -f "$deb" Architecture)
   [ "$arch" = arm64 ] || { echo "check-deb: Architecture is $arch, not arm64"; exit 1; }
   dpkg-deb -I "$deb" | grep -q "Architecture: arm64"
-  dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/portier | head -c 20 | od -An -tx1 | tr -d ' \n' |
-    grep -q "^7f454c46020101" || { echo "check-deb: usr/bin/portier is not a 64-bit ELF"; exit 1; }
+  dpkg-deb -x "$deb" "$out/root"
+  file "$out/root/usr/bin/portier" | grep -q "ELF 64-bit.*ARM aarch64" ||
+    { echo "check-deb: usr/bin/portier is not an arm64 binary: $(file "$out/root/usr/bin/portier")"; exit 1; }
   # Every Depends group ("a | b" is one) has a real Debian 12 arm64 package.
   export APT_CONFIG=$sysroot.apt/apt.conf
   groups=0
