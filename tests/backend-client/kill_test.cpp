@@ -65,7 +65,7 @@ TEST(BackendKill, EveryStoredEventArrivesAfterASigkillAndARestart) {
   std::istringstream lines(test::read_file(ids_file));
   for (std::string line; std::getline(lines, line);)
     if (line.size() == 36) stored.push_back(line);
-  ASSERT_GT(stored.size(), 50u);
+  ASSERT_GE(stored.size(), 50u);
   ASSERT_LT(stored.size(), 500u);
 
   const auto flush = test::run_command(test::portier("backend flush --timeout 60 --config " + config.string()));

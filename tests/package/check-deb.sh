@@ -29,7 +29,8 @@ grep -q "^/etc/portier/portier.toml$" "$out/control/conffiles" || { echo "check-
 if [ -n "$sysroot" ]; then
   arch=$(dpkg-deb -f "$deb" Architecture)
   [ "$arch" = arm64 ] || { echo "check-deb: Architecture is $arch, not arm64"; exit 1; }
-  dpkg-deb -I "$deb" | grep -q "Architecture: arm64"
+  dpkg-deb -I "$deb" >"$out/info.txt"
+  grep -q "Architecture: arm64" "$out/info.txt"
   dpkg-deb -x "$deb" "$out/root"
   file "$out/root/usr/bin/portier" | grep -q "ELF 64-bit.*ARM aarch64" ||
     { echo "check-deb: usr/bin/portier is not an arm64 binary: $(file "$out/root/usr/bin/portier")"; exit 1; }
@@ -41,8 +42,12 @@ if [ -n "$sysroot" ]; then
     groups=$((groups + 1))
     found=""
     for n in $(tr '|' '\n' <<<"$group" | sed -E 's/\(.*\)//; s/:any//; s/[[:space:]]//g'); do
-      a=$(apt-cache show --no-all-versions "$n" 2>/dev/null | sed -n 's/^Architecture: //p' | head -1)
+      # Whole outputs, no early-closing reader: with pipefail a SIGPIPE fails the script.
+      a=$(apt-cache show --no-all-versions "$n" 2>/dev/null | sed -n 's/^Architecture: //p' | sed -n 1p || true)
       case $a in arm64|all) found=$n ;; esac
+      # A virtual name (libspdlog1.10-fmt9) counts when an arm64 package provides it.
+      providers=$(apt-cache showpkg "$n" 2>/dev/null | sed -n '/^Reverse Provides:/,$p' | sed 1d | grep -c . || true)
+      [ "${providers:-0}" -gt 0 ] && found=$n
     done
     [ -n "$found" ] || { echo "check-deb: no Debian 12 arm64 package provides Depends '$group'"; exit 1; }
   done < <(tr ',' '\n' <<<"$depends")
