@@ -5,14 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "models/track_score.h"
+
 namespace portier {
 
 DecisionPolicy::Liveness DecisionPolicy::liveness_of(const TrackState& state, double* mean) const {
   if (!options_.liveness_threshold) return Liveness::NotChecked;
   if (static_cast<int>(state.liveness.size()) < options_.liveness_min_frames) return Liveness::Unknown;
-  // The mean over a few frames: one frame with a reflection or motion blur
-  // must neither open the door nor brand a visitor an attacker.
-  *mean = std::accumulate(state.liveness.begin(), state.liveness.end(), 0.0) / static_cast<double>(state.liveness.size());
+  // The median over a few frames (models/track_score.h): one frame with a
+  // reflection or motion blur must neither open the door nor brand a visitor
+  // an attacker.
+  *mean = track_liveness_score({state.liveness.begin(), state.liveness.end()});
   return *mean >= *options_.liveness_threshold ? Liveness::Live : Liveness::Spoof;
 }
 

@@ -20,9 +20,9 @@ struct DecisionOptions {
   int deny_frames = 8;     // consecutive non-matches that deny as unknown
   int max_frames = 30;     // evidence after which an undecided track is denied (inconsistent)
   // Liveness: empty = not checked (liveness disabled). Otherwise a grant
-  // needs the mean liveness score of the track's last liveness_frames scored
+  // needs the median liveness score of the track's last liveness_frames scored
   // frames (at least liveness_min_frames of them) at or above the threshold,
-  // and a mean below it denies the track as a spoof.
+  // and a median below it denies the track as a spoof.
   std::optional<double> liveness_threshold;
   int liveness_frames = 5;
   int liveness_min_frames = 3;

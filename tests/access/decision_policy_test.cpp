@@ -135,7 +135,7 @@ TEST(DecisionPolicyLiveness, GrantsAMatchedLiveFace) {
   for (int i = 0; i < 3 && !d; ++i) d = policy.observe(scored(1, 0.9), match(7, 0.3f), {});
   ASSERT_TRUE(d);
   EXPECT_EQ(d->verdict, Verdict::Granted);
-  EXPECT_NEAR(*d->liveness, 0.9, 1e-9) << "the track's mean, not one frame's";
+  EXPECT_NEAR(*d->liveness, 0.9, 1e-9) << "the track's median, not one frame's";
 }
 
 TEST(DecisionPolicyLiveness, NeverGrantsWithoutALiveVerdict) {
@@ -176,10 +176,37 @@ TEST(DecisionPolicyLiveness, ASpoofTrackIsNeverGrantedHoweverThePhotoMoves) {
 TEST(DecisionPolicyLiveness, OneBadFrameAmongLiveOnesDoesNotDeny) {
   DecisionPolicy policy(kLiveOptions);
   EXPECT_FALSE(policy.observe(scored(1, 0.9), match(7, 0.3f), {}));
-  EXPECT_FALSE(policy.observe(scored(1, 0.3), match(7, 0.3f), {})) << "mean 0.6: live, but only 2 matches";
+  EXPECT_FALSE(policy.observe(scored(1, 0.3), match(7, 0.3f), {})) << "median 0.6: live, but only 2 matches";
   const auto d = policy.observe(scored(1, 0.8), match(7, 0.3f), {});
   ASSERT_TRUE(d);
   EXPECT_EQ(d->verdict, Verdict::Granted);
+}
+
+TEST(DecisionPolicyLiveness, OneBlackFrameCannotDenyAVisitorThatAMeanWouldDeny) {
+  DecisionOptions o = kLiveOptions;
+  o.liveness_min_frames = 3;
+  DecisionPolicy policy(o);
+  // The mean of 0.55, 0.0, 0.55 is 0.37, below the threshold 0.5; the median
+  // stays 0.55.
+  EXPECT_FALSE(policy.observe(scored(1, 0.55), match(7, 0.3f), {}));
+  EXPECT_FALSE(policy.observe(scored(1, 0.0), match(7, 0.3f), {}));
+  const auto d = policy.observe(scored(1, 0.55), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted) << d->reason;
+  EXPECT_NEAR(*d->liveness, 0.55, 1e-9);
+}
+
+TEST(DecisionPolicyLiveness, OneGlintOnAPhotoCannotOpenTheDoor) {
+  DecisionOptions o = kLiveOptions;
+  o.liveness_min_frames = 3;
+  DecisionPolicy policy(o);
+  // 0.2, 1.0, 0.4: a mean of 0.53 would pass 0.5; the median 0.4 does not.
+  EXPECT_FALSE(policy.observe(scored(1, 0.2), match(7, 0.3f), {}));
+  EXPECT_FALSE(policy.observe(scored(1, 1.0), match(7, 0.3f), {}));
+  const auto d = policy.observe(scored(1, 0.4), match(7, 0.3f), {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedSpoof);
+  EXPECT_NEAR(*d->liveness, 0.4, 1e-9);
 }
 
 TEST(DecisionPolicyLiveness, AnUnknownSpoofIsReportedAsASpoofNotAsUnknown) {
