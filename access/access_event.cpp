@@ -33,6 +33,9 @@ const char* to_string(Verdict verdict) {
     case Verdict::DeniedBackend: return "denied_backend";
     case Verdict::DeniedDisarmed: return "denied_disarmed";
     case Verdict::DeniedOther: return "denied_other";
+    case Verdict::DeniedUnknownCard: return "denied_unknown_card";
+    case Verdict::DeniedWrongFaceForCard: return "denied_wrong_face_for_card";
+    case Verdict::DeniedSecondFactorTimeout: return "denied_second_factor_timeout";
   }
   return "denied_other";
 }
@@ -54,6 +57,8 @@ AccessEvent make_access_event(const Decision& d, const std::string& device_id, C
   e.reason = d.reason;
   e.decided_by = d.decided_by_backend ? "backend" : "local";
   e.offline = d.offline;
+  e.credential = d.credential;
+  e.card = d.card;
   return e;
 }
 
@@ -75,7 +80,9 @@ nlohmann::json to_json(const AccessEvent& e) {
           {"reason", e.reason},
           {"evidence", optional(e.evidence)},
           {"decided_by", e.decided_by},
-          {"offline", e.offline}};
+          {"offline", e.offline},
+          {"credential", e.credential},
+          {"card", optional(e.card)}};
 }
 
 AlertEvent make_alert_event(const std::string& device_id, const std::string& alert, const std::string& detail) {

@@ -29,6 +29,8 @@ struct AccessEvent {
   std::optional<std::string> evidence;  // denied_spoof: path of the kept JPEG of the face
   std::string decided_by = "local";     // "local" or "backend"
   bool offline = false;                 // backend mode, but the backend did not answer
+  std::string credential = "face";      // "face", "card" or "card+face"
+  std::optional<std::string> card;      // the card number presented, if any
 };
 
 AccessEvent make_access_event(const Decision& decision, const std::string& device_id, Clock::time_point acted);

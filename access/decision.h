@@ -23,7 +23,17 @@ struct FaceObservation {
   Clock::time_point track_started;
 };
 
-enum class Verdict { Granted, DeniedUnknown, DeniedSpoof, DeniedBackend, DeniedDisarmed, DeniedOther };
+enum class Verdict {
+  Granted,
+  DeniedUnknown,
+  DeniedSpoof,
+  DeniedBackend,
+  DeniedDisarmed,
+  DeniedOther,
+  DeniedUnknownCard,           // no enrolled user holds the card, or its holder is outside their validity
+  DeniedWrongFaceForCard,      // card+face: the face is not the card holder's
+  DeniedSecondFactorTimeout,   // card+face: the other credential did not come within auth_timeout
+};
 
 // At most one per track: the policy's conclusion, then the door's action.
 struct Decision {
@@ -41,6 +51,8 @@ struct Decision {
   cv::Mat evidence;       // the face: the spoof event's JPEG, the backend's optional crop
   bool decided_by_backend = false;
   bool offline = false;  // the backend was asked and did not answer: the device decided alone
+  std::string credential = "face";  // what was presented: "face", "card" or "card+face"
+  std::optional<std::string> card;  // the card number, when a card was presented
   Clock::time_point captured;       // the frame that completed the decision
   Clock::time_point track_started;  // the track's first frame
 };

@@ -1,7 +1,6 @@
 #include "access/decision_policy.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include <fmt/format.h>
 
@@ -9,14 +8,23 @@
 
 namespace portier {
 
-DecisionPolicy::Liveness DecisionPolicy::liveness_of(const TrackState& state, double* mean) const {
+DecisionPolicy::Liveness DecisionPolicy::liveness_of(const TrackState& state, double* score) const {
   if (!options_.liveness_threshold) return Liveness::NotChecked;
   if (static_cast<int>(state.liveness.size()) < options_.liveness_min_frames) return Liveness::Unknown;
   // The median over a few frames (models/track_score.h): one frame with a
   // reflection or motion blur must neither open the door nor brand a visitor
   // an attacker.
-  *mean = track_liveness_score({state.liveness.begin(), state.liveness.end()});
-  return *mean >= *options_.liveness_threshold ? Liveness::Live : Liveness::Spoof;
+  *score = track_liveness_score({state.liveness.begin(), state.liveness.end()});
+  return *score >= *options_.liveness_threshold ? Liveness::Live : Liveness::Spoof;
+}
+
+void DecisionPolicy::reopen() {
+  for (auto& [id, state] : tracks_) {
+    if (state.status == TrackState::Spoof) continue;
+    TrackState fresh;
+    fresh.liveness = std::move(state.liveness);
+    state = std::move(fresh);
+  }
 }
 
 std::optional<Decision> DecisionPolicy::observe(const FaceObservation& sample, const std::optional<IdentityMatch>& match,
@@ -44,13 +52,13 @@ std::optional<Decision> DecisionPolicy::observe(const FaceObservation& sample, c
     state.liveness.push_back(*sample.liveness);
     while (static_cast<int>(state.liveness.size()) > options_.liveness_frames) state.liveness.pop_front();
   }
-  double liveness_mean = 0.0;
-  const Liveness liveness = liveness_of(state, &liveness_mean);
+  double liveness_score = 0.0;
+  const Liveness liveness = liveness_of(state, &liveness_score);
 
   Decision decision;
   decision.track_id = sample.track_id;
   decision.frames_used = state.frames;
-  decision.liveness = liveness == Liveness::Live || liveness == Liveness::Spoof ? std::optional(liveness_mean) : sample.liveness;
+  decision.liveness = liveness == Liveness::Live || liveness == Liveness::Spoof ? std::optional(liveness_score) : sample.liveness;
   decision.captured = captured;
   decision.track_started = sample.track_started;
   decision.liveness_passed = liveness == Liveness::NotChecked || liveness == Liveness::Live;
@@ -66,14 +74,14 @@ std::optional<Decision> DecisionPolicy::observe(const FaceObservation& sample, c
       decision.distance = state.streak_distance_sum / static_cast<float>(state.streak);
     }
     decision.reason = fmt::format("liveness {:.3f} below {:.3f} over {} frames: presentation attack suspected",
-                                  liveness_mean, *options_.liveness_threshold, state.liveness.size());
+                                  liveness_score, *options_.liveness_threshold, state.liveness.size());
   } else if (who && state.streak >= options_.grant_frames && liveness != Liveness::Unknown) {
     decision.verdict = Verdict::Granted;
     decision.user_id = who;
     decision.user_name = state.streak_name;
     decision.distance = state.streak_distance_sum / static_cast<float>(state.streak);
     decision.reason = "matched on " + std::to_string(state.streak) + " consecutive frames" +
-                      (liveness == Liveness::Live ? fmt::format(", live ({:.3f})", liveness_mean) : std::string());
+                      (liveness == Liveness::Live ? fmt::format(", live ({:.3f})", liveness_score) : std::string());
   } else if (state.status == TrackState::Denied) {
     return std::nullopt;
   } else if (!who && state.streak >= options_.deny_frames) {

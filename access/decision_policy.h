@@ -42,6 +42,9 @@ class DecisionPolicy {
   std::optional<Decision> observe(const FaceObservation& sample, const std::optional<IdentityMatch>& match,
                                   Clock::time_point captured);
   void forget(std::uint64_t track_id) { tracks_.erase(track_id); }
+  // A credential asks for the faces in view to be judged afresh: granted and
+  // denied tracks start over (keeping their liveness scores); a spoof stays one.
+  void reopen();
   // The gallery changed: a new rule applies from the next frame on.
   void set_threshold(float threshold) { options_.threshold = threshold; }
   float threshold() const { return options_.threshold; }
@@ -60,7 +63,7 @@ class DecisionPolicy {
     std::deque<double> liveness;  // the last liveness_frames scores
   };
   enum class Liveness { NotChecked, Unknown, Live, Spoof };
-  Liveness liveness_of(const TrackState& state, double* mean) const;
+  Liveness liveness_of(const TrackState& state, double* score) const;
 
   DecisionOptions options_;
   std::unordered_map<std::uint64_t, TrackState> tracks_;

@@ -58,4 +58,23 @@ std::vector<IdentityMatch> EmbeddingIndex::nearest_users(const Embedding& probe,
   return out;
 }
 
+std::optional<float> EmbeddingIndex::distance_to_user(std::int64_t user_id, const Embedding& probe) const {
+  auto it = user_index_.find(user_id);
+  if (it == user_index_.end()) return std::nullopt;
+  const cv::Mat query(1, kEmbeddingSize, CV_32F, const_cast<float*>(probe.data()));
+  std::optional<float> best;
+  for (size_t row = 0; row < owner_.size(); ++row) {
+    if (owner_[row] != it->second) continue;
+    const float d = static_cast<float>(cv::norm(query, rows_.row(static_cast<int>(row)), cv::NORM_L2));
+    if (!best || d < *best) best = d;
+  }
+  return best;
+}
+
+size_t EmbeddingIndex::embeddings_of(std::int64_t user_id) const {
+  auto it = user_index_.find(user_id);
+  if (it == user_index_.end()) return 0;
+  return static_cast<size_t>(std::count(owner_.begin(), owner_.end(), it->second));
+}
+
 }  // namespace portier

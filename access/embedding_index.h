@@ -40,6 +40,10 @@ class EmbeddingIndex {
   // nearest first: the runner-up says how crowded the gallery is near the probe.
   std::vector<IdentityMatch> nearest_users(const Embedding& probe, size_t k,
                                            std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+  // 1:1: the distance from the probe to the nearest embedding of one user
+  // (a card names the user); std::nullopt when that user has no embedding.
+  std::optional<float> distance_to_user(std::int64_t user_id, const Embedding& probe) const;
+  size_t embeddings_of(std::int64_t user_id) const;
   size_t size() const { return static_cast<size_t>(rows_.rows); }
   size_t users() const { return users_.size(); }
 

@@ -28,6 +28,12 @@ CREATE TABLE IF NOT EXISTS embeddings (
   created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS embeddings_user ON embeddings(user_id);
+CREATE TABLE IF NOT EXISTS cards (
+  card       TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cards_user ON cards(user_id);
 )sql";
 
 // Columns added after the first release; older galleries get them on open.
@@ -243,5 +249,78 @@ std::int64_t Gallery::data_version() {
 }
 
 bool Gallery::changed_since_load() { return data_version() != loaded_version_; }
+
+std::int64_t Gallery::user_id(const std::string& name) {
+  auto find = prepare("SELECT id FROM users WHERE name = ?1");
+  sqlite3_bind_text(find.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(find.get()) != SQLITE_ROW) throw GalleryError("no enrolled user is called '" + name + "'");
+  return sqlite3_column_int64(find.get(), 0);
+}
+
+void Gallery::add_card(const std::string& name, const std::string& card) {
+  if (auto problem = card_number_problem(card)) throw GalleryError(*problem);
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto owner = prepare("SELECT u.name FROM cards c JOIN users u ON u.id = c.user_id WHERE c.card = ?1");
+  sqlite3_bind_text(owner.get(), 1, card.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(owner.get()) == SQLITE_ROW) {
+    const std::string holder = reinterpret_cast<const char*>(sqlite3_column_text(owner.get(), 0));
+    throw GalleryError(holder == name ? "'" + name + "' already holds card " + card
+                                      : "card " + card + " already belongs to '" + holder + "'");
+  }
+  auto insert = prepare("INSERT INTO cards(card, user_id, created_at) VALUES(?1, ?2, ?3)");
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+  sqlite3_bind_text(insert.get(), 1, card.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(insert.get(), 2, id);
+  sqlite3_bind_text(insert.get(), 3, now.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(insert.get());
+  tx.commit();
+}
+
+bool Gallery::remove_card(const std::string& name, const std::string& card) {
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto remove = prepare("DELETE FROM cards WHERE card = ?1 AND user_id = ?2");
+  sqlite3_bind_text(remove.get(), 1, card.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(remove.get(), 2, id);
+  step_done(remove.get());
+  const bool removed = sqlite3_changes(db_) > 0;
+  tx.commit();
+  return removed;
+}
+
+std::vector<std::string> Gallery::cards_of(const std::string& name) {
+  const std::int64_t id = user_id(name);
+  auto s = prepare("SELECT card FROM cards WHERE user_id = ?1 ORDER BY card");
+  sqlite3_bind_int64(s.get(), 1, id);
+  std::vector<std::string> out;
+  while (sqlite3_step(s.get()) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  return out;
+}
+
+CardDirectory Gallery::load_cards() {
+  auto s = prepare("SELECT c.card, u.id, u.name, u.valid_from, u.valid_until FROM cards c JOIN users u ON u.id = c.user_id");
+  CardDirectory out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+    out.add(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)),
+            {sqlite3_column_int64(s.get(), 1), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)),
+             Validity{time_column(s.get(), 3), time_column(s.get(), 4)}});
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return out;
+}
+
+AccessDirectory Gallery::load_directory() {
+  // One read transaction: the faces and the cards of the same moment.
+  exec("BEGIN");
+  try {
+    AccessDirectory d{load_index(), load_cards()};
+    exec("COMMIT");
+    return d;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
 
 }  // namespace portier

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "access/card_directory.h"
 #include "access/embedding_index.h"
 
 struct sqlite3;
@@ -58,7 +59,16 @@ class Gallery {
   // gallery stays exactly as it was. Returns the number of users.
   size_t replace_all(const std::vector<Entry>& entries, const std::string& source);
 
+  // Cards (access/card_directory.h). A card belongs to one user: adding one
+  // that another user holds throws, naming the holder. Throws when no user
+  // has that name.
+  void add_card(const std::string& name, const std::string& card);
+  bool remove_card(const std::string& name, const std::string& card);  // false: that user did not hold it
+  std::vector<std::string> cards_of(const std::string& name);
+  CardDirectory load_cards();
+
   EmbeddingIndex load_index();
+  AccessDirectory load_directory();  // faces and cards, one consistent read
   // True when another connection (an enrolment while the service runs) has
   // written since the last load_index().
   bool changed_since_load();
@@ -70,6 +80,7 @@ class Gallery {
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(const char* sql);  // throws GalleryError
   void step_done(sqlite3_stmt* statement);                                         // throws unless SQLITE_DONE
   void migrate();
+  std::int64_t user_id(const std::string& name);  // throws GalleryError naming the user
   std::int64_t data_version();
 
   std::filesystem::path file_;

@@ -13,6 +13,7 @@
 #include "app/liveness_setup.h"
 #include "app/recognition_setup.h"
 #include "backend-client/backend_link.h"
+#include "hal/evdev_reader.h"
 #include "hal/gpio_door.h"
 #include "hal/reconnecting_camera.h"
 #include "hal/simulated_relay.h"
@@ -113,6 +114,25 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
 
   std::unique_ptr<BackendLink> link;
   ActLinks act_links;
+  // The verification mode: a card reader, and the cards and faces its
+  // credentials are checked against (the act stage's own gallery connection).
+  std::unique_ptr<CredentialReader> reader;
+  if (config.reader.type == "evdev") {
+    reader = make_evdev_reader(config.reader.evdev);
+    act_links.reader = reader.get();
+    auto cards = std::make_shared<Gallery>(config.gallery_path);
+    act_links.directory = [cards, first = true]() mutable -> std::optional<AccessDirectory> {
+      if (!first && !cards->changed_since_load()) return std::nullopt;
+      first = false;
+      return cards->load_directory();
+    };
+    options.access.card_face_threshold = recognition.threshold_for_gallery();
+    spdlog::info("verification mode {}: {}{}", to_string(options.access.mode), reader->describe(),
+                 options.access.mode == VerificationMode::CardAndFace
+                     ? fmt::format(", a card and its holder's face within {} s",
+                                   std::chrono::duration_cast<std::chrono::seconds>(options.access.auth_timeout).count())
+                     : std::string());
+  }
   if (config.backend.enabled()) {
     link = open_backend_link(config, *relay, &json_lines);
     if (door) {

@@ -1,13 +1,15 @@
+#include <cctype>
 #include <cstdio>
 #include <memory>
 
+#include "access/card_directory.h"
 #include "access/gallery.h"
 #include "app/command_context.h"
 
 namespace portier {
 
 void add_users_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("users", "List or remove enrolled users");
+  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards");
   cmd->require_subcommand(1);
   auto config = std::make_shared<std::string>();
   cmd->add_option("--config", *config, "Config file")->configurable(false);
@@ -41,6 +43,61 @@ void add_users_command(CLI::App& app, int& exit_code) {
       return kExitOk;
     });
   });
+
+  auto* show = cmd->add_subcommand("show", "Show one user: embeddings, cards, validity");
+  auto show_name = std::make_shared<std::string>();
+  show->add_option("NAME", *show_name, "User name")->required();
+  show->fallthrough();
+  show->callback([&exit_code, config, show_name] {
+    exit_code = guarded([&] {
+      const Config c = prepare(*config, ModelCheck::Skip);
+      Gallery gallery(c.gallery_path);
+      for (const auto& u : gallery.users()) {
+        if (u.name != *show_name) continue;
+        std::printf("name        %s\nid          %lld\ncreated     %s\nembeddings  %d\n", u.name.c_str(),
+                    static_cast<long long>(u.id), u.created_at.c_str(), u.embeddings);
+        if (!u.external_id.empty()) std::printf("backend id  %s\n", u.external_id.c_str());
+        const auto cards = gallery.cards_of(u.name);
+        std::string list;
+        for (const auto& card : cards) list += (list.empty() ? "" : ", ") + card;
+        std::printf("cards       %s\n", cards.empty() ? "none" : list.c_str());
+        return kExitOk;
+      }
+      throw CommandError(kExitFailure, "no user named '" + *show_name + "' in " + c.gallery_path.string());
+    });
+  });
+
+  auto* card = cmd->add_subcommand("card", "Give a user a card, or take it back");
+  card->require_subcommand(1);
+  card->fallthrough();
+  for (const bool adding : {true, false}) {
+    auto* sub = card->add_subcommand(adding ? "add" : "remove", adding ? "Give NAME the card CARD (one holder per card)"
+                                                                      : "Take the card CARD back from NAME");
+    auto user = std::make_shared<std::string>();
+    auto number = std::make_shared<std::string>();
+    sub->add_option("NAME", *user, "User name")->required();
+    sub->add_option("CARD", *number, "Card number as the reader delivers it (decimal, or hex digits)")->required();
+    sub->fallthrough();
+    sub->callback([&exit_code, config, user, number, adding] {
+      exit_code = guarded([&] {
+        // Hex readers may be configured either case; the reader hands over upper case.
+        std::string value = *number;
+        for (auto& ch : value) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (auto problem = card_number_problem(value)) throw CommandError(kExitBadInput, *problem);
+        const Config c = prepare(*config, ModelCheck::Skip);
+        Gallery gallery(c.gallery_path);
+        if (adding) {
+          gallery.add_card(*user, value);
+          std::printf("card %s now opens for %s\n", value.c_str(), user->c_str());
+        } else {
+          if (!gallery.remove_card(*user, value))
+            throw CommandError(kExitFailure, "'" + *user + "' does not hold card " + value);
+          std::printf("card %s of %s removed\n", value.c_str(), user->c_str());
+        }
+        return kExitOk;
+      });
+    });
+  }
 }
 
 }  // namespace portier

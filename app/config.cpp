@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "access/verification_mode.h"
+
 #include <cstdlib>
 #include <set>
 #include <toml++/toml.h>
@@ -407,6 +409,38 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   outbox.integer("retry_max_s", retry_max, 1, 3600);
   o.retry_cap = std::chrono::seconds(retry_max);
   outbox.finish();
+
+  Section access = top.section("access");
+  std::string verification = to_string(c.pipeline.access.mode);
+  access.choice("mode", verification, {"face", "card", "card|face", "card+face"});
+  c.pipeline.access.mode = *parse_verification_mode(verification);
+  int auth_timeout = static_cast<int>(c.pipeline.access.auth_timeout.count() / 1000);
+  access.integer("auth_timeout_s", auth_timeout, 1, 120);
+  c.pipeline.access.auth_timeout = std::chrono::seconds(auth_timeout);
+
+  Section reader = top.section("reader");
+  reader.choice("type", c.reader.type, {"none", "evdev"});
+  std::string device;
+  reader.string("device", device, true);
+  c.reader.evdev.device = device;
+  std::string delivers = "card";
+  reader.choice("delivers", delivers, {"card", "pin"});
+  c.reader.evdev.delivers = delivers == "pin" ? Credential::Kind::Pin : Credential::Kind::Card;
+  std::string card_format = "decimal";
+  reader.choice("card_format", card_format, {"decimal", "hex"});
+  c.reader.evdev.hex = card_format == "hex";
+  reader.integer("card_digits", c.reader.evdev.keep_digits, 0, 32);
+  if (c.reader.type == "evdev" && device.empty())
+    reader.fail("device", "is required with reader.type = \"evdev\" (an input device, or a FIFO)");
+  if (c.reader.type == "none" && !device.empty()) reader.fail("type", "is \"none\" but reader.device is set: set type = \"evdev\"");
+  if (needs_reader(c.pipeline.access.mode)) {
+    if (c.reader.type == "none")
+      access.fail("mode", std::string("\"") + verification + "\" needs a card reader: set [reader] type and device");
+    if (c.reader.evdev.delivers != Credential::Kind::Card)
+      reader.fail("delivers", std::string("must be \"card\" for access.mode \"") + verification + "\" (PIN modes are not offered yet)");
+  }
+  access.finish();
+  reader.finish();
 
   Section log = top.section("log");
   log.choice("level", c.log_level, {"trace", "debug", "info", "warn", "error"});

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "backend-client/backend_config.h"
+#include "hal/evdev_reader.h"
 #include "hal/gpio_door.h"
 #include "models/enrollment_check.h"
 #include "models/face_models.h"
@@ -44,6 +45,12 @@ struct RecognitionConfig {
 // Never accept farther than this, whatever the gallery: dlib's customary 0.6.
 inline constexpr double kMaxAcceptedDistance = 0.6;
 
+// A card reader or keypad; type "none": no reader (verification mode face).
+struct ReaderConfig {
+  std::string type = "none";  // "none" or "evdev"
+  EvdevReaderOptions evdev;
+};
+
 struct Config {
   std::filesystem::path file;  // where it was read from
   std::string device_id = "portier";
@@ -61,6 +68,7 @@ struct Config {
   LivenessConfig liveness;
   RecognitionConfig recognition;
   BackendConfig backend;
+  ReaderConfig reader;  // the verification mode itself is pipeline.access
   std::string log_level = "info";
 };
 

@@ -9,6 +9,25 @@
 
 namespace portier {
 
+ActStage::ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
+                   std::string device_id, std::filesystem::path evidence_dir, ActLinks links,
+                   AccessControllerOptions access, BoundedQueue<ActInput>& in, std::atomic<std::uint64_t>& fresh_faces)
+    : relay_(relay), indicator_(indicator), events_(events), links_(std::move(links)),
+      controller_(std::move(access), AccessDirectory{}), fresh_faces_(fresh_faces), hold_(hold), device_id_(std::move(device_id)),
+      evidence_dir_(std::move(evidence_dir)), in_(in) {
+  if (links_.directory)
+    if (auto directory = links_.directory()) controller_.set_directory(std::move(*directory));
+}
+
+void ActStage::maybe_refresh() {
+  // Cards are given and taken from another process (`portier users card`):
+  // picked up within a second, as the decide stage does with faces.
+  const auto now = Clock::now();
+  if (!links_.directory || now - last_refresh_ < std::chrono::seconds(1)) return;
+  last_refresh_ = now;
+  if (auto fresh = links_.directory()) controller_.set_directory(std::move(*fresh));
+}
+
 std::optional<std::string> ActStage::keep_evidence(const Decision& decision, const std::string& event_id) {
   if (evidence_dir_.empty() || decision.evidence.empty()) return std::nullopt;
   std::vector<unsigned char> jpeg;
@@ -26,6 +45,9 @@ void ActStage::ask_backend(Decision& d) {
   // A spoof stays denied whatever the backend says: liveness is judged here,
   // on the frames, and a photo must not open the door because a server agreed.
   if (!links_.verifier || d.verdict == Verdict::DeniedSpoof) return;
+  // The backend verifies faces; a card, or a card checked 1:1 against its
+  // holder's face, is decided here.
+  if (d.credential != "face") return;
   auto answer = links_.verifier->verify(d);
   if (auto* why = std::get_if<std::string>(&answer)) {
     d.offline = true;
@@ -49,36 +71,58 @@ void ActStage::ask_backend(Decision& d) {
 }
 
 void ActStage::run() {
-  for_each_item(in_, timings_, [&](std::unique_ptr<Decision> decision) {
-    ask_backend(*decision);
-    if (decision->verdict == Verdict::Granted && links_.gate && !links_.gate->armed()) {
-      decision->verdict = Verdict::DeniedDisarmed;
-      decision->reason += "; face access is disarmed (remote command): the door stays shut";
-    }
-    if (decision->verdict == Verdict::Granted) {
-      relay_.pulse(hold_);
-      ++granted_;
-    }
-    if (indicator_) indicator_->show(decision->verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
-    const auto acted = Clock::now();
-    auto event = make_access_event(*decision, device_id_, acted);
+  while (auto input = in_.pop()) {
+    const auto start = Clock::now();
+    maybe_refresh();
+    std::vector<Decision> decisions = input->face         ? controller_.on_face(std::move(*input->face), start)
+                                      : input->credential ? controller_.on_credential(*input->credential, start)
+                                                          : controller_.expire(start);
+    // A card that waits for a face: the faces in view were perhaps decided
+    // before it came, so the track and decide stages judge them afresh.
+    if (controller_.take_fresh_faces_request()) fresh_faces_.fetch_add(1, std::memory_order_release);
+    if (auto notice = controller_.take_wait_notice()) spdlog::info("{}", *notice);
+    for (auto& decision : decisions) act(decision);
+    // Ticks are not work: only faces and credentials are timed.
+    if (input->face || input->credential)
+      timings_.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  for (auto& decision : controller_.flush()) act(decision);
+}
+
+void ActStage::act(Decision& decision) {
+  ask_backend(decision);
+  // Disarming stops face access; a card alone still opens.
+  if (decision.verdict == Verdict::Granted && decision.credential != "card" && links_.gate && !links_.gate->armed()) {
+    decision.verdict = Verdict::DeniedDisarmed;
+    decision.reason += "; face access is disarmed (remote command): the door stays shut";
+  }
+  if (decision.verdict == Verdict::Granted) {
+    relay_.pulse(hold_);
+    ++granted_;
+  }
+  if (indicator_) indicator_->show(decision.verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
+  ++decisions_;
+  const auto acted = Clock::now();
+  auto event = make_access_event(decision, device_id_, acted);
+  // A credential that waited in vain says nothing about the door's speed.
+  if (decision.verdict != Verdict::DeniedSecondFactorTimeout) {
     latency_ms_.push_back(event.latency_ms);
     track_ms_.push_back(event.track_to_decision_ms);
-    if (decision->verdict == Verdict::DeniedSpoof) {
-      event.evidence = keep_evidence(*decision, event.id);
-      auto alert = make_alert_event(
-          device_id_, "spoof_suspected",
-          fmt::format("track {}: {}{}", decision->track_id, decision->reason,
-                      decision->user_name ? fmt::format("; the face resembles enrolled user '{}'", *decision->user_name)
-                                          : std::string()));
-      alert.access_event_id = event.id;
-      alert.evidence = event.evidence;
-      events_.publish(event);
-      events_.publish(alert);
-      return;
-    }
+  }
+  if (decision.verdict == Verdict::DeniedSpoof) {
+    event.evidence = keep_evidence(decision, event.id);
+    auto alert = make_alert_event(
+        device_id_, "spoof_suspected",
+        fmt::format("track {}: {}{}", decision.track_id, decision.reason,
+                    decision.user_name ? fmt::format("; the face resembles enrolled user '{}'", *decision.user_name)
+                                        : std::string()));
+    alert.access_event_id = event.id;
+    alert.evidence = event.evidence;
     events_.publish(event);
-  });
+    events_.publish(alert);
+    return;
+  }
+  events_.publish(event);
 }
 
 }  // namespace portier

@@ -26,6 +26,10 @@ void DecideStage::maybe_refresh() {
 void DecideStage::run() {
   for_each_item(in_, timings_, [&](std::unique_ptr<FaceBatch> batch) {
     maybe_refresh();
+    if (const auto wanted = fresh_faces_.load(std::memory_order_acquire); wanted != fresh_faces_seen_) {
+      fresh_faces_seen_ = wanted;
+      policy_.reopen();
+    }
     for (auto id : batch->ended_tracks) policy_.forget(id);
     for (const auto& face : batch->faces) {
       auto decision = policy_.observe(face, index_.nearest(face.embedding), batch->captured);
@@ -37,7 +41,9 @@ void DecideStage::run() {
                          : decision->verdict == Verdict::DeniedSpoof ? TrackDecided::Spoof
                                                                      : TrackDecided::Denied});
       decided_.try_push(feedback);
-      out_.push(std::make_unique<Decision>(std::move(*decision)));
+      auto input = std::make_unique<ActInput>();
+      input->face = std::make_unique<Decision>(std::move(*decision));
+      out_.push(std::move(input));
     }
     if (!batch->faces.empty())
       recognition_.add(std::chrono::duration<double, std::milli>(Clock::now() - batch->captured).count());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "access/decision.h"
+#include "hal/credential_reader.h"
 #include "models/face_types.h"
 
 namespace portier {
@@ -50,6 +51,13 @@ struct TrackDecided {
   std::uint64_t track_id = 0;
   // granted or spoof: never look at the track again; denied: re-check now and then.
   enum { Granted, Denied, Spoof } outcome = Denied;
+};
+
+// decide -> act and reader -> act: a face track's decision, a presented
+// credential, or neither (a tick, so that a waiting credential expires on time).
+struct ActInput {
+  std::unique_ptr<Decision> face;
+  std::optional<Credential> credential;
 };
 
 }  // namespace portier

@@ -26,13 +26,16 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       to_liveness_(kInnerQueueCapacity),
       to_embed_(kInnerQueueCapacity),
       to_decide_(kInnerQueueCapacity),
-      to_act_(kInnerQueueCapacity),
+      to_act_(kInnerQueueCapacity, links.reader ? 2 : 1),
       capture_(*camera_, frames_),
-      track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_),
+      track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_, fresh_faces_),
       liveness_(std::move(models.liveness), to_liveness_, to_embed_),
       embed_(std::move(models.embedder), to_embed_, to_decide_),
-      decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_),
-      act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, links, to_act_) {
+      decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_, fresh_faces_),
+      credentials_(links.reader ? std::make_unique<CredentialStage>(*links.reader, events, options_.device_id, to_act_)
+                                : nullptr),
+      act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, links,
+           options_.access, to_act_, fresh_faces_) {
   // Each worker owns a detector (they keep scratch buffers): clones of the one given.
   auto prototype = std::move(models.detector);
   for (int i = 0; i < options_.detect_workers; ++i) {
@@ -83,7 +86,11 @@ void Pipeline::start() {
   spawn([this] { track_.run(); });
   spawn([this] { liveness_.run(); });
   spawn([this] { embed_.run(); });
-  spawn([this] { decide_.run(); });
+  spawn([this] {
+    decide_.run();
+    faces_done_.store(true, std::memory_order_release);
+  });
+  if (credentials_) spawn([this] { credentials_->run(stop_, faces_done_); });
   spawn([this] { act_.run(); });
 }
 

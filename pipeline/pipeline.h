@@ -17,6 +17,7 @@ struct PipelineOptions {
   int detect_every = 3;  // run the detector on every n-th frame, track in between
   TrackStageOptions tracking;
   DecisionOptions decision;
+  AccessControllerOptions access;  // the verification mode and its timeout
   std::chrono::milliseconds relay_hold{3000};
   std::string device_id = "portier";
   std::filesystem::path evidence_dir;  // where spoof events keep a JPEG of the face; empty: nowhere
@@ -82,13 +83,18 @@ class Pipeline {
   std::unique_ptr<Camera> camera_;
   std::unique_ptr<FaceAligner> aligner_;
 
+  // Bumped by the act stage when a card waits for a face; the track and
+  // decide stages then judge the faces in view afresh. Declared before the
+  // stages that hold a reference to it.
+  std::atomic<std::uint64_t> fresh_faces_{0};
+
   BoundedQueue<Frame> frames_;
   BoundedQueue<DetectedFrame> detected_;
   BoundedQueue<TrackDecided> decided_;
   BoundedQueue<FaceBatch> to_liveness_;
   BoundedQueue<FaceBatch> to_embed_;
   BoundedQueue<FaceBatch> to_decide_;
-  BoundedQueue<Decision> to_act_;
+  BoundedQueue<ActInput> to_act_;
 
   CaptureStage capture_;
   std::vector<std::unique_ptr<DetectStage>> detect_;
@@ -96,10 +102,12 @@ class Pipeline {
   LivenessStage liveness_;
   EmbedStage embed_;
   DecideStage decide_;
+  std::unique_ptr<CredentialStage> credentials_;  // only with a reader
   ActStage act_;
 
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> faces_done_{false};  // the decide stage has ended: so does the credential stage
   std::atomic<bool> finished_{false};
   std::atomic<int> active_{0};
   std::atomic<bool> failed_{false};

@@ -16,6 +16,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "access/access_controller.h"
 #include "access/access_event.h"
 #include "access/decision_policy.h"
 #include "access/embedding_index.h"
@@ -90,8 +91,10 @@ struct TrackStageOptions {
 class TrackStage {
  public:
   TrackStage(const FaceAligner& aligner, TrackStageOptions options, BoundedQueue<DetectedFrame>& in,
-             BoundedQueue<TrackDecided>& decided, BoundedQueue<FaceBatch>& out)
-      : aligner_(aligner), options_(options), tracker_(options.tracker), in_(in), decided_(decided), out_(out) {}
+             BoundedQueue<TrackDecided>& decided, BoundedQueue<FaceBatch>& out,
+             const std::atomic<std::uint64_t>& fresh_faces)
+      : aligner_(aligner), options_(options), tracker_(options.tracker), in_(in), decided_(decided), out_(out),
+        fresh_faces_(fresh_faces) {}
   void run();
   const StageTimings& timings() const { return timings_; }
   // Frames that made it through detection and tracking: the service's
@@ -102,11 +105,12 @@ class TrackStage {
  private:
   void handle(DetectedFrame& frame);
   void take_feedback();
+  void maybe_reopen();
 
   struct TrackState {
     Clock::time_point started;
     int since_embedding = 0;
-    enum { Undecided, Denied, Done } status = Undecided;  // Done: granted or a spoof
+    enum { Undecided, Denied, Granted, Spoof } status = Undecided;
   };
   const FaceAligner& aligner_;
   TrackStageOptions options_;
@@ -117,6 +121,8 @@ class TrackStage {
   std::map<std::uint64_t, std::unique_ptr<DetectedFrame>> reorder_;
   std::uint64_t next_seq_ = 0;
   std::unordered_map<std::uint64_t, TrackState> tracks_;
+  const std::atomic<std::uint64_t>& fresh_faces_;  // bumped by the act stage when a card waits for a face
+  std::uint64_t fresh_faces_seen_ = 0;
   StageTimings timings_{"track+align"};
   std::atomic<std::uint64_t> progress_{0};  // a metric read by the supervisor; relaxed is enough
 };
@@ -159,8 +165,10 @@ using GalleryRefresh = std::function<std::optional<EmbeddingIndex>()>;
 class DecideStage {
  public:
   DecideStage(EmbeddingIndex index, GalleryRefresh refresh, DecisionOptions options, BoundedQueue<FaceBatch>& in,
-              BoundedQueue<TrackDecided>& decided, BoundedQueue<Decision>& out)
-      : index_(std::move(index)), refresh_(std::move(refresh)), policy_(options), in_(in), decided_(decided), out_(out) {
+              BoundedQueue<TrackDecided>& decided, BoundedQueue<ActInput>& out,
+              const std::atomic<std::uint64_t>& fresh_faces)
+      : index_(std::move(index)), refresh_(std::move(refresh)), policy_(options), in_(in), decided_(decided), out_(out),
+        fresh_faces_(fresh_faces) {
     apply_rule();
   }
   void run();
@@ -177,35 +185,62 @@ class DecideStage {
   DecisionPolicy policy_;
   BoundedQueue<FaceBatch>& in_;
   BoundedQueue<TrackDecided>& decided_;
-  BoundedQueue<Decision>& out_;
+  BoundedQueue<ActInput>& out_;
+  const std::atomic<std::uint64_t>& fresh_faces_;
+  std::uint64_t fresh_faces_seen_ = 0;
   Clock::time_point last_refresh_ = Clock::now();
   StageTimings timings_{"decide"};
   StageTimings recognition_{"recognition"};
 };
 
+// Fresh users and cards when the gallery changed, std::nullopt otherwise.
+using DirectoryRefresh = std::function<std::optional<AccessDirectory>()>;
+
 // What the act stage may consult besides the relay; each may be absent.
 struct ActLinks {
   RemoteVerifier* verifier = nullptr;  // decision mode "backend": the backend has the last word
   AccessGate* gate = nullptr;          // remote arm / disarm of face access
+  CredentialReader* reader = nullptr;  // a card reader (verification modes other than face)
+  DirectoryRefresh directory;          // the cards and faces the reader's credentials are checked against
+};
+
+// Reads the card reader and hands each credential to the act stage, with a
+// tick when nothing came so that waiting credentials expire on time. A
+// reader that cannot be read raises reader_down (once) and is retried with
+// backoff; reader_up when it reads again.
+class CredentialStage {
+ public:
+  CredentialStage(CredentialReader& reader, EventSink& events, std::string device_id, BoundedQueue<ActInput>& out)
+      : reader_(reader), events_(events), device_id_(std::move(device_id)), out_(out) {}
+  // Until `stop`, or until the faces' stream has ended (`faces_done`).
+  void run(const std::atomic<bool>& stop, const std::atomic<bool>& faces_done);
+  std::uint64_t credentials() const { return credentials_; }
+
+ private:
+  CredentialReader& reader_;
+  EventSink& events_;
+  std::string device_id_;
+  BoundedQueue<ActInput>& out_;
+  std::uint64_t credentials_ = 0;
 };
 
 // Drives the door and reports: the relay first (the visitor is waiting), then
-// the event. In backend mode the backend is asked first; a disarmed gate
+// the event. Face decisions and credentials pass the door's verification
+// mode first (access/access_controller.h). In backend mode the backend is asked first; a disarmed gate
 // keeps the door shut on a grant. A suspected spoof also raises a
 // spoof_suspected alert and, when evidence_dir is set, keeps a JPEG of the
 // face named after the event.
 class ActStage {
  public:
   ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
-           std::string device_id, std::filesystem::path evidence_dir, ActLinks links, BoundedQueue<Decision>& in)
-      : relay_(relay), indicator_(indicator), events_(events), links_(links), hold_(hold),
-        device_id_(std::move(device_id)), evidence_dir_(std::move(evidence_dir)), in_(in) {}
+           std::string device_id, std::filesystem::path evidence_dir, ActLinks links, AccessControllerOptions access,
+           BoundedQueue<ActInput>& in, std::atomic<std::uint64_t>& fresh_faces);
   void run();
   const StageTimings& timings() const { return timings_; }
   const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
   const std::vector<double>& track_to_decision_ms() const { return track_ms_; }
   size_t granted() const { return granted_; }
-  size_t decisions() const { return latency_ms_.size(); }
+  size_t decisions() const { return decisions_; }
 
  private:
   Relay& relay_;
@@ -213,15 +248,21 @@ class ActStage {
   EventSink& events_;
   std::optional<std::string> keep_evidence(const Decision& decision, const std::string& event_id);
   void ask_backend(Decision& decision);
+  void act(Decision& decision);
+  void maybe_refresh();
   ActLinks links_;
+  AccessController controller_;
+  std::atomic<std::uint64_t>& fresh_faces_;
+  Clock::time_point last_refresh_ = Clock::now();
 
   std::chrono::milliseconds hold_;
   std::string device_id_;
   std::filesystem::path evidence_dir_;  // empty: no JPEGs kept
-  BoundedQueue<Decision>& in_;
+  BoundedQueue<ActInput>& in_;
   std::vector<double> latency_ms_;
   std::vector<double> track_ms_;
   size_t granted_ = 0;
+  size_t decisions_ = 0;
   StageTimings timings_{"act"};
 };
 

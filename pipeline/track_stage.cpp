@@ -26,12 +26,26 @@ void TrackStage::take_feedback() {
   while (auto decided = decided_.try_pop()) {
     auto it = tracks_.find(decided->track_id);
     if (it != tracks_.end())
-      it->second.status = decided->outcome == TrackDecided::Denied ? TrackState::Denied : TrackState::Done;
+      it->second.status = decided->outcome == TrackDecided::Denied    ? TrackState::Denied
+                          : decided->outcome == TrackDecided::Granted ? TrackState::Granted
+                                                                      : TrackState::Spoof;
+  }
+}
+
+void TrackStage::maybe_reopen() {
+  const auto wanted = fresh_faces_.load(std::memory_order_acquire);
+  if (wanted == fresh_faces_seen_) return;
+  fresh_faces_seen_ = wanted;
+  for (auto& [id, track] : tracks_) {
+    if (track.status == TrackState::Spoof) continue;  // a photo stays a photo
+    track.status = TrackState::Undecided;
+    track.since_embedding = options_.embed_every;  // due at once
   }
 }
 
 void TrackStage::handle(DetectedFrame& detected) {
   take_feedback();
+  maybe_reopen();
   const Frame& frame = *detected.frame;
   std::vector<cv::Rect> boxes;
   TrackUpdate update;
@@ -60,7 +74,7 @@ void TrackStage::handle(DetectedFrame& detected) {
     if (is_new) track.started = frame.captured;
     const int every = track.status == TrackState::Undecided ? options_.embed_every : options_.recheck_every;
     const bool due = is_new || ++track.since_embedding >= every;
-    if (track.status == TrackState::Done || !due) continue;
+    if (track.status == TrackState::Granted || track.status == TrackState::Spoof || !due) continue;
     // A frame that went through the detector reached us a detection later
     // than a tracked one: a known face waits for the next tracked frame, so
     // the frame that completes a decision is rarely the slow kind.

@@ -128,5 +128,71 @@ TEST(Gallery, AFileThatIsNotADatabaseIsNamedInTheError) {
   }
 }
 
+TEST(GalleryCards, ACardOpensForItsHolderAndIsGoneWithThem) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("alice", {{embedding_with(0.1f), "a"}});
+  g.enroll("bob", {{embedding_with(0.9f), "b"}});
+  g.add_card("alice", "0012345678");
+  g.add_card("alice", "A1B2");
+  g.add_card("bob", "77");
+  EXPECT_EQ(g.cards_of("alice"), (std::vector<std::string>{"0012345678", "A1B2"}));
+  {
+    const auto d = g.load_directory();
+    ASSERT_EQ(d.cards.size(), 3u);
+    ASSERT_TRUE(d.cards.find("77"));
+    EXPECT_EQ(d.cards.find("77")->name, "bob");
+    EXPECT_EQ(d.faces.size(), 2u);
+    EXPECT_EQ(d.cards.find("A1B2")->user_id, d.faces.nearest(embedding_with(0.1f))->user_id);
+  }
+  EXPECT_TRUE(g.remove_card("alice", "A1B2"));
+  EXPECT_FALSE(g.remove_card("alice", "A1B2"));
+  EXPECT_FALSE(g.remove_card("alice", "77")) << "bob's card is not alice's to give back";
+  EXPECT_TRUE(g.remove("bob"));
+  EXPECT_FALSE(g.load_cards().find("77")) << "removing a user takes their cards";
+}
+
+TEST(GalleryCards, ADuplicateCardIsRefusedNamingItsHolderAndNothingChanges) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("alice", {{embedding_with(0.1f), "a"}});
+  g.enroll("bob", {{embedding_with(0.9f), "b"}});
+  g.add_card("alice", "1234");
+  try {
+    g.add_card("bob", "1234");
+    FAIL() << "a second holder was accepted";
+  } catch (const GalleryError& e) {
+    EXPECT_NE(std::string(e.what()).find("already belongs to 'alice'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(g.add_card("carol", "999"), GalleryError) << "no such user";
+  EXPECT_THROW(g.add_card("alice", "12 34"), GalleryError) << "not a card number";
+  EXPECT_THROW(g.add_card("alice", ""), GalleryError);
+  EXPECT_EQ(g.load_cards().size(), 1u);
+  EXPECT_EQ(g.load_cards().find("1234")->name, "alice");
+}
+
+TEST(GalleryCards, ACardCarriesItsHoldersValidity) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  Gallery::Entry e;
+  e.name = "temp";
+  e.external_id = "x1";
+  e.embeddings = {embedding_with(0.3f)};
+  e.validity.until = std::chrono::system_clock::now() - std::chrono::hours(1);
+  g.replace_all({e}, "sync");
+  g.add_card("temp", "5");
+  const auto cards = g.load_cards();
+  ASSERT_TRUE(cards.find("5"));
+  EXPECT_FALSE(cards.find("5")->validity.contains(std::chrono::system_clock::now()));
+}
+
+TEST(CardNumber, DigitsOrUpperCaseHexUpTo32) {
+  EXPECT_FALSE(card_number_problem("0123456789ABCDEF"));
+  EXPECT_TRUE(card_number_problem(""));
+  EXPECT_TRUE(card_number_problem("abc"));
+  EXPECT_TRUE(card_number_problem("12-34"));
+  EXPECT_TRUE(card_number_problem(std::string(33, '1')));
+}
+
 }  // namespace
 }  // namespace portier

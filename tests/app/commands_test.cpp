@@ -102,6 +102,43 @@ TEST(Commands, UsersListAndRemove) {
   EXPECT_EQ(list.out.find("joe"), std::string::npos);
 }
 
+TEST(Commands, UsersCardAddShowAndRemove) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
+  const auto obama = (test::kDataDir / "faces/knn_examples/train/obama/obama.jpg").string();
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name barack " + obama)).exit_code, 0);
+  const auto users = "users --config " + config.string() + " ";
+
+  auto r = test::run_command(test::portier(users + "card add joe 04a1b2c3"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("card 04A1B2C3 now opens for joe"), std::string::npos) << "stored as the reader hands it over: " << r.out;
+  r = test::run_command(test::portier(users + "card add barack 04A1B2C3"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("card 04A1B2C3 already belongs to 'joe'"), std::string::npos) << r.err;
+  r = test::run_command(test::portier(users + "card add nobody 1234"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nobody"), std::string::npos) << r.err;
+  r = test::run_command(test::portier(users + "card add joe 12-34"));
+  EXPECT_EQ(r.exit_code, 2) << "a number no reader delivers";
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("cards       04A1B2C3"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(users + "show barack"));
+  EXPECT_NE(r.out.find("cards       none"), std::string::npos) << r.out;
+
+  EXPECT_EQ(test::run_command(test::portier(users + "card remove barack 04A1B2C3")).exit_code, 1) << "not his card";
+  EXPECT_EQ(test::run_command(test::portier(users + "card remove joe 04a1b2c3")).exit_code, 0);
+  r = test::run_command(test::portier(users + "card add barack 04A1B2C3"));
+  EXPECT_EQ(r.exit_code, 0) << "a card taken back may be given to another: " << r.err;
+  // Removing the user takes their cards with them.
+  EXPECT_EQ(test::run_command(test::portier(users + "remove barack")).exit_code, 0);
+  EXPECT_EQ(test::run_command(test::portier(users + "card add joe 04A1B2C3")).exit_code, 0);
+}
+
 TEST(Commands, EvalPairsEndsWithTheContractJson) {
   test::TempDir dir;
   const auto config = test::write_config(dir);

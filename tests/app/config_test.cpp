@@ -239,6 +239,51 @@ TEST(ConfigBackend, AMissingCredentialFileIsNamedAtStartUp) {
   EXPECT_NE(e.find("key 'backend.token_file': " + (dir / "no-token").string() + " does not exist"), std::string::npos) << e;
 }
 
+TEST(ConfigAccess, DefaultsToFaceOnlyWithoutAReader) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.pipeline.access.mode, VerificationMode::Face);
+  EXPECT_EQ(c.reader.type, "none");
+}
+
+TEST(ConfigAccess, ReadsTheModeAndTheReader) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml",
+                   "[access]\nmode = \"card+face\"\nauth_timeout_s = 7\n"
+                   "[reader]\ntype = \"evdev\"\ndevice = \"/dev/input/by-id/usb-reader-event-kbd\"\n"
+                   "card_format = \"hex\"\ncard_digits = 8\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.pipeline.access.mode, VerificationMode::CardAndFace);
+  EXPECT_EQ(c.pipeline.access.auth_timeout, std::chrono::seconds(7));
+  EXPECT_EQ(c.reader.type, "evdev");
+  EXPECT_EQ(c.reader.evdev.device, "/dev/input/by-id/usb-reader-event-kbd");
+  EXPECT_TRUE(c.reader.evdev.hex);
+  EXPECT_EQ(c.reader.evdev.keep_digits, 8);
+  EXPECT_EQ(c.reader.evdev.delivers, Credential::Kind::Card);
+}
+
+TEST(ConfigAccess, RefusesAModeItCannotServe) {
+  auto e = config_error("[access]\nmode = \"card+face\"\n");
+  EXPECT_NE(e.find("'access.mode'"), std::string::npos) << e;
+  EXPECT_NE(e.find("needs a card reader"), std::string::npos) << e;
+  e = config_error("[access]\nmode = \"face+card\"\n");
+  EXPECT_NE(e.find("'access.mode' must be one of face, card, card|face, card+face"), std::string::npos) << e;
+  e = config_error("[access]\nmode = \"card\"\n[reader]\ntype = \"evdev\"\ndevice = \"/tmp/f\"\ndelivers = \"pin\"\n");
+  EXPECT_NE(e.find("'reader.delivers' must be \"card\""), std::string::npos) << e;
+  e = config_error("[access]\nauth_timeout_s = 0\n");
+  EXPECT_NE(e.find("'access.auth_timeout_s' must be between 1 and 120"), std::string::npos) << e;
+}
+
+TEST(ConfigAccess, RefusesAReaderWithoutADevice) {
+  auto e = config_error("[reader]\ntype = \"evdev\"\n");
+  EXPECT_NE(e.find("'reader.device' is required"), std::string::npos) << e;
+  e = config_error("[reader]\ndevice = \"/dev/input/event3\"\n");
+  EXPECT_NE(e.find("'reader.type' is \"none\""), std::string::npos) << e;
+  e = config_error("[reader]\ntype = \"wiegand\"\n");
+  EXPECT_NE(e.find("'reader.type' must be one of none, evdev"), std::string::npos) << e;
+}
+
 TEST(Config, ResolvesTheFlagFirst) {
   EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
 }

@@ -408,7 +408,7 @@ Run run_with_links(const std::vector<Scene>& scenes, ActLinks links, PipelineMod
 
 TEST(PipelineBackendMode, TheBackendCanGrantAFaceTheDeviceDoesNotKnow) {
   ScriptedVerifier backend(RemoteVerdict{true, 77, "bob-from-backend", "valid badge"});
-  const auto run = run_with_links(repeat({{2, kLeft}}, 20), {&backend, nullptr});
+  const auto run = run_with_links(repeat({{2, kLeft}}, 20), {&backend, nullptr, nullptr, {}});
   ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::Granted);
   EXPECT_EQ(run.events[0].user_name, "bob-from-backend");
@@ -420,7 +420,7 @@ TEST(PipelineBackendMode, TheBackendCanGrantAFaceTheDeviceDoesNotKnow) {
 
 TEST(PipelineBackendMode, TheBackendCanRefuseWhomTheDeviceWouldLetIn) {
   ScriptedVerifier backend(RemoteVerdict{false, std::nullopt, std::nullopt, "access revoked"});
-  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {&backend, nullptr});
+  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {&backend, nullptr, nullptr, {}});
   ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::DeniedBackend);
   EXPECT_NE(run.events[0].reason.find("access revoked"), std::string::npos);
@@ -429,7 +429,7 @@ TEST(PipelineBackendMode, TheBackendCanRefuseWhomTheDeviceWouldLetIn) {
 
 TEST(PipelineBackendMode, WithoutAnAnswerTheDeviceDecidesAloneAndSaysSo) {
   ScriptedVerifier backend(std::string("connection refused"));
-  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {&backend, nullptr});
+  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {&backend, nullptr, nullptr, {}});
   ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::Granted);
   EXPECT_TRUE(run.events[0].offline);
@@ -439,7 +439,7 @@ TEST(PipelineBackendMode, WithoutAnAnswerTheDeviceDecidesAloneAndSaysSo) {
 
 TEST(PipelineBackendMode, NeitherABackendGrantNorAnyoneElseOverridesASpoof) {
   ScriptedVerifier backend(RemoteVerdict{true, 1, "alice", ""});
-  const auto run = run_with_links(repeat({{-1, kLeft}}, 20), {&backend, nullptr}, paint_models_with_liveness(),
+  const auto run = run_with_links(repeat({{-1, kLeft}}, 20), {&backend, nullptr, nullptr, {}}, paint_models_with_liveness(),
                                   liveness_options());
   ASSERT_EQ(count(run.events, Verdict::DeniedSpoof), 1u);
   EXPECT_TRUE(backend.asked().empty()) << "a spoof is not put to the backend";
@@ -448,11 +448,141 @@ TEST(PipelineBackendMode, NeitherABackendGrantNorAnyoneElseOverridesASpoof) {
 
 TEST(PipelineBackendMode, ADisarmedGateKeepsTheDoorShutOnAGrant) {
   AccessGate gate(false);
-  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {nullptr, &gate});
+  const auto run = run_with_links(repeat({{1, kLeft}}, 20), {nullptr, &gate, nullptr, {}});
   ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::DeniedDisarmed);
   EXPECT_EQ(run.events[0].user_name, "alice") << "recognised and reported all the same";
   EXPECT_TRUE(run.pulses.empty());
+}
+
+// A card reader that hands over its script: each entry at its time after the first read.
+class ScriptedReader final : public CredentialReader {
+ public:
+  struct Step {
+    std::chrono::milliseconds at;
+    ReaderResult result;
+  };
+  explicit ScriptedReader(std::vector<Step> steps) : steps_(std::move(steps)) {}
+  ReaderResult read(std::chrono::milliseconds timeout) override {
+    const auto now = Clock::now();
+    if (!started_) started_ = now;
+    if (next_ < steps_.size() && now >= *started_ + steps_[next_].at) {
+      auto r = steps_[next_++].result;
+      if (r.credential) r.credential->at = now;
+      return r;
+    }
+    const auto until = next_ < steps_.size() ? *started_ + steps_[next_].at : now + timeout;
+    std::this_thread::sleep_for(std::min<Clock::duration>(timeout, until - now));
+    return {};
+  }
+  std::string describe() const override { return "scripted reader"; }
+
+ private:
+  std::vector<Step> steps_;
+  size_t next_ = 0;
+  std::optional<Clock::time_point> started_;
+};
+
+ScriptedReader::Step card_at(std::chrono::milliseconds at, const std::string& number) {
+  return {at, {Credential{Credential::Kind::Card, number, {}}, {}}};
+}
+
+AccessDirectory alice_and_bob_with_cards() {
+  AccessDirectory d;
+  d.faces.add(1, "alice", one_hot(1));
+  d.faces.add(2, "bob", one_hot(2));
+  d.cards.add("1001", {1, "alice", {}});
+  d.cards.add("2002", {2, "bob", {}});
+  return d;
+}
+
+PipelineOptions card_and_face(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto o = test_options();
+  o.access.mode = VerificationMode::CardAndFace;
+  o.access.auth_timeout = timeout;
+  o.access.card_face_fixed_threshold = 0.5f;
+  return o;
+}
+
+Run run_with_reader(const std::vector<Scene>& scenes, ScriptedReader& reader, PipelineOptions options) {
+  SimulatedRelay relay;
+  RecordingSink sink;
+  ActLinks links;
+  links.reader = &reader;
+  links.directory = [] { return std::optional(alice_and_bob_with_cards()); };
+  Pipeline pipeline(options, paint_models(), std::make_unique<ScriptedCamera>(scenes, false, std::chrono::milliseconds(10)),
+                    alice_enrolled(), nullptr, relay, sink, nullptr, links);
+  pipeline.start();
+  pipeline.wait();
+  return {pipeline.report(), sink.events(), relay.pulses(), sink.alerts()};
+}
+
+TEST(PipelineCardAndFace, TheHoldersCardWhileTheyAreInViewOpensOnce) {
+  ScriptedReader reader({card_at(std::chrono::milliseconds(400), "1001")});
+  const auto run = run_with_reader(repeat({{1, kLeft}}, 80), reader, card_and_face());
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
+  EXPECT_EQ(run.events[0].credential, "card+face");
+  EXPECT_EQ(run.events[0].card, "1001");
+  EXPECT_EQ(run.events[0].user_name, "alice");
+  EXPECT_EQ(run.pulses.size(), 1u);
+}
+
+TEST(PipelineCardAndFace, AnotherUsersCardIsTheWrongFaceAndTheDoorStaysShut) {
+  ScriptedReader reader({card_at(std::chrono::milliseconds(400), "2002")});
+  const auto run = run_with_reader(repeat({{1, kLeft}}, 80), reader, card_and_face());
+  ASSERT_EQ(run.events.size(), 1u);
+  EXPECT_EQ(run.events[0].result, Verdict::DeniedWrongFaceForCard);
+  EXPECT_EQ(run.events[0].user_name, "bob");
+  EXPECT_TRUE(run.pulses.empty());
+}
+
+TEST(PipelineCardAndFace, NoCardNoGrantAndTheFaceTimesOut) {
+  ScriptedReader reader({});
+  const auto run = run_with_reader(repeat({{1, kLeft}}, 60), reader, card_and_face(std::chrono::milliseconds(200)));
+  ASSERT_GE(run.events.size(), 1u);
+  for (const auto& e : run.events) EXPECT_EQ(e.result, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_TRUE(run.pulses.empty());
+}
+
+TEST(PipelineCardAndFace, ACardLongAfterTheFaceWasDecidedHasItJudgedAfresh) {
+  // alice's face is decided within a few frames and waits 200 ms for a card
+  // in vain; the card comes at 500 ms while she is still there: her track is
+  // judged again and the door opens, without her stepping out and back.
+  ScriptedReader reader({card_at(std::chrono::milliseconds(500), "1001")});
+  const auto run = run_with_reader(repeat({{1, kLeft}}, 100), reader, card_and_face(std::chrono::milliseconds(200)));
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].result, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_EQ(run.events[1].result, Verdict::Granted);
+  EXPECT_EQ(run.events[1].credential, "card+face");
+  EXPECT_EQ(run.pulses.size(), 1u);
+}
+
+TEST(PipelineCardMode, ACardOpensWithNobodyInViewAndAnUnknownOneDoesNot) {
+  ScriptedReader reader({card_at(std::chrono::milliseconds(50), "2002"), card_at(std::chrono::milliseconds(100), "31337")});
+  auto options = test_options();
+  options.access.mode = VerificationMode::Card;
+  const auto run = run_with_reader(repeat({}, 40), reader, options);
+  ASSERT_EQ(run.events.size(), 2u);
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
+  EXPECT_EQ(run.events[0].user_name, "bob");
+  EXPECT_EQ(run.events[1].result, Verdict::DeniedUnknownCard);
+  EXPECT_EQ(run.events[1].card, "31337");
+  EXPECT_EQ(run.pulses.size(), 1u);
+}
+
+TEST(PipelineCardMode, AReaderThatIsNotThereIsReportedOnceAndAgainWhenItIsBack) {
+  ScriptedReader reader({{std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device"}},
+                         {std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device"}},
+                         card_at(std::chrono::milliseconds(0), "2002")});
+  auto options = test_options();
+  options.access.mode = VerificationMode::Card;
+  const auto run = run_with_reader(repeat({}, 250), reader, options);
+  std::vector<std::string> kinds;
+  for (const auto& a : run.alerts) kinds.push_back(a.alert);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"reader_down", "reader_up"}));
+  ASSERT_EQ(run.events.size(), 1u) << "the card read once the reader was back";
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
 }
 
 }  // namespace

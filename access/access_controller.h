@@ -1,0 +1,81 @@
+// Combines what the visitor presents (face decisions from the pipeline,
+// cards from a reader) into the decisions the door acts on, by the door's
+// verification mode. Pure: time is passed in, nothing is driven from here.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <string>
+#include <utility>
+#include <optional>
+#include <vector>
+
+#include "access/card_directory.h"
+#include "access/decision.h"
+#include "access/verification_mode.h"
+#include "hal/credential_reader.h"
+
+namespace portier {
+
+struct AccessControllerOptions {
+  VerificationMode mode = VerificationMode::Face;
+  // card+face: how long the first credential waits for the second.
+  std::chrono::milliseconds auth_timeout{10000};
+  // card+face: the 1:1 distance under which the face is the card holder's,
+  // for a holder with that many embeddings (the acceptance rule with N = the
+  // holder's embeddings). Empty: card_face_fixed_threshold.
+  std::function<float(size_t embeddings)> card_face_threshold;
+  float card_face_fixed_threshold = 0.55f;
+};
+
+// In card+face the card names the claimed user and the face is checked 1:1
+// against that user only: a face that matches somebody else is a denial for
+// the card, never a grant for the other person. Either credential may come
+// first; each waits auth_timeout for the other, then expires as a denial.
+class AccessController {
+ public:
+  AccessController(AccessControllerOptions options, AccessDirectory directory);
+
+  // Each returns the decisions to act on now, oldest first.
+  std::vector<Decision> on_face(Decision face, Clock::time_point now);
+  std::vector<Decision> on_credential(const Credential& credential, Clock::time_point now);
+  std::vector<Decision> expire(Clock::time_point now);  // what waited longer than auth_timeout
+  std::vector<Decision> flush();                        // the run ends: everything waiting expires
+
+  void set_directory(AccessDirectory directory) { directory_ = std::move(directory); }
+  const AccessControllerOptions& options() const { return options_; }
+  // A card waits for a face: the pipeline should judge the faces in view
+  // afresh (a visitor decided before the card was shown is still there).
+  bool take_fresh_faces_request() { return std::exchange(fresh_faces_requested_, false); }
+  // What has just begun to wait for its second factor, for the log ("face of
+  // 'x' waits up to 10 s for a card"): an installer sees why nothing opened yet.
+  std::optional<std::string> take_wait_notice() { return std::exchange(wait_notice_, std::nullopt); }
+  enum class Awaiting { Nothing, Face, Card };
+  Awaiting awaiting() const;
+
+ private:
+  struct PendingCard {
+    std::string card;
+    CardHolder holder;
+    Clock::time_point at;
+  };
+  struct PendingFace {
+    Decision face;
+    Clock::time_point at;
+  };
+  Decision card_decision(const Credential& credential, const CardHolder* holder) const;
+  std::optional<std::string> holder_problem(const CardHolder* holder) const;
+  Decision resolve(const PendingCard& card, Decision face) const;
+  float threshold_for(std::int64_t user_id) const;
+  std::vector<Decision> card_and_face(const Credential& credential, Clock::time_point now);
+
+  AccessControllerOptions options_;
+  AccessDirectory directory_;
+  std::optional<PendingCard> card_;
+  std::deque<PendingFace> faces_;  // at most one per track, oldest first
+  bool fresh_faces_requested_ = false;
+  std::optional<std::string> wait_notice_;
+};
+
+}  // namespace portier

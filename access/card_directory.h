@@ -1,0 +1,42 @@
+// Who holds which card.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "access/embedding_index.h"
+
+namespace portier {
+
+struct CardHolder {
+  std::int64_t user_id = 0;
+  std::string name;
+  Validity validity;
+};
+
+// Card numbers are kept as the reader delivers them: decimal digits or
+// upper-case hex, 1 to 32 characters. Returns the problem, or nothing.
+std::optional<std::string> card_number_problem(const std::string& card);
+
+class CardDirectory {
+ public:
+  void add(const std::string& card, CardHolder holder) { holders_[card] = std::move(holder); }
+  const CardHolder* find(const std::string& card) const {
+    auto it = holders_.find(card);
+    return it == holders_.end() ? nullptr : &it->second;
+  }
+  size_t size() const { return holders_.size(); }
+
+ private:
+  std::unordered_map<std::string, CardHolder> holders_;
+};
+
+// Everything the door checks credentials against, loaded in one go.
+struct AccessDirectory {
+  EmbeddingIndex faces;
+  CardDirectory cards;
+};
+
+}  // namespace portier

@@ -1,0 +1,240 @@
+#include "access/access_controller.h"
+
+#include <gtest/gtest.h>
+
+namespace portier {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Two users, one face each, along different axes: faces near one are far
+// from the other (distance sqrt(2) between the two).
+Embedding axis(int k, float scale = 1.0f) {
+  Embedding e{};
+  e[static_cast<size_t>(k)] = scale;
+  return e;
+}
+const Embedding kAnn = axis(0), kBob = axis(1);
+
+AccessDirectory directory() {
+  AccessDirectory d;
+  d.faces.add(1, "ann", kAnn);
+  d.faces.add(2, "bob", kBob);
+  d.cards.add("1001", {1, "ann", {}});
+  d.cards.add("2002", {2, "bob", {}});
+  d.cards.add("3003", {3, "cat", Validity{{}, std::chrono::system_clock::now() - std::chrono::hours(1)}});
+  return d;
+}
+
+AccessController controller(VerificationMode mode) {
+  AccessControllerOptions o;
+  o.mode = mode;
+  o.auth_timeout = 10s;
+  o.card_face_fixed_threshold = 0.5f;
+  return AccessController(o, directory());
+}
+
+const Clock::time_point t0 = Clock::time_point(1000s);
+
+// A face track's decision as the pipeline sends it.
+Decision face(std::uint64_t track, const Embedding& e, Verdict verdict = Verdict::Granted, bool live = true) {
+  Decision d;
+  d.track_id = track;
+  d.verdict = verdict;
+  d.embedding = e;
+  d.liveness_passed = live;
+  if (verdict == Verdict::Granted || verdict == Verdict::DeniedSpoof) {
+    d.user_id = e == kAnn ? 1 : 2;
+    d.user_name = e == kAnn ? "ann" : "bob";
+  }
+  return d;
+}
+Credential card(const std::string& number, Clock::time_point at = t0) { return {Credential::Kind::Card, number, at}; }
+
+TEST(AccessControllerFaceMode, FaceDecisionsPassAndCardsOpenNothing) {
+  auto c = controller(VerificationMode::Face);
+  auto out = c.on_face(face(1, kAnn), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "face");
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+}
+
+TEST(AccessControllerCardMode, AKnownCardOpensAnUnknownOrExpiredOneDoesNot) {
+  auto c = controller(VerificationMode::Card);
+  auto out = c.on_credential(card("1001"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].user_name, "ann");
+  EXPECT_EQ(out[0].credential, "card");
+  EXPECT_EQ(out[0].card, "1001");
+  out = c.on_credential(card("999"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknownCard);
+  EXPECT_FALSE(out[0].user_id);
+  out = c.on_credential(card("3003"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknownCard) << "cat's validity ended an hour ago";
+  EXPECT_NE(out[0].reason.find("validity"), std::string::npos) << out[0].reason;
+}
+
+TEST(AccessControllerCardMode, FacesOpenNothingButASpoofIsStillReported) {
+  auto c = controller(VerificationMode::Card);
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
+  auto out = c.on_face(face(2, kAnn, Verdict::DeniedSpoof), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSpoof);
+}
+
+TEST(AccessControllerCardOrFace, EitherAloneOpens) {
+  auto c = controller(VerificationMode::CardOrFace);
+  EXPECT_EQ(c.on_face(face(1, kBob), t0).at(0).verdict, Verdict::Granted);
+  EXPECT_EQ(c.on_credential(card("1001"), t0).at(0).verdict, Verdict::Granted);
+}
+
+TEST(AccessControllerCardAndFace, CardThenTheHoldersFaceGrants) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Face);
+  EXPECT_TRUE(c.take_fresh_faces_request()) << "faces already in view must be judged again";
+  EXPECT_FALSE(c.take_fresh_faces_request());
+  EXPECT_EQ(c.take_wait_notice(), "card of 'ann' waits up to 10 s for a face") << "the log says why nothing opened yet";
+  EXPECT_EQ(c.take_wait_notice(), std::nullopt);
+  auto out = c.on_face(face(1, axis(0, 0.9f)), t0 + 3s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].user_name, "ann");
+  EXPECT_EQ(out[0].credential, "card+face");
+  EXPECT_EQ(out[0].card, "1001");
+  EXPECT_NEAR(*out[0].distance, 0.1f, 1e-5);
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+}
+
+TEST(AccessControllerCardAndFace, FaceThenCardGrants) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_face(face(4, kBob), t0).empty()) << "a face alone waits for its card";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  EXPECT_EQ(c.take_wait_notice(), "track 4: face of 'bob' waits up to 10 s for a card");
+  auto out = c.on_credential(card("2002", t0 + 9s), t0 + 9s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].user_name, "bob");
+  EXPECT_EQ(out[0].track_id, 4u);
+}
+
+TEST(AccessControllerCardAndFace, AnotherUsersFaceWithTheCardIsADenialNotAGrantForThem) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());  // ann's card
+  auto out = c.on_face(face(1, kBob), t0 + 1s);            // bob's face, recognised as bob
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedWrongFaceForCard);
+  EXPECT_EQ(out[0].user_name, "ann") << "the claim is the card's";
+  EXPECT_NE(out[0].reason.find("resembles 'bob'"), std::string::npos) << out[0].reason;
+  // And the card is used up: bob's face does not open on it a second later.
+  EXPECT_TRUE(c.on_face(face(2, kBob), t0 + 2s).empty());
+}
+
+TEST(AccessControllerCardAndFace, TheFaceIsCheckedOneToOneEvenWhenOneToNDidNotKnowIt) {
+  auto c = controller(VerificationMode::CardAndFace);
+  // The 1:N rule refused this frame (a crowded gallery asks for less than 0.4),
+  // but it is 0.4 from ann's face and her card is shown: 1:1 needs under 0.5.
+  Decision unknown = face(1, axis(0, 0.6f), Verdict::DeniedUnknown);
+  EXPECT_TRUE(c.on_face(unknown, t0).empty());
+  auto out = c.on_credential(card("1001", t0 + 1s), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+}
+
+TEST(AccessControllerCardAndFace, AFaceWithoutALiveVerdictDoesNotOpenWithACard) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_face(face(1, kAnn, Verdict::DeniedOther, false), t0).empty());
+  auto out = c.on_credential(card("1001"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NE(out[0].verdict, Verdict::Granted);
+}
+
+TEST(AccessControllerCardAndFace, ASpoofWithACardEndsTheAttemptAtOnce) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  auto out = c.on_face(face(1, kAnn, Verdict::DeniedSpoof), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSpoof);
+  EXPECT_EQ(out[0].card, "1001");
+  EXPECT_TRUE(c.on_face(face(2, kAnn), t0 + 2s).empty()) << "the card was used up by the attack";
+}
+
+TEST(AccessControllerCardAndFace, EachCredentialExpiresAfterTheTimeout) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  EXPECT_TRUE(c.expire(t0 + 9999ms).empty());
+  auto out = c.expire(t0 + 10s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_EQ(out[0].credential, "card");
+  // The face that comes after the card expired waits for a card of its own.
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0 + 11s).empty());
+  out = c.expire(t0 + 21s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_EQ(out[0].credential, "face");
+  EXPECT_EQ(out[0].user_name, "ann");
+}
+
+TEST(AccessControllerCardAndFace, AnUnknownCardIsDeniedAtOnceAndLeavesTheWaitingFace) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
+  auto out = c.on_credential(card("999"), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknownCard);
+  out = c.on_credential(card("1001", t0 + 2s), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+}
+
+TEST(AccessControllerCardAndFace, WithSeveralFacesInViewTheCardGoesWithItsHolders) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_face(face(1, kBob), t0).empty());
+  EXPECT_TRUE(c.on_face(face(2, kAnn), t0).empty());
+  auto out = c.on_credential(card("1001", t0 + 1s), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].track_id, 2u);
+  out = c.flush();
+  ASSERT_EQ(out.size(), 1u) << "bob's face still waited for a card";
+  EXPECT_EQ(out[0].track_id, 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+}
+
+TEST(AccessControllerCardAndFace, ALaterDecisionOfTheSameTrackReplacesTheEarlier) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_face(face(1, kAnn, Verdict::DeniedUnknown), t0).empty());
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0 + 1s).empty());
+  EXPECT_EQ(c.flush().size(), 1u);
+}
+
+TEST(AccessControllerCardAndFace, TheOneToOneThresholdFollowsTheHoldersEmbeddings) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::CardAndFace;
+  std::vector<size_t> asked;
+  o.card_face_threshold = [&](size_t n) {
+    asked.push_back(n);
+    return 0.05f;  // stricter than the 0.1 below
+  };
+  AccessController c(o, directory());
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  auto out = c.on_face(face(1, axis(0, 0.9f)), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedWrongFaceForCard);
+  EXPECT_EQ(asked, std::vector<size_t>{1}) << "ann has one embedding";
+}
+
+TEST(VerificationMode, NamesRoundTrip) {
+  for (auto m : {VerificationMode::Face, VerificationMode::Card, VerificationMode::CardOrFace, VerificationMode::CardAndFace})
+    EXPECT_EQ(parse_verification_mode(to_string(m)), m);
+  EXPECT_FALSE(parse_verification_mode("face+card"));
+  EXPECT_FALSE(needs_reader(VerificationMode::Face));
+  EXPECT_TRUE(needs_reader(VerificationMode::CardAndFace));
+}
+
+}  // namespace
+}  // namespace portier
