@@ -34,7 +34,7 @@ Decision AccessController::card_decision(const Credential& credential, const Car
     d.user_name = holder->name;
   }
   if (auto problem = holder_problem(holder)) {
-    d.verdict = Verdict::DeniedUnknownCard;
+    d.verdict = Verdict::DeniedCardUnknown;
     d.reason = *problem;
   } else {
     d.verdict = Verdict::Granted;
@@ -70,8 +70,8 @@ Decision AccessController::resolve(const PendingCard& card, Decision face) const
   return d;
 }
 
-std::vector<Decision> AccessController::on_face(Decision face, Clock::time_point now) {
-  std::vector<Decision> out = expire(now);
+std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::time_point now) {
+  std::vector<Decision> out = expire_unstamped(now);
   switch (options_.mode) {
     case VerificationMode::Face:
     case VerificationMode::CardOrFace:
@@ -142,8 +142,8 @@ std::vector<Decision> AccessController::card_and_face(const Credential& credenti
   return out;
 }
 
-std::vector<Decision> AccessController::on_credential(const Credential& credential, Clock::time_point now) {
-  std::vector<Decision> out = expire(now);
+std::vector<Decision> AccessController::credential_unstamped(const Credential& credential, Clock::time_point now) {
+  std::vector<Decision> out = expire_unstamped(now);
   if (credential.kind != Credential::Kind::Card) return out;  // PIN modes are not offered yet: a keypad opens nothing
   switch (options_.mode) {
     case VerificationMode::Face:
@@ -161,7 +161,7 @@ std::vector<Decision> AccessController::on_credential(const Credential& credenti
   return out;
 }
 
-std::vector<Decision> AccessController::expire(Clock::time_point now) {
+std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) {
   std::vector<Decision> out;
   const auto timeout_s = std::chrono::duration<double>(options_.auth_timeout).count();
   if (card_ && now - card_->at >= options_.auth_timeout) {
@@ -183,6 +183,24 @@ std::vector<Decision> AccessController::expire(Clock::time_point now) {
   }
   return out;
 }
+
+std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions) const {
+  for (auto& d : decisions) {
+    d.mode = to_string(options_.mode);
+    if (d.card && !options_.full_card_numbers) d.card = mask_card_number(*d.card);
+  }
+  return decisions;
+}
+
+std::vector<Decision> AccessController::on_face(Decision face, Clock::time_point now) {
+  return stamped(face_unstamped(std::move(face), now));
+}
+
+std::vector<Decision> AccessController::on_credential(const Credential& credential, Clock::time_point now) {
+  return stamped(credential_unstamped(credential, now));
+}
+
+std::vector<Decision> AccessController::expire(Clock::time_point now) { return stamped(expire_unstamped(now)); }
 
 std::vector<Decision> AccessController::flush() {
   return expire(Clock::time_point::max());

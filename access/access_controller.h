@@ -27,6 +27,9 @@ struct AccessControllerOptions {
   // holder's embeddings). Empty: card_face_fixed_threshold.
   std::function<float(size_t embeddings)> card_face_threshold;
   float card_face_fixed_threshold = 0.55f;
+  // Decisions carry the card for the events: its last 4 digits only (the
+  // rest as '*'), unless the installer asks for full numbers.
+  bool full_card_numbers = false;
 };
 
 // In card+face the card names the claimed user and the face is checked 1:1
@@ -69,6 +72,11 @@ class AccessController {
   Decision resolve(const PendingCard& card, Decision face) const;
   float threshold_for(std::int64_t user_id) const;
   std::vector<Decision> card_and_face(const Credential& credential, Clock::time_point now);
+  std::vector<Decision> face_unstamped(Decision face, Clock::time_point now);
+  std::vector<Decision> credential_unstamped(const Credential& credential, Clock::time_point now);
+  std::vector<Decision> expire_unstamped(Clock::time_point now);
+  // Every decision leaving: the mode that applied, the card masked.
+  std::vector<Decision> stamped(std::vector<Decision> decisions) const;
 
   AccessControllerOptions options_;
   AccessDirectory directory_;

@@ -33,7 +33,7 @@ const char* to_string(Verdict verdict) {
     case Verdict::DeniedBackend: return "denied_backend";
     case Verdict::DeniedDisarmed: return "denied_disarmed";
     case Verdict::DeniedOther: return "denied_other";
-    case Verdict::DeniedUnknownCard: return "denied_unknown_card";
+    case Verdict::DeniedCardUnknown: return "denied_card_unknown";
     case Verdict::DeniedWrongFaceForCard: return "denied_wrong_face_for_card";
     case Verdict::DeniedSecondFactorTimeout: return "denied_second_factor_timeout";
   }
@@ -57,7 +57,15 @@ AccessEvent make_access_event(const Decision& d, const std::string& device_id, C
   e.reason = d.reason;
   e.decided_by = d.decided_by_backend ? "backend" : "local";
   e.offline = d.offline;
-  e.credential = d.credential;
+  // "card+face" -> ["card", "face"]
+  e.credentials.clear();
+  for (size_t start = 0;;) {
+    const size_t plus = d.credential.find('+', start);
+    e.credentials.push_back(d.credential.substr(start, plus - start));
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  e.mode = d.mode;
   e.card = d.card;
   return e;
 }
@@ -81,7 +89,8 @@ nlohmann::json to_json(const AccessEvent& e) {
           {"evidence", optional(e.evidence)},
           {"decided_by", e.decided_by},
           {"offline", e.offline},
-          {"credential", e.credential},
+          {"credentials", e.credentials},
+          {"mode", e.mode},
           {"card", optional(e.card)}};
 }
 

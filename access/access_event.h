@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,8 +30,9 @@ struct AccessEvent {
   std::optional<std::string> evidence;  // denied_spoof: path of the kept JPEG of the face
   std::string decided_by = "local";     // "local" or "backend"
   bool offline = false;                 // backend mode, but the backend did not answer
-  std::string credential = "face";      // "face", "card" or "card+face"
-  std::optional<std::string> card;      // the card number presented, if any
+  std::vector<std::string> credentials{"face"};  // what was presented: ["face"], ["card"], ["card","face"]
+  std::string mode = "face";                     // the verification mode that applied
+  std::optional<std::string> card;               // the card presented, masked unless events.card_numbers = "full"
 };
 
 AccessEvent make_access_event(const Decision& decision, const std::string& device_id, Clock::time_point acted);

@@ -1,6 +1,13 @@
 #include "access/card_directory.h"
 
+#include <algorithm>
+
 namespace portier {
+
+std::string mask_card_number(const std::string& card) {
+  const size_t shown = std::min<size_t>(4, card.size() / 2);
+  return std::string(card.size() - shown, '*') + card.substr(card.size() - shown);
+}
 
 std::optional<std::string> card_number_problem(const std::string& card) {
   if (card.empty()) return "a card number must not be empty";

@@ -19,6 +19,10 @@ struct CardHolder {
 // Card numbers are kept as the reader delivers them: decimal digits or
 // upper-case hex, 1 to 32 characters. Returns the problem, or nothing.
 std::optional<std::string> card_number_problem(const std::string& card);
+// The card as events show it by default: the last 4 digits, at most half of
+// them ("******7123"; "12" -> "*2"), the rest as '*'. Enough for an operator
+// to tell cards apart, not enough to clone one from the log.
+std::string mask_card_number(const std::string& card);
 
 class CardDirectory {
  public:

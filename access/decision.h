@@ -30,7 +30,7 @@ enum class Verdict {
   DeniedBackend,
   DeniedDisarmed,
   DeniedOther,
-  DeniedUnknownCard,           // no enrolled user holds the card, or its holder is outside their validity
+  DeniedCardUnknown,           // no enrolled user holds the card, or its holder is outside their validity
   DeniedWrongFaceForCard,      // card+face: the face is not the card holder's
   DeniedSecondFactorTimeout,   // card+face: the other credential did not come within auth_timeout
 };
@@ -52,7 +52,8 @@ struct Decision {
   bool decided_by_backend = false;
   bool offline = false;  // the backend was asked and did not answer: the device decided alone
   std::string credential = "face";  // what was presented: "face", "card" or "card+face"
-  std::optional<std::string> card;  // the card number, when a card was presented
+  std::optional<std::string> card;  // the card number, when a card was presented (masked unless configured full)
+  std::string mode = "face";        // the door's verification mode that applied
   Clock::time_point captured;       // the frame that completed the decision
   Clock::time_point track_started;  // the track's first frame
 };

@@ -442,6 +442,12 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   access.finish();
   reader.finish();
 
+  Section events = top.section("events");
+  std::string card_numbers = "masked";
+  events.choice("card_numbers", card_numbers, {"masked", "full"});
+  c.pipeline.access.full_card_numbers = card_numbers == "full";
+  events.finish();
+
   Section log = top.section("log");
   log.choice("level", c.log_level, {"trace", "debug", "info", "warn", "error"});
   log.finish();

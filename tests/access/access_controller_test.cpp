@@ -31,6 +31,7 @@ AccessController controller(VerificationMode mode) {
   o.mode = mode;
   o.auth_timeout = 10s;
   o.card_face_fixed_threshold = 0.5f;
+  o.full_card_numbers = true;  // the numbers as given, to follow them below
   return AccessController(o, directory());
 }
 
@@ -70,11 +71,11 @@ TEST(AccessControllerCardMode, AKnownCardOpensAnUnknownOrExpiredOneDoesNot) {
   EXPECT_EQ(out[0].card, "1001");
   out = c.on_credential(card("999"), t0);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknownCard);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
   EXPECT_FALSE(out[0].user_id);
   out = c.on_credential(card("3003"), t0);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknownCard) << "cat's validity ended an hour ago";
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown) << "cat's validity ended an hour ago";
   EXPECT_NE(out[0].reason.find("validity"), std::string::npos) << out[0].reason;
 }
 
@@ -185,7 +186,7 @@ TEST(AccessControllerCardAndFace, AnUnknownCardIsDeniedAtOnceAndLeavesTheWaiting
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
   auto out = c.on_credential(card("999"), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknownCard);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
   out = c.on_credential(card("1001", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -226,6 +227,31 @@ TEST(AccessControllerCardAndFace, TheOneToOneThresholdFollowsTheHoldersEmbedding
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedWrongFaceForCard);
   EXPECT_EQ(asked, std::vector<size_t>{1}) << "ann has one embedding";
+}
+
+TEST(AccessController, EveryDecisionSaysItsModeAndMasksTheCardByDefault) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::CardAndFace;
+  o.card_face_fixed_threshold = 0.5f;
+  AccessDirectory d = directory();
+  d.cards.add("0004567123", {1, "ann", {}});
+  AccessController c(o, std::move(d));
+  EXPECT_TRUE(c.on_credential(card("0004567123"), t0).empty());
+  auto out = c.on_face(face(1, kAnn), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << "matched on the full number, masked only on the way out";
+  EXPECT_EQ(out[0].card, "******7123");
+  EXPECT_EQ(out[0].mode, "card+face");
+  out = c.on_credential(card("12"), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
+  EXPECT_EQ(out[0].card, "*2") << "never more than half of a short number";
+  EXPECT_TRUE(c.on_face(face(2, kBob), t0 + 3s).empty());
+  out = c.flush();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].mode, "card+face") << "a timeout too";
+  EXPECT_EQ(mask_card_number("1001"), "**01");
+  EXPECT_EQ(mask_card_number("A1B2C3D4E5"), "******D4E5");
 }
 
 TEST(VerificationMode, NamesRoundTrip) {

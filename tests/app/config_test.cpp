@@ -261,6 +261,11 @@ TEST(ConfigAccess, ReadsTheModeAndTheReader) {
   EXPECT_TRUE(c.reader.evdev.hex);
   EXPECT_EQ(c.reader.evdev.keep_digits, 8);
   EXPECT_EQ(c.reader.evdev.delivers, Credential::Kind::Card);
+  EXPECT_FALSE(c.pipeline.access.full_card_numbers) << "masked unless asked";
+  test::write_file(dir / "c.toml", "[events]\ncard_numbers = \"full\"\n");
+  EXPECT_TRUE(load_config(dir / "c.toml", ModelCheck::Skip).pipeline.access.full_card_numbers);
+  EXPECT_NE(config_error("[events]\ncard_numbers = \"last4\"\n").find("'events.card_numbers' must be one of masked, full"),
+            std::string::npos);
 }
 
 TEST(ConfigAccess, RefusesAModeItCannotServe) {

@@ -22,7 +22,7 @@ namespace portier {
 namespace {
 
 const std::string kClip = (test::kDataDir / "video/short_hamilton_clip.mp4").string();
-const std::string kLinsCard = "1001", kObamasCard = "2002";
+const std::string kLinsCard = "0004567123", kObamasCard = "0009876543";
 
 struct Door {
   test::TempDir dir;
@@ -30,12 +30,12 @@ struct Door {
 };
 
 // Two users with a card each, and a config in card+face mode reading the FIFO.
-void set_up(Door& door, int auth_timeout_s) {
+void set_up(Door& door, int auth_timeout_s, const std::string& extra = "") {
   door.fifo = door.dir / "reader";
   ASSERT_EQ(::mkfifo(door.fifo.c_str(), 0600), 0);
   door.config = test::write_config(door.dir, "[access]\nmode = \"card+face\"\nauth_timeout_s = " +
                                                  std::to_string(auth_timeout_s) + "\n[reader]\ntype = \"evdev\"\ndevice = \"" +
-                                                 door.fifo.string() + "\"\n");
+                                                 door.fifo.string() + "\"\n" + extra);
   const auto faces = test::kDataDir / "faces";
   const std::string config = " --config " + door.config.string();
   for (const auto& [name, photo] : {std::pair{"lin_manuel_miranda", faces / "face_recognition_examples/lin-manuel-miranda.png"},
@@ -119,8 +119,9 @@ TEST(RunCardAndFace, HisCardWhileHeIsInViewOpens) {
   for (const auto& e : run.access) {
     if (e["result"] != "granted") continue;
     ++granted;
-    EXPECT_EQ(e["credential"], "card+face");
-    EXPECT_EQ(e["card"], kLinsCard);
+    EXPECT_EQ(e["credentials"], nlohmann::json::array({"card", "face"}));
+    EXPECT_EQ(e["mode"], "card+face");
+    EXPECT_EQ(e["card"], "******7123") << "masked by default";
     EXPECT_EQ(e["user_name"], "lin_manuel_miranda");
     EXPECT_LT(e["distance"].get<double>(), 0.55);
   }
@@ -130,7 +131,7 @@ TEST(RunCardAndFace, HisCardWhileHeIsInViewOpens) {
 
 TEST(RunCardAndFace, AnotherUsersCardIsRefusedForHisFace) {
   Door door;
-  set_up(door, 30);
+  set_up(door, 30, "[events]\ncard_numbers = \"full\"\n");
   bool swiped = false;
   const auto run = run_clip(door, swipe_when_he_waits(door, kObamasCard, swiped));
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -140,7 +141,7 @@ TEST(RunCardAndFace, AnotherUsersCardIsRefusedForHisFace) {
     EXPECT_NE(e["result"], "granted") << "neither Obama's card nor Lin-Manuel's face opens alone: " << summary(run);
     if (e["result"] != "denied_wrong_face_for_card") continue;
     ++wrong_face;
-    EXPECT_EQ(e["card"], kObamasCard);
+    EXPECT_EQ(e["card"], kObamasCard) << "events.card_numbers = \"full\"";
     EXPECT_EQ(e["user_name"], "barack_obama") << "the event names the card's holder";
     EXPECT_GE(e["distance"].get<double>(), 0.55);
   }
@@ -158,7 +159,7 @@ TEST(RunCardAndFace, NoCardMeansNoOpeningAndATimeout) {
     EXPECT_NE(e["result"], "granted") << summary(run);
     if (e["result"] == "denied_second_factor_timeout") {
       ++timeouts;
-      EXPECT_EQ(e["credential"], "face");
+      EXPECT_EQ(e["credentials"], nlohmann::json::array({"face"}));
       EXPECT_TRUE(e["card"].is_null());
       EXPECT_NE(e["reason"].get<std::string>().find("no card within 2 s"), std::string::npos) << e;
     }

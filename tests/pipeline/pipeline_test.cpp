@@ -522,8 +522,9 @@ TEST(PipelineCardAndFace, TheHoldersCardWhileTheyAreInViewOpensOnce) {
   const auto run = run_with_reader(repeat({{1, kLeft}}, 80), reader, card_and_face());
   ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::Granted);
-  EXPECT_EQ(run.events[0].credential, "card+face");
-  EXPECT_EQ(run.events[0].card, "1001");
+  EXPECT_EQ(run.events[0].credentials, (std::vector<std::string>{"card", "face"}));
+  EXPECT_EQ(run.events[0].mode, "card+face");
+  EXPECT_EQ(run.events[0].card, "**01") << "masked in events by default";
   EXPECT_EQ(run.events[0].user_name, "alice");
   EXPECT_EQ(run.pulses.size(), 1u);
 }
@@ -554,7 +555,7 @@ TEST(PipelineCardAndFace, ACardLongAfterTheFaceWasDecidedHasItJudgedAfresh) {
   ASSERT_EQ(run.events.size(), 2u);
   EXPECT_EQ(run.events[0].result, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(run.events[1].result, Verdict::Granted);
-  EXPECT_EQ(run.events[1].credential, "card+face");
+  EXPECT_EQ(run.events[1].credentials, (std::vector<std::string>{"card", "face"}));
   EXPECT_EQ(run.pulses.size(), 1u);
 }
 
@@ -566,8 +567,10 @@ TEST(PipelineCardMode, ACardOpensWithNobodyInViewAndAnUnknownOneDoesNot) {
   ASSERT_EQ(run.events.size(), 2u);
   EXPECT_EQ(run.events[0].result, Verdict::Granted);
   EXPECT_EQ(run.events[0].user_name, "bob");
-  EXPECT_EQ(run.events[1].result, Verdict::DeniedUnknownCard);
-  EXPECT_EQ(run.events[1].card, "31337");
+  EXPECT_EQ(run.events[1].result, Verdict::DeniedCardUnknown);
+  EXPECT_EQ(run.events[1].card, "***37");
+  EXPECT_EQ(run.events[1].credentials, std::vector<std::string>{"card"});
+  EXPECT_EQ(run.events[1].mode, "card");
   EXPECT_EQ(run.pulses.size(), 1u);
 }
 
