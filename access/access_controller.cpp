@@ -8,7 +8,7 @@
 namespace portier {
 
 AccessController::AccessController(AccessControllerOptions options, AccessDirectory directory)
-    : options_(std::move(options)), directory_(std::move(directory)) {}
+    : options_(std::move(options)), directory_(std::move(directory)), lockout_(options_.lockout) {}
 
 float AccessController::threshold_for(std::int64_t user_id) const {
   if (!options_.card_face_threshold) return options_.card_face_fixed_threshold;
@@ -184,8 +184,16 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
   return out;
 }
 
-std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions) const {
+std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions, Clock::time_point now) {
   for (auto& d : decisions) {
+    // A spoof stays a spoof (it raises its own alert), and a timeout is
+    // nobody's attempt; anything else is refused while the door is locked out.
+    if (lockout_.locked(now) && d.verdict != Verdict::DeniedSpoof && d.verdict != Verdict::DeniedSecondFactorTimeout) {
+      d.verdict = Verdict::DeniedLockout;
+      d.reason += "; refused: the door is locked out after repeated denied attempts";
+    } else if (auto alert = lockout_.record(d, now)) {
+      lockout_alert_ = std::move(alert);
+    }
     d.mode = to_string(options_.mode);
     if (d.card && !options_.full_card_numbers) d.card = mask_card_number(*d.card);
   }
@@ -193,14 +201,14 @@ std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions)
 }
 
 std::vector<Decision> AccessController::on_face(Decision face, Clock::time_point now) {
-  return stamped(face_unstamped(std::move(face), now));
+  return stamped(face_unstamped(std::move(face), now), now);
 }
 
 std::vector<Decision> AccessController::on_credential(const Credential& credential, Clock::time_point now) {
-  return stamped(credential_unstamped(credential, now));
+  return stamped(credential_unstamped(credential, now), now);
 }
 
-std::vector<Decision> AccessController::expire(Clock::time_point now) { return stamped(expire_unstamped(now)); }
+std::vector<Decision> AccessController::expire(Clock::time_point now) { return stamped(expire_unstamped(now), now); }
 
 std::vector<Decision> AccessController::flush() {
   return expire(Clock::time_point::max());

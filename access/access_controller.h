@@ -13,6 +13,7 @@
 
 #include "access/card_directory.h"
 #include "access/decision.h"
+#include "access/lockout.h"
 #include "access/verification_mode.h"
 #include "hal/credential_reader.h"
 
@@ -30,6 +31,7 @@ struct AccessControllerOptions {
   // Decisions carry the card for the events: its last 4 digits only (the
   // rest as '*'), unless the installer asks for full numbers.
   bool full_card_numbers = false;
+  LockoutOptions lockout;
 };
 
 // In card+face the card names the claimed user and the face is checked 1:1
@@ -54,6 +56,8 @@ class AccessController {
   // What has just begun to wait for its second factor, for the log ("face of
   // 'x' waits up to 10 s for a card"): an installer sees why nothing opened yet.
   std::optional<std::string> take_wait_notice() { return std::exchange(wait_notice_, std::nullopt); }
+  // The detail of a `lockout` alert, once, when a denial has just locked the door.
+  std::optional<std::string> take_lockout_alert() { return std::exchange(lockout_alert_, std::nullopt); }
   enum class Awaiting { Nothing, Face, Card };
   Awaiting awaiting() const;
 
@@ -75,8 +79,9 @@ class AccessController {
   std::vector<Decision> face_unstamped(Decision face, Clock::time_point now);
   std::vector<Decision> credential_unstamped(const Credential& credential, Clock::time_point now);
   std::vector<Decision> expire_unstamped(Clock::time_point now);
-  // Every decision leaving: the mode that applied, the card masked.
-  std::vector<Decision> stamped(std::vector<Decision> decisions) const;
+  // Every decision leaving: refused while locked out (and counted towards a
+  // lockout), the mode that applied, the card masked.
+  std::vector<Decision> stamped(std::vector<Decision> decisions, Clock::time_point now);
 
   AccessControllerOptions options_;
   AccessDirectory directory_;
@@ -84,6 +89,8 @@ class AccessController {
   std::deque<PendingFace> faces_;  // at most one per track, oldest first
   bool fresh_faces_requested_ = false;
   std::optional<std::string> wait_notice_;
+  Lockout lockout_;
+  std::optional<std::string> lockout_alert_;
 };
 
 }  // namespace portier

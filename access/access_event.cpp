@@ -36,6 +36,7 @@ const char* to_string(Verdict verdict) {
     case Verdict::DeniedCardUnknown: return "denied_card_unknown";
     case Verdict::DeniedWrongFaceForCard: return "denied_wrong_face_for_card";
     case Verdict::DeniedSecondFactorTimeout: return "denied_second_factor_timeout";
+    case Verdict::DeniedLockout: return "denied_lockout";
   }
   return "denied_other";
 }

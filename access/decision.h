@@ -33,6 +33,7 @@ enum class Verdict {
   DeniedCardUnknown,           // no enrolled user holds the card, or its holder is outside their validity
   DeniedWrongFaceForCard,      // card+face: the face is not the card holder's
   DeniedSecondFactorTimeout,   // card+face: the other credential did not come within auth_timeout
+  DeniedLockout,               // too many denied attempts a moment ago: every credential is refused for a while
 };
 
 // At most one per track: the policy's conclusion, then the door's action.

@@ -442,6 +442,17 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   access.finish();
   reader.finish();
 
+  Section lockout = top.section("lockout");
+  auto& lo = c.pipeline.access.lockout;
+  lockout.integer("attempts", lo.attempts, 0, 100);
+  int window_s = static_cast<int>(lo.window.count()), duration_s = static_cast<int>(lo.duration.count());
+  lockout.integer("window_s", window_s, 1, 3600);
+  lockout.integer("duration_s", duration_s, 1, 3600);
+  lo.window = std::chrono::seconds(window_s);
+  lo.duration = std::chrono::seconds(duration_s);
+  lockout.boolean("unknown_faces", lo.unknown_faces);
+  lockout.finish();
+
   Section events = top.section("events");
   std::string card_numbers = "masked";
   events.choice("card_numbers", card_numbers, {"masked", "full"});

@@ -44,7 +44,8 @@ std::optional<std::string> ActStage::keep_evidence(const Decision& decision, con
 void ActStage::ask_backend(Decision& d) {
   // A spoof stays denied whatever the backend says: liveness is judged here,
   // on the frames, and a photo must not open the door because a server agreed.
-  if (!links_.verifier || d.verdict == Verdict::DeniedSpoof) return;
+  // Nor may it lift a lockout.
+  if (!links_.verifier || d.verdict == Verdict::DeniedSpoof || d.verdict == Verdict::DeniedLockout) return;
   // The backend verifies faces; a card, or a card checked 1:1 against its
   // holder's face, is decided here.
   if (d.credential != "face") return;
@@ -82,6 +83,10 @@ void ActStage::run() {
     if (controller_.take_fresh_faces_request()) fresh_faces_.fetch_add(1, std::memory_order_release);
     if (auto notice = controller_.take_wait_notice()) spdlog::info("{}", *notice);
     for (auto& decision : decisions) act(decision);
+    if (auto lockout = controller_.take_lockout_alert()) {
+      spdlog::warn("lockout: {}", *lockout);
+      events_.publish(make_alert_event(device_id_, "lockout", *lockout));
+    }
     // Ticks are not work: only faces and credentials are timed.
     if (input->face || input->credential)
       timings_.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());

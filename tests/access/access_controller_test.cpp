@@ -254,6 +254,26 @@ TEST(AccessController, EveryDecisionSaysItsModeAndMasksTheCardByDefault) {
   EXPECT_EQ(mask_card_number("A1B2C3D4E5"), "******D4E5");
 }
 
+TEST(AccessController, RepeatedDenialsLockTheDoorAgainstEveryCredential) {
+  auto c = controller(VerificationMode::CardOrFace);  // 5 in 50 s lock for 30 s (the defaults)
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(c.on_credential(card("999", t0 + i * 1s), t0 + i * 1s).at(0).verdict, Verdict::DeniedCardUnknown);
+    EXPECT_FALSE(c.take_lockout_alert());
+  }
+  EXPECT_EQ(c.on_face(face(1, kBob, Verdict::DeniedSpoof), t0 + 5s).at(0).verdict, Verdict::DeniedSpoof);
+  const auto alert = c.take_lockout_alert();
+  ASSERT_TRUE(alert) << "the fifth denial locks the door";
+  EXPECT_NE(alert->find("refused for 30 s"), std::string::npos) << *alert;
+  auto out = c.on_credential(card("1001", t0 + 6s), t0 + 6s);
+  EXPECT_EQ(out.at(0).verdict, Verdict::DeniedLockout) << "a known card too";
+  EXPECT_EQ(out[0].user_name, "ann");
+  EXPECT_EQ(c.on_face(face(2, kAnn), t0 + 7s).at(0).verdict, Verdict::DeniedLockout) << "and a known face";
+  EXPECT_EQ(c.on_face(face(3, kBob, Verdict::DeniedSpoof), t0 + 8s).at(0).verdict, Verdict::DeniedSpoof)
+      << "a spoof stays a spoof";
+  EXPECT_FALSE(c.take_lockout_alert()) << "one alert per lockout";
+  EXPECT_EQ(c.on_credential(card("1001", t0 + 35s), t0 + 35s).at(0).verdict, Verdict::Granted) << "30 s later";
+}
+
 TEST(VerificationMode, NamesRoundTrip) {
   for (auto m : {VerificationMode::Face, VerificationMode::Card, VerificationMode::CardOrFace, VerificationMode::CardAndFace})
     EXPECT_EQ(parse_verification_mode(to_string(m)), m);

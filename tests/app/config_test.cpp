@@ -280,6 +280,18 @@ TEST(ConfigAccess, RefusesAModeItCannotServe) {
   EXPECT_NE(e.find("'access.auth_timeout_s' must be between 1 and 120"), std::string::npos) << e;
 }
 
+TEST(ConfigAccess, ReadsAndBoundsTheLockout) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[lockout]\nattempts = 3\nwindow_s = 20\nduration_s = 60\nunknown_faces = true\n");
+  const auto lo = load_config(dir / "c.toml", ModelCheck::Skip).pipeline.access.lockout;
+  EXPECT_EQ(lo.attempts, 3);
+  EXPECT_EQ(lo.window, std::chrono::seconds(20));
+  EXPECT_EQ(lo.duration, std::chrono::seconds(60));
+  EXPECT_TRUE(lo.unknown_faces);
+  EXPECT_NE(config_error("[lockout]\nduration_s = 0\n").find("'lockout.duration_s' must be between 1 and 3600"),
+            std::string::npos);
+}
+
 TEST(ConfigAccess, RefusesAReaderWithoutADevice) {
   auto e = config_error("[reader]\ntype = \"evdev\"\n");
   EXPECT_NE(e.find("'reader.device' is required"), std::string::npos) << e;

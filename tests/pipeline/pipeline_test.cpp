@@ -574,6 +574,22 @@ TEST(PipelineCardMode, ACardOpensWithNobodyInViewAndAnUnknownOneDoesNot) {
   EXPECT_EQ(run.pulses.size(), 1u);
 }
 
+TEST(PipelineCardMode, FiveUnknownCardsLockTheDoorWithAnAlert) {
+  std::vector<ScriptedReader::Step> reads;
+  for (int i = 1; i <= 5; ++i) reads.push_back(card_at(std::chrono::milliseconds(20 * i), "31337"));
+  reads.push_back(card_at(std::chrono::milliseconds(120), "2002"));
+  ScriptedReader reader(reads);
+  auto options = test_options();
+  options.access.mode = VerificationMode::Card;
+  const auto run = run_with_reader(repeat({}, 60), reader, options);
+  ASSERT_EQ(run.events.size(), 6u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(run.events[i].result, Verdict::DeniedCardUnknown);
+  EXPECT_EQ(run.events[5].result, Verdict::DeniedLockout) << "bob's card, but the door is locked out";
+  ASSERT_EQ(run.alerts.size(), 1u);
+  EXPECT_EQ(run.alerts[0].alert, "lockout");
+  EXPECT_TRUE(run.pulses.empty());
+}
+
 TEST(PipelineCardMode, AReaderThatIsNotThereIsReportedOnceAndAgainWhenItIsBack) {
   ScriptedReader reader({{std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device"}},
                          {std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device"}},
