@@ -54,7 +54,7 @@ void GpioDoor::release() {
 
 // Steps relative to now: {ms, active}. Later calls replace pending steps of
 // the same line, so a new cue cuts the old one short.
-void GpioDoor::schedule(OutputLine* line, std::initializer_list<std::pair<int, bool>> pattern_ms) {
+void GpioDoor::schedule(OutputLine* line, const std::vector<std::pair<int, bool>>& pattern_ms) {
   if (!line) return;
   const auto now = Clock::now();
   std::erase_if(steps_, [&](const Step& s) { return s.line == line; });
@@ -78,6 +78,31 @@ void GpioDoor::show(Cue cue) {
       schedule(red_.get(), {{0, true}, {3000, false}});
       schedule(buzzer_.get(), {{0, true}, {150, false}, {300, true}, {450, false}, {600, true}, {750, false}});
     }
+  }
+  wake_.notify_all();
+}
+
+void GpioDoor::prompt(Prompt awaited, std::chrono::milliseconds up_to) {
+  // Blinks at 2 Hz for the wait, so the visitor knows the door has seen the
+  // first credential and wants the second; the next cue cuts it short.
+  constexpr int kHalfPeriodMs = 250;
+  std::vector<std::pair<int, bool>> green, red{{0, false}};
+  const int end = static_cast<int>(up_to.count());
+  for (int t = 0; t < end; t += 2 * kHalfPeriodMs) {
+    green.emplace_back(t, true);
+    green.emplace_back(t + kHalfPeriodMs, false);
+    if (awaited == Prompt::Face) {
+      red.emplace_back(t, false);
+      red.emplace_back(t + kHalfPeriodMs, true);
+    }
+  }
+  red.emplace_back(end, false);
+  green.emplace_back(end, false);
+  {
+    std::lock_guard lock(mutex_);
+    schedule(green_.get(), green);
+    schedule(red_.get(), red);
+    schedule(buzzer_.get(), {{0, true}, {100, false}});
   }
   wake_.notify_all();
 }

@@ -63,6 +63,7 @@ class GpioDoor final : public Relay, public Indicator {
   void pulse(std::chrono::milliseconds hold) override;
   void release() override;
   void show(Cue cue) override;
+  void prompt(Prompt awaited, std::chrono::milliseconds up_to) override;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -72,7 +73,7 @@ class GpioDoor final : public Relay, public Indicator {
     bool active;
   };
   void run();
-  void schedule(OutputLine* line, std::initializer_list<std::pair<int, bool>> pattern_ms);
+  void schedule(OutputLine* line, const std::vector<std::pair<int, bool>>& pattern_ms);
   void sample_inputs(Clock::time_point now, std::vector<std::pair<std::string, std::string>>& alerts);
 
   DoorWiring wiring_;

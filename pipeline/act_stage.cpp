@@ -81,8 +81,16 @@ void ActStage::run() {
     // A card that waits for a face: the faces in view were perhaps decided
     // before it came, so the track and decide stages judge them afresh.
     if (controller_.take_fresh_faces_request()) fresh_faces_.fetch_add(1, std::memory_order_release);
-    if (auto notice = controller_.take_wait_notice()) spdlog::info("{}", *notice);
     for (auto& decision : decisions) act(decision);
+    // Something now waits for its second credential: the log says what, and
+    // the visitor is shown it (after any cue of the decisions just made).
+    if (auto notice = controller_.take_wait_notice()) {
+      spdlog::info("{}", *notice);
+      const auto awaiting = controller_.awaiting();
+      if (indicator_ && awaiting != AccessController::Awaiting::Nothing)
+        indicator_->prompt(awaiting == AccessController::Awaiting::Card ? Prompt::Card : Prompt::Face,
+                           controller_.options().auth_timeout);
+    }
     if (auto lockout = controller_.take_lockout_alert()) {
       spdlog::warn("lockout: {}", *lockout);
       events_.publish(make_alert_event(device_id_, "lockout", *lockout));

@@ -148,6 +148,34 @@ TEST(GpioDoor, CuesLightTheRightLedAndBeep) {
   EXPECT_GE(beeps, 2) << "three short beeps (the first may start before sampling)";
 }
 
+TEST(GpioDoor, PromptsBlinkForTheWaitAndEndWithIt) {
+  test::FakeGpioChip chip;
+  GpioDoor door(chip, full_wiring(), fast(), nullptr);
+  door.prompt(Prompt::Face, 1200ms);
+  int green_on = 0, red_on = 0, both = 0;
+  bool green_was = false, red_was = false;
+  const auto end = std::chrono::steady_clock::now() + 1100ms;
+  while (std::chrono::steady_clock::now() < end) {
+    const bool green = chip.level(5), red = chip.level(6);
+    green_on += green && !green_was;
+    red_on += red && !red_was;
+    both += green && red;
+    green_was = green, red_was = red;
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_GE(green_on, 2) << "green blinks";
+  EXPECT_GE(red_on, 2) << "a face is awaited: red in turn with green";
+  EXPECT_LT(both, 20) << "in turn, not together";
+  EXPECT_TRUE(eventually([&] { return !chip.level(5) && !chip.level(6); })) << "dark when the wait is over";
+
+  door.prompt(Prompt::Card, 5000ms);
+  EXPECT_TRUE(eventually([&] { return chip.level(5); }));
+  door.show(Cue::Granted);  // the card came: the prompt is cut short
+  std::this_thread::sleep_for(600ms);
+  EXPECT_TRUE(chip.level(5)) << "green steady, no longer blinking";
+  EXPECT_FALSE(chip.level(6));
+}
+
 TEST(GpioDoor, ALineHeldByAnotherProcessIsNamed) {
   test::FakeGpioChip chip;
   chip.hold_elsewhere(27);

@@ -529,6 +529,44 @@ TEST(PipelineCardAndFace, TheHoldersCardWhileTheyAreInViewOpensOnce) {
   EXPECT_EQ(run.pulses.size(), 1u);
 }
 
+// The door's LEDs and buzzer, as the act stage drives them.
+class RecordingIndicator final : public Indicator {
+ public:
+  void show(Cue cue) override { add(cue == Cue::Granted ? "granted" : "denied"); }
+  void prompt(Prompt awaited, std::chrono::milliseconds up_to) override {
+    add(std::string(awaited == Prompt::Card ? "show card" : "show face") + " for " + std::to_string(up_to.count()) + " ms");
+  }
+  std::vector<std::string> seen() const {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  void add(std::string what) {
+    std::lock_guard lock(mutex_);
+    seen_.push_back(std::move(what));
+  }
+  mutable std::mutex mutex_;
+  std::vector<std::string> seen_;
+};
+
+TEST(PipelineCardAndFace, TheVisitorIsShownWhatIsAwaitedThenTheOutcome) {
+  ScriptedReader reader({card_at(std::chrono::milliseconds(400), "1001")});
+  SimulatedRelay relay;
+  RecordingSink sink;
+  RecordingIndicator indicator;
+  ActLinks links;
+  links.reader = &reader;
+  links.directory = [] { return std::optional(alice_and_bob_with_cards()); };
+  Pipeline pipeline(card_and_face(), paint_models(),
+                    std::make_unique<ScriptedCamera>(repeat({{1, kLeft}}, 80), false, std::chrono::milliseconds(10)),
+                    alice_enrolled(), nullptr, relay, sink, &indicator, links);
+  pipeline.start();
+  pipeline.wait();
+  EXPECT_EQ(indicator.seen(), (std::vector<std::string>{"show card for 10000 ms", "granted"}))
+      << "her face is seen first: the door asks for the card, then opens";
+}
+
 TEST(PipelineCardAndFace, AnotherUsersCardIsTheWrongFaceAndTheDoorStaysShut) {
   ScriptedReader reader({card_at(std::chrono::milliseconds(400), "2002")});
   const auto run = run_with_reader(repeat({{1, kLeft}}, 80), reader, card_and_face());
