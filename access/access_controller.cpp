@@ -78,10 +78,16 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
       out.push_back(std::move(face));
       return out;
     case VerificationMode::Card:
+    case VerificationMode::CardAndPin:
       // Faces open nothing here, but a photo held up to the camera is still
       // worth an alert.
       if (face.verdict == Verdict::DeniedSpoof) out.push_back(std::move(face));
       return out;
+    case VerificationMode::FaceAndPin: {
+      auto more = face_and_pin(std::move(face), now);
+      out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      return out;
+    }
     case VerificationMode::CardAndFace:
       break;
   }
@@ -105,7 +111,7 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
   std::erase_if(faces_, [&](const PendingFace& p) { return p.face.track_id == face.track_id; });
   wait_notice_ = fmt::format("track {}: {} waits up to {:g} s for a card", face.track_id,
                              face.verdict == Verdict::Granted && face.user_name ? "face of '" + *face.user_name + "'" : std::string("an unrecognised face"),
-                             std::chrono::duration<double>(options_.auth_timeout).count());
+                             timeout_s());
   faces_.push_back({std::move(face), now});
   return out;
 }
@@ -135,8 +141,7 @@ std::vector<Decision> AccessController::card_and_face(const Credential& credenti
     earlier.reason = "card of '" + card_->holder.name + "': another card was shown before a face";
     out.push_back(std::move(earlier));
   }
-  wait_notice_ = fmt::format("card of '{}' waits up to {:g} s for a face", holder->name,
-                             std::chrono::duration<double>(options_.auth_timeout).count());
+  wait_notice_ = fmt::format("card of '{}' waits up to {:g} s for a face", holder->name, timeout_s());
   card_ = std::move(card);
   fresh_faces_requested_ = true;
   return out;
@@ -144,30 +149,170 @@ std::vector<Decision> AccessController::card_and_face(const Credential& credenti
 
 std::vector<Decision> AccessController::credential_unstamped(const Credential& credential, Clock::time_point now) {
   std::vector<Decision> out = expire_unstamped(now);
-  if (credential.kind != Credential::Kind::Card) return out;  // PIN modes are not offered yet: a keypad opens nothing
-  switch (options_.mode) {
-    case VerificationMode::Face:
-      return out;  // a card at a face-only door opens nothing and is not an attempt
-    case VerificationMode::Card:
-    case VerificationMode::CardOrFace:
-      out.push_back(card_decision(credential, directory_.cards.find(credential.value)));
-      return out;
-    case VerificationMode::CardAndFace: {
-      auto more = card_and_face(credential, now);
-      out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-      return out;
+  std::vector<Decision> more;
+  if (credential.kind == Credential::Kind::Pin) {
+    // A keypad at a door whose mode takes no PIN opens nothing and is not an attempt.
+    if (needs_keypad(options_.mode)) more = pin_entered(credential, now);
+  } else {
+    switch (options_.mode) {
+      case VerificationMode::Face:
+      case VerificationMode::FaceAndPin:
+        break;  // a card at a door that takes none opens nothing and is not an attempt
+      case VerificationMode::Card:
+      case VerificationMode::CardOrFace:
+        more.push_back(card_decision(credential, directory_.cards.find(credential.value)));
+        break;
+      case VerificationMode::CardAndFace:
+        more = card_and_face(credential, now);
+        break;
+      case VerificationMode::CardAndPin:
+        more = card_and_pin(credential, now);
+        break;
     }
   }
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  return out;
+}
+
+void AccessController::check_pin(Decision& d, const std::string& pin, Clock::time_point now) {
+  const std::string name = d.user_name.value_or("?");
+  auto& failures = pin_failures_[*d.user_id];
+  const PinCheck check = directory_.pins.check(*d.user_id, pin);
+  if (failures.blocked_until && now < *failures.blocked_until) {
+    // Refused, but someone forced to type the duress PIN is still reported.
+    d.duress = check == PinCheck::Duress;
+    d.verdict = Verdict::DeniedLockout;
+    d.reason = fmt::format("PIN entry of '{}' is blocked after 3 wrong PINs in a row", name);
+    return;
+  }
+  switch (check) {
+    case PinCheck::NotSet:
+      d.verdict = Verdict::DeniedPin;
+      d.reason = "'" + name + "' has no PIN set";
+      return;
+    case PinCheck::Wrong:
+      d.verdict = Verdict::DeniedPin;
+      d.reason = fmt::format("wrong PIN for '{}' ({} in a row)", name, ++failures.in_a_row);
+      if (failures.in_a_row >= 3) {
+        failures = {0, now + options_.lockout.duration};
+        d.reason += fmt::format("; PIN entry of '{}' is blocked for {} s", name, options_.lockout.duration.count());
+      }
+      return;
+    case PinCheck::Duress:
+      // The same grant, the same reason: nothing at the door or in the
+      // event's reason shows it; the act stage raises the silent alert.
+      d.duress = true;
+      [[fallthrough]];
+    case PinCheck::Right:
+      failures = {};
+      d.verdict = Verdict::Granted;
+      d.reason = d.credential == "card+pin" ? "card and PIN of '" + name + "'" : "face and PIN of '" + name + "'";
+      return;
+  }
+}
+
+void AccessController::wait_for_pin(std::string what) {
+  wait_notice_ = fmt::format("{} waits up to {:g} s for a PIN", what, timeout_s());
+}
+
+std::vector<Decision> AccessController::face_and_pin(Decision face, Clock::time_point now) {
+  std::vector<Decision> out;
+  face.credential = "face+pin";
+  if (face.verdict == Verdict::DeniedSpoof) {
+    pin_.reset();  // a photo and a (perhaps overheard) PIN: the attempt ends here
+    out.push_back(std::move(face));
+    return out;
+  }
+  // The face names the user: an unknown face has nobody to check a PIN against.
+  if (face.verdict != Verdict::Granted || !face.user_id) {
+    out.push_back(std::move(face));
+    return out;
+  }
+  if (pin_) {
+    check_pin(face, pin_->pin, now);
+    pin_.reset();
+    out.push_back(std::move(face));
+    return out;
+  }
+  std::erase_if(faces_, [&](const PendingFace& p) { return p.face.track_id == face.track_id; });
+  wait_for_pin(fmt::format("track {}: face of '{}'", face.track_id, face.user_name.value_or("?")));
+  faces_.push_back({std::move(face), now});
+  return out;
+}
+
+std::vector<Decision> AccessController::card_and_pin(const Credential& credential, Clock::time_point now) {
+  std::vector<Decision> out;
+  const CardHolder* holder = directory_.cards.find(credential.value);
+  Decision d = card_decision(credential, holder);
+  d.credential = "card+pin";
+  if (d.verdict != Verdict::Granted) {
+    out.push_back(std::move(d));
+    return out;
+  }
+  if (pin_) {
+    check_pin(d, pin_->pin, now);
+    pin_.reset();
+    out.push_back(std::move(d));
+    return out;
+  }
+  if (card_) {
+    Decision earlier = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
+    earlier.credential = "card+pin";
+    earlier.verdict = Verdict::DeniedSecondFactorTimeout;
+    earlier.reason = "card of '" + card_->holder.name + "': another card was shown before a PIN";
+    out.push_back(std::move(earlier));
+  }
+  wait_for_pin("card of '" + holder->name + "'");
+  card_ = PendingCard{credential.value, *holder, now};
+  return out;
+}
+
+std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock::time_point now) {
+  std::vector<Decision> out;
+  if (options_.mode == VerificationMode::CardAndPin && card_) {
+    Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
+    d.credential = "card+pin";
+    d.captured = pin.at;
+    card_.reset();
+    check_pin(d, pin.value, now);
+    out.push_back(std::move(d));
+    return out;
+  }
+  if (options_.mode == VerificationMode::FaceAndPin && !faces_.empty()) {
+    // Several people in view: the PIN is the newest face's, unless it is
+    // another waiting face's own PIN.
+    auto chosen = std::prev(faces_.end());
+    for (auto it = faces_.rbegin(); it != faces_.rend(); ++it) {
+      const auto check = directory_.pins.check(*it->face.user_id, pin.value);
+      if (check == PinCheck::Right || check == PinCheck::Duress) {
+        chosen = std::prev(it.base());
+        break;
+      }
+    }
+    Decision d = std::move(chosen->face);
+    faces_.erase(chosen);
+    d.captured = pin.at;
+    check_pin(d, pin.value, now);
+    out.push_back(std::move(d));
+    return out;
+  }
+  // The PIN came first: it waits for the face or card that names its user.
+  // A second PIN replaces the first (the visitor mistyped and started over).
+  pin_ = PendingPin{pin.value, now};
+  wait_notice_ = fmt::format("a PIN waits up to {:g} s for a {}", timeout_s(),
+                             options_.mode == VerificationMode::CardAndPin ? "card" : "face");
+  if (options_.mode == VerificationMode::FaceAndPin) fresh_faces_requested_ = true;
   return out;
 }
 
 std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) {
   std::vector<Decision> out;
-  const auto timeout_s = std::chrono::duration<double>(options_.auth_timeout).count();
+  const bool pin_mode = needs_keypad(options_.mode);
   if (card_ && now - card_->at >= options_.auth_timeout) {
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
+    if (options_.mode == VerificationMode::CardAndPin) d.credential = "card+pin";
     d.verdict = Verdict::DeniedSecondFactorTimeout;
-    d.reason = fmt::format("card of '{}': no face within {:g} s", card_->holder.name, timeout_s);
+    d.reason = fmt::format("card of '{}': no {} within {:g} s", card_->holder.name, pin_mode ? "PIN" : "face", timeout_s());
     card_.reset();
     out.push_back(std::move(d));
   }
@@ -176,9 +321,21 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
     faces_.pop_front();
     const bool recognised = d.verdict == Verdict::Granted && d.user_name;
     d.verdict = Verdict::DeniedSecondFactorTimeout;
-    d.reason = fmt::format("{}: no card within {:g} s", recognised ? "face of '" + *d.user_name + "'" : "an unrecognised face",
-                           timeout_s);
+    d.reason = fmt::format("{}: no {} within {:g} s", recognised ? "face of '" + *d.user_name + "'" : "an unrecognised face",
+                           pin_mode ? "PIN" : "card", timeout_s());
     if (!recognised) d.user_id.reset(), d.user_name.reset();
+    out.push_back(std::move(d));
+  }
+  if (pin_ && now - pin_->at >= options_.auth_timeout) {
+    // Nobody was named: the event says only that a PIN went unanswered.
+    Decision d;
+    d.credential = options_.mode == VerificationMode::CardAndPin ? "card+pin" : "face+pin";
+    d.captured = d.track_started = pin_->at;
+    d.liveness_passed = true;
+    d.verdict = Verdict::DeniedSecondFactorTimeout;
+    d.reason = fmt::format("a PIN: no {} within {:g} s",
+                           options_.mode == VerificationMode::CardAndPin ? "card" : "face", timeout_s());
+    pin_.reset();
     out.push_back(std::move(d));
   }
   return out;
@@ -215,8 +372,10 @@ std::vector<Decision> AccessController::flush() {
 }
 
 AccessController::Awaiting AccessController::awaiting() const {
-  if (card_) return Awaiting::Face;
-  if (!faces_.empty()) return Awaiting::Card;
+  const bool pin_mode = needs_keypad(options_.mode);
+  if (card_) return pin_mode ? Awaiting::Pin : Awaiting::Face;
+  if (!faces_.empty()) return pin_mode ? Awaiting::Pin : Awaiting::Card;
+  if (pin_) return options_.mode == VerificationMode::CardAndPin ? Awaiting::Card : Awaiting::Face;
   return Awaiting::Nothing;
 }
 

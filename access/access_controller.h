@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "access/card_directory.h"
@@ -36,8 +37,11 @@ struct AccessControllerOptions {
 
 // In card+face the card names the claimed user and the face is checked 1:1
 // against that user only: a face that matches somebody else is a denial for
-// the card, never a grant for the other person. Either credential may come
-// first; each waits auth_timeout for the other, then expires as a denial.
+// the card, never a grant for the other person. In face+pin and card+pin the
+// face or the card names the user and the PIN is checked against theirs only.
+// Either credential may come first; each waits auth_timeout for the other,
+// then expires as a denial. Three wrong PINs in a row block that user's PIN
+// entry (and so their cards in card+pin) for the lockout's duration.
 class AccessController {
  public:
   AccessController(AccessControllerOptions options, AccessDirectory directory);
@@ -58,7 +62,8 @@ class AccessController {
   std::optional<std::string> take_wait_notice() { return std::exchange(wait_notice_, std::nullopt); }
   // The detail of a `lockout` alert, once, when a denial has just locked the door.
   std::optional<std::string> take_lockout_alert() { return std::exchange(lockout_alert_, std::nullopt); }
-  enum class Awaiting { Nothing, Face, Card };
+  // The detail of a `duress` alert is on the decision (Decision::duress).
+  enum class Awaiting { Nothing, Face, Card, Pin };
   Awaiting awaiting() const;
 
  private:
@@ -71,11 +76,26 @@ class AccessController {
     Decision face;
     Clock::time_point at;
   };
+  struct PendingPin {
+    std::string pin;
+    Clock::time_point at;
+  };
+  struct PinFailures {
+    int in_a_row = 0;
+    std::optional<Clock::time_point> blocked_until;
+  };
   Decision card_decision(const Credential& credential, const CardHolder* holder) const;
   std::optional<std::string> holder_problem(const CardHolder* holder) const;
   Decision resolve(const PendingCard& card, Decision face) const;
   float threshold_for(std::int64_t user_id) const;
   std::vector<Decision> card_and_face(const Credential& credential, Clock::time_point now);
+  std::vector<Decision> face_and_pin(Decision face, Clock::time_point now);
+  std::vector<Decision> card_and_pin(const Credential& credential, Clock::time_point now);
+  std::vector<Decision> pin_entered(const Credential& pin, Clock::time_point now);
+  // Checks `pin` against the user `d` names and turns `d` into the outcome.
+  void check_pin(Decision& d, const std::string& pin, Clock::time_point now);
+  void wait_for_pin(std::string what);
+  double timeout_s() const { return std::chrono::duration<double>(options_.auth_timeout).count(); }
   std::vector<Decision> face_unstamped(Decision face, Clock::time_point now);
   std::vector<Decision> credential_unstamped(const Credential& credential, Clock::time_point now);
   std::vector<Decision> expire_unstamped(Clock::time_point now);
@@ -87,6 +107,8 @@ class AccessController {
   AccessDirectory directory_;
   std::optional<PendingCard> card_;
   std::deque<PendingFace> faces_;  // at most one per track, oldest first
+  std::optional<PendingPin> pin_;  // a PIN typed before its face or card
+  std::unordered_map<std::int64_t, PinFailures> pin_failures_;  // by user
   bool fresh_faces_requested_ = false;
   std::optional<std::string> wait_notice_;
   Lockout lockout_;

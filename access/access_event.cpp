@@ -37,6 +37,7 @@ const char* to_string(Verdict verdict) {
     case Verdict::DeniedWrongFaceForCard: return "denied_wrong_face_for_card";
     case Verdict::DeniedSecondFactorTimeout: return "denied_second_factor_timeout";
     case Verdict::DeniedLockout: return "denied_lockout";
+    case Verdict::DeniedPin: return "denied_pin";
   }
   return "denied_other";
 }

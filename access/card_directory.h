@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "access/embedding_index.h"
+#include "access/pin_directory.h"
 
 namespace portier {
 
@@ -41,6 +42,7 @@ class CardDirectory {
 struct AccessDirectory {
   EmbeddingIndex faces;
   CardDirectory cards;
+  PinDirectory pins;
 };
 
 }  // namespace portier

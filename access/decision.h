@@ -32,8 +32,9 @@ enum class Verdict {
   DeniedOther,
   DeniedCardUnknown,           // no enrolled user holds the card, or its holder is outside their validity
   DeniedWrongFaceForCard,      // card+face: the face is not the card holder's
-  DeniedSecondFactorTimeout,   // card+face: the other credential did not come within auth_timeout
+  DeniedSecondFactorTimeout,   // card+face, face+pin, card+pin: the other credential did not come within auth_timeout
   DeniedLockout,               // too many denied attempts a moment ago: every credential is refused for a while
+  DeniedPin,                   // face+pin, card+pin: a wrong PIN, or the user has none
 };
 
 // At most one per track: the policy's conclusion, then the door's action.
@@ -52,9 +53,11 @@ struct Decision {
   cv::Mat evidence;       // the face: the spoof event's JPEG, the backend's optional crop
   bool decided_by_backend = false;
   bool offline = false;  // the backend was asked and did not answer: the device decided alone
-  std::string credential = "face";  // what was presented: "face", "card" or "card+face"
+  std::string credential = "face";  // what was presented: "face", "card", "card+face", "face+pin", "card+pin"
   std::optional<std::string> card;  // the card number, when a card was presented (masked unless configured full)
   std::string mode = "face";        // the door's verification mode that applied
+  // The duress PIN opened the door: a silent alert goes out, the visitor sees an ordinary grant.
+  bool duress = false;
   Clock::time_point captured;       // the frame that completed the decision
   Clock::time_point track_started;  // the track's first frame
 };

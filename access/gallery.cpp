@@ -34,6 +34,12 @@ CREATE TABLE IF NOT EXISTS cards (
   created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cards_user ON cards(user_id);
+CREATE TABLE IF NOT EXISTS pins (
+  user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  hash        TEXT NOT NULL,
+  duress_hash TEXT,
+  updated_at  TEXT NOT NULL
+);
 )sql";
 
 // Columns added after the first release; older galleries get them on open.
@@ -310,11 +316,76 @@ CardDirectory Gallery::load_cards() {
   return out;
 }
 
+void Gallery::set_pin(const std::string& name, const std::string& pin, PinKind kind, PinHashCost cost) {
+  if (auto problem = pin_problem(pin)) throw GalleryError(*problem);
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto current = prepare("SELECT hash, duress_hash FROM pins WHERE user_id = ?1");
+  sqlite3_bind_int64(current.get(), 1, id);
+  const bool has_pin = sqlite3_step(current.get()) == SQLITE_ROW;
+  auto text = [&](int column) {
+    const auto* t = sqlite3_column_text(current.get(), column);
+    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+  };
+  const std::string old_hash = has_pin ? text(0) : "", old_duress = has_pin ? text(1) : "";
+  // The two PINs must differ, or the duress one could never be told apart.
+  if (kind == PinKind::Duress) {
+    if (!has_pin) throw GalleryError("'" + name + "' has no PIN yet: set it before the duress PIN");
+    if (pin_matches(old_hash, pin)) throw GalleryError("the duress PIN must differ from the PIN of '" + name + "'");
+  } else if (!old_duress.empty() && pin_matches(old_duress, pin)) {
+    throw GalleryError("the PIN must differ from the duress PIN of '" + name + "'");
+  }
+  const std::string hash = hash_pin(pin, cost);
+  auto write = prepare(kind == PinKind::Usual
+                           ? "INSERT INTO pins(user_id, hash, updated_at) VALUES(?1, ?2, ?3) "
+                             "ON CONFLICT(user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at"
+                           : "UPDATE pins SET duress_hash = ?2, updated_at = ?3 WHERE user_id = ?1");
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+  sqlite3_bind_int64(write.get(), 1, id);
+  sqlite3_bind_text(write.get(), 2, hash.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(write.get(), 3, now.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(write.get());
+  tx.commit();
+}
+
+bool Gallery::remove_pin(const std::string& name) {
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto remove = prepare("DELETE FROM pins WHERE user_id = ?1");
+  sqlite3_bind_int64(remove.get(), 1, id);
+  step_done(remove.get());
+  const bool removed = sqlite3_changes(db_) > 0;
+  tx.commit();
+  return removed;
+}
+
+Gallery::PinStatus Gallery::pin_status(const std::string& name) {
+  const std::int64_t id = user_id(name);
+  auto s = prepare("SELECT duress_hash IS NOT NULL FROM pins WHERE user_id = ?1");
+  sqlite3_bind_int64(s.get(), 1, id);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return {};
+  return {true, sqlite3_column_int(s.get(), 0) != 0};
+}
+
+PinDirectory Gallery::load_pins() {
+  auto s = prepare("SELECT user_id, hash, duress_hash FROM pins");
+  PinDirectory out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    const auto* duress = sqlite3_column_text(s.get(), 2);
+    out.add(sqlite3_column_int64(s.get(), 0),
+            {reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)),
+             duress ? reinterpret_cast<const char*>(duress) : ""});
+  }
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return out;
+}
+
 AccessDirectory Gallery::load_directory() {
-  // One read transaction: the faces and the cards of the same moment.
+  // One read transaction: the faces, cards and PINs of the same moment.
   exec("BEGIN");
   try {
-    AccessDirectory d{load_index(), load_cards()};
+    AccessDirectory d{load_index(), load_cards(), load_pins()};
     exec("COMMIT");
     return d;
   } catch (...) {

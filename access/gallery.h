@@ -9,6 +9,7 @@
 
 #include "access/card_directory.h"
 #include "access/embedding_index.h"
+#include "access/pin_directory.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -67,8 +68,22 @@ class Gallery {
   std::vector<std::string> cards_of(const std::string& name);
   CardDirectory load_cards();
 
+  // PINs (access/pin_directory.h), hashed here: the digits are never stored.
+  // The duress PIN needs a usual PIN and must differ from it. Throws naming
+  // the problem (a bad PIN, no such user).
+  enum class PinKind { Usual, Duress };
+  void set_pin(const std::string& name, const std::string& pin, PinKind kind = PinKind::Usual,
+               PinHashCost cost = door_pin_cost());
+  bool remove_pin(const std::string& name);  // both PINs; false: the user had none
+  struct PinStatus {
+    bool pin = false;
+    bool duress = false;
+  };
+  PinStatus pin_status(const std::string& name);
+  PinDirectory load_pins();
+
   EmbeddingIndex load_index();
-  AccessDirectory load_directory();  // faces and cards, one consistent read
+  AccessDirectory load_directory();  // faces, cards and PINs, one consistent read
   // True when another connection (an enrolment while the service runs) has
   // written since the last load_index().
   bool changed_since_load();

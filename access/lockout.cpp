@@ -10,6 +10,7 @@ bool Lockout::counts(const Decision& d) const {
   switch (d.verdict) {
     case Verdict::DeniedCardUnknown:
     case Verdict::DeniedWrongFaceForCard:
+    case Verdict::DeniedPin:
     case Verdict::DeniedSpoof:
       return true;
     case Verdict::DeniedUnknown:

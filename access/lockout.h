@@ -28,7 +28,7 @@ class Lockout {
 
   bool locked(Clock::time_point now) const { return until_ && now < *until_; }
   // Counts a decision that is an attempt's denial (unknown card, wrong face
-  // for the card, spoof; unknown faces if asked). Returns the alert's detail
+  // for the card, wrong PIN, spoof; unknown faces if asked). Returns the alert's detail
   // when this denial locks the door. Denials while locked do not prolong it.
   std::optional<std::string> record(const Decision& decision, Clock::time_point now);
   const LockoutOptions& options() const { return options_; }

@@ -7,6 +7,8 @@ std::optional<VerificationMode> parse_verification_mode(std::string_view text) {
   if (text == "card") return VerificationMode::Card;
   if (text == "card|face") return VerificationMode::CardOrFace;
   if (text == "card+face") return VerificationMode::CardAndFace;
+  if (text == "face+pin") return VerificationMode::FaceAndPin;
+  if (text == "card+pin") return VerificationMode::CardAndPin;
   return std::nullopt;
 }
 
@@ -16,10 +18,18 @@ const char* to_string(VerificationMode mode) {
     case VerificationMode::Card: return "card";
     case VerificationMode::CardOrFace: return "card|face";
     case VerificationMode::CardAndFace: return "card+face";
+    case VerificationMode::FaceAndPin: return "face+pin";
+    case VerificationMode::CardAndPin: return "card+pin";
   }
   return "face";
 }
 
-bool needs_reader(VerificationMode mode) { return mode != VerificationMode::Face; }
+bool needs_card_reader(VerificationMode mode) {
+  return mode != VerificationMode::Face && mode != VerificationMode::FaceAndPin;
+}
+
+bool needs_keypad(VerificationMode mode) {
+  return mode == VerificationMode::FaceAndPin || mode == VerificationMode::CardAndPin;
+}
 
 }  // namespace portier

@@ -12,10 +12,14 @@ enum class VerificationMode {
   Card,         // a known card
   CardOrFace,   // either alone
   CardAndFace,  // a card and the live face of its holder, in either order within auth_timeout
+  FaceAndPin,   // a known, live face and that user's PIN, in either order within auth_timeout
+  CardAndPin,   // a known card and its holder's PIN, in either order within auth_timeout
 };
 
-std::optional<VerificationMode> parse_verification_mode(std::string_view text);  // "face", "card", "card|face", "card+face"
+// "face", "card", "card|face", "card+face", "face+pin", "card+pin"
+std::optional<VerificationMode> parse_verification_mode(std::string_view text);
 const char* to_string(VerificationMode mode);
-bool needs_reader(VerificationMode mode);
+bool needs_card_reader(VerificationMode mode);
+bool needs_keypad(VerificationMode mode);
 
 }  // namespace portier

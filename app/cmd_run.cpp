@@ -114,24 +114,26 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
 
   std::unique_ptr<BackendLink> link;
   ActLinks act_links;
-  // The verification mode: a card reader, and the cards and faces its
-  // credentials are checked against (the act stage's own gallery connection).
-  std::unique_ptr<CredentialReader> reader;
-  if (config.reader.type == "evdev") {
-    reader = make_evdev_reader(config.reader.evdev);
-    act_links.reader = reader.get();
-    auto cards = std::make_shared<Gallery>(config.gallery_path);
-    act_links.directory = [cards, first = true]() mutable -> std::optional<AccessDirectory> {
-      if (!first && !cards->changed_since_load()) return std::nullopt;
+  // The verification mode: a card reader and a keypad as it needs, and the
+  // cards, faces and PINs their credentials are checked against (the act
+  // stage's own gallery connection).
+  std::unique_ptr<CredentialReader> reader, keypad;
+  if (config.reader.type == "evdev") reader = make_evdev_reader(config.reader.evdev);
+  if (config.keypad.type == "evdev") keypad = make_evdev_reader(config.keypad.evdev);
+  for (auto* r : {reader.get(), keypad.get()})
+    if (r) act_links.readers.push_back(r);
+  if (!act_links.readers.empty()) {
+    auto directory = std::make_shared<Gallery>(config.gallery_path);
+    act_links.directory = [directory, first = true]() mutable -> std::optional<AccessDirectory> {
+      if (!first && !directory->changed_since_load()) return std::nullopt;
       first = false;
-      return cards->load_directory();
+      return directory->load_directory();
     };
     options.access.card_face_threshold = recognition.threshold_for_gallery();
-    spdlog::info("verification mode {}: {}{}", to_string(options.access.mode), reader->describe(),
-                 options.access.mode == VerificationMode::CardAndFace
-                     ? fmt::format(", a card and its holder's face within {} s",
-                                   std::chrono::duration_cast<std::chrono::seconds>(options.access.auth_timeout).count())
-                     : std::string());
+    spdlog::info("verification mode {}: {}{}{}, the second credential within {} s", to_string(options.access.mode),
+                 reader ? reader->describe() : "no card reader", keypad ? ", PINs from " : "",
+                 keypad ? keypad->describe() : "",
+                 std::chrono::duration_cast<std::chrono::seconds>(options.access.auth_timeout).count());
   }
   if (config.backend.enabled()) {
     link = open_backend_link(config, *relay, &json_lines);

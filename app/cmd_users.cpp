@@ -5,11 +5,12 @@
 #include "access/card_directory.h"
 #include "access/gallery.h"
 #include "app/command_context.h"
+#include "app/secret_input.h"
 
 namespace portier {
 
 void add_users_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards");
+  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards and PINs");
   cmd->require_subcommand(1);
   auto config = std::make_shared<std::string>();
   cmd->add_option("--config", *config, "Config file")->configurable(false);
@@ -44,7 +45,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
     });
   });
 
-  auto* show = cmd->add_subcommand("show", "Show one user: embeddings, cards, validity");
+  auto* show = cmd->add_subcommand("show", "Show one user: embeddings, cards, whether a PIN is set");
   auto show_name = std::make_shared<std::string>();
   show->add_option("NAME", *show_name, "User name")->required();
   show->fallthrough();
@@ -61,6 +62,8 @@ void add_users_command(CLI::App& app, int& exit_code) {
         std::string list;
         for (const auto& card : cards) list += (list.empty() ? "" : ", ") + card;
         std::printf("cards       %s\n", cards.empty() ? "none" : list.c_str());
+        const auto pin = gallery.pin_status(u.name);
+        std::printf("pin         %s\n", !pin.pin ? "none" : pin.duress ? "set, and a duress PIN" : "set");
         return kExitOk;
       }
       throw CommandError(kExitFailure, "no user named '" + *show_name + "' in " + c.gallery_path.string());
@@ -98,6 +101,44 @@ void add_users_command(CLI::App& app, int& exit_code) {
       });
     });
   }
+
+  auto* pin = cmd->add_subcommand("pin", "Set or remove a user's PIN (face+pin, card+pin)");
+  pin->require_subcommand(1);
+  pin->fallthrough();
+  auto* set = pin->add_subcommand("set", "Set NAME's PIN, read from the terminal (asked twice) or one line of stdin");
+  auto pin_user = std::make_shared<std::string>();
+  auto duress = std::make_shared<bool>(false);
+  set->add_option("NAME", *pin_user, "User name")->required();
+  set->add_flag("--duress", *duress,
+                "Set the duress PIN instead: it opens the door as usual and raises a silent `duress` alert");
+  set->fallthrough();
+  set->callback([&exit_code, config, pin_user, duress] {
+    exit_code = guarded([&] {
+      const Config c = prepare(*config, ModelCheck::Skip);
+      Gallery gallery(c.gallery_path);
+      gallery.pin_status(*pin_user);  // no such user: say so before asking for a PIN
+      std::string error;
+      const auto digits = read_secret(std::string(*duress ? "duress PIN" : "PIN") + " for " + *pin_user, error);
+      if (!digits) throw CommandError(kExitBadInput, "no PIN set: " + error);
+      if (auto problem = pin_problem(*digits)) throw CommandError(kExitBadInput, *problem);
+      gallery.set_pin(*pin_user, *digits, *duress ? Gallery::PinKind::Duress : Gallery::PinKind::Usual);
+      std::printf("%s of %s set\n", *duress ? "duress PIN" : "PIN", pin_user->c_str());
+      return kExitOk;
+    });
+  });
+  auto* clear = pin->add_subcommand("remove", "Remove NAME's PIN and duress PIN");
+  auto clear_user = std::make_shared<std::string>();
+  clear->add_option("NAME", *clear_user, "User name")->required();
+  clear->fallthrough();
+  clear->callback([&exit_code, config, clear_user] {
+    exit_code = guarded([&] {
+      const Config c = prepare(*config, ModelCheck::Skip);
+      Gallery gallery(c.gallery_path);
+      if (!gallery.remove_pin(*clear_user)) throw CommandError(kExitFailure, "'" + *clear_user + "' has no PIN");
+      std::printf("PIN of %s removed\n", clear_user->c_str());
+      return kExitOk;
+    });
+  });
 }
 
 }  // namespace portier

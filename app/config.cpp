@@ -412,35 +412,41 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
 
   Section access = top.section("access");
   std::string verification = to_string(c.pipeline.access.mode);
-  access.choice("mode", verification, {"face", "card", "card|face", "card+face"});
+  access.choice("mode", verification, {"face", "card", "card|face", "card+face", "face+pin", "card+pin"});
   c.pipeline.access.mode = *parse_verification_mode(verification);
   int auth_timeout = static_cast<int>(c.pipeline.access.auth_timeout.count() / 1000);
   access.integer("auth_timeout_s", auth_timeout, 1, 120);
   c.pipeline.access.auth_timeout = std::chrono::seconds(auth_timeout);
 
+  // The card reader and the PIN keypad: two devices (a wedge reader types
+  // card numbers the way a keypad types PINs, so one device cannot be both).
+  auto read_device = [&](Section& section, const char* name, ReaderConfig& into) {
+    section.choice("type", into.type, {"none", "evdev"});
+    std::string device;
+    section.string("device", device, true);
+    into.evdev.device = device;
+    if (into.type == "evdev" && device.empty())
+      section.fail("device", std::string("is required with ") + name + ".type = \"evdev\" (an input device, or a FIFO)");
+    if (into.type == "none" && !device.empty())
+      section.fail("type", std::string("is \"none\" but ") + name + ".device is set: set type = \"evdev\"");
+  };
   Section reader = top.section("reader");
-  reader.choice("type", c.reader.type, {"none", "evdev"});
-  std::string device;
-  reader.string("device", device, true);
-  c.reader.evdev.device = device;
-  std::string delivers = "card";
-  reader.choice("delivers", delivers, {"card", "pin"});
-  c.reader.evdev.delivers = delivers == "pin" ? Credential::Kind::Pin : Credential::Kind::Card;
+  read_device(reader, "reader", c.reader);
+  c.reader.evdev.delivers = Credential::Kind::Card;
   std::string card_format = "decimal";
   reader.choice("card_format", card_format, {"decimal", "hex"});
   c.reader.evdev.hex = card_format == "hex";
   reader.integer("card_digits", c.reader.evdev.keep_digits, 0, 32);
-  if (c.reader.type == "evdev" && device.empty())
-    reader.fail("device", "is required with reader.type = \"evdev\" (an input device, or a FIFO)");
-  if (c.reader.type == "none" && !device.empty()) reader.fail("type", "is \"none\" but reader.device is set: set type = \"evdev\"");
-  if (needs_reader(c.pipeline.access.mode)) {
-    if (c.reader.type == "none")
-      access.fail("mode", std::string("\"") + verification + "\" needs a card reader: set [reader] type and device");
-    if (c.reader.evdev.delivers != Credential::Kind::Card)
-      reader.fail("delivers", std::string("must be \"card\" for access.mode \"") + verification + "\" (PIN modes are not offered yet)");
-  }
+  Section keypad = top.section("keypad");
+  read_device(keypad, "keypad", c.keypad);
+  c.keypad.evdev.delivers = Credential::Kind::Pin;
+  if (needs_card_reader(c.pipeline.access.mode) && c.reader.type == "none")
+    access.fail("mode", std::string("\"") + verification + "\" needs a card reader: set [reader] type and device");
+  if (needs_keypad(c.pipeline.access.mode) && c.keypad.type == "none")
+    access.fail("mode", std::string("\"") + verification + "\" needs a PIN keypad: set [keypad] type and device");
   access.finish();
   reader.finish();
+  keypad.finish();
 
   Section lockout = top.section("lockout");
   auto& lo = c.pipeline.access.lockout;

@@ -45,7 +45,7 @@ struct RecognitionConfig {
 // Never accept farther than this, whatever the gallery: dlib's customary 0.6.
 inline constexpr double kMaxAcceptedDistance = 0.6;
 
-// A card reader or keypad; type "none": no reader (verification mode face).
+// A card reader ([reader]) or a PIN keypad ([keypad]); type "none": not there.
 struct ReaderConfig {
   std::string type = "none";  // "none" or "evdev"
   EvdevReaderOptions evdev;
@@ -68,7 +68,8 @@ struct Config {
   LivenessConfig liveness;
   RecognitionConfig recognition;
   BackendConfig backend;
-  ReaderConfig reader;  // the verification mode itself is pipeline.access
+  ReaderConfig reader;  // cards; the verification mode itself is pipeline.access
+  ReaderConfig keypad;  // PINs
   std::string log_level = "info";
 };
 

@@ -94,6 +94,9 @@ void GpioDoor::prompt(Prompt awaited, std::chrono::milliseconds up_to) {
     if (awaited == Prompt::Face) {
       red.emplace_back(t, false);
       red.emplace_back(t + kHalfPeriodMs, true);
+    } else if (awaited == Prompt::Pin) {  // both together: amber on a bicolour LED
+      red.emplace_back(t, true);
+      red.emplace_back(t + kHalfPeriodMs, false);
     }
   }
   red.emplace_back(end, false);

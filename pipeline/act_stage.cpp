@@ -88,7 +88,9 @@ void ActStage::run() {
       spdlog::info("{}", *notice);
       const auto awaiting = controller_.awaiting();
       if (indicator_ && awaiting != AccessController::Awaiting::Nothing)
-        indicator_->prompt(awaiting == AccessController::Awaiting::Card ? Prompt::Card : Prompt::Face,
+        indicator_->prompt(awaiting == AccessController::Awaiting::Card   ? Prompt::Card
+                           : awaiting == AccessController::Awaiting::Face ? Prompt::Face
+                                                                          : Prompt::Pin,
                            controller_.options().auth_timeout);
     }
     if (auto lockout = controller_.take_lockout_alert()) {
@@ -104,8 +106,9 @@ void ActStage::run() {
 
 void ActStage::act(Decision& decision) {
   ask_backend(decision);
-  // Disarming stops face access; a card alone still opens.
-  if (decision.verdict == Verdict::Granted && decision.credential != "card" && links_.gate && !links_.gate->armed()) {
+  // Disarming stops face access; a card alone, or with its PIN, still opens.
+  const bool face_involved = decision.credential.find("face") != std::string::npos;
+  if (decision.verdict == Verdict::Granted && face_involved && links_.gate && !links_.gate->armed()) {
     decision.verdict = Verdict::DeniedDisarmed;
     decision.reason += "; face access is disarmed (remote command): the door stays shut";
   }
@@ -136,6 +139,16 @@ void ActStage::act(Decision& decision) {
     return;
   }
   events_.publish(event);
+  if (decision.duress) {
+    // The visitor saw an ordinary grant (or denial, if the door was locked
+    // out); whoever watches the alerts learns that someone is being forced.
+    spdlog::warn("duress PIN of '{}' entered", decision.user_name.value_or("?"));
+    auto alert = make_alert_event(device_id_, "duress",
+                                  fmt::format("the duress PIN of '{}' was entered ({})",
+                                              decision.user_name.value_or("?"), to_string(decision.verdict)));
+    alert.access_event_id = event.id;
+    events_.publish(alert);
+  }
 }
 
 }  // namespace portier

@@ -26,16 +26,16 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       to_liveness_(kInnerQueueCapacity),
       to_embed_(kInnerQueueCapacity),
       to_decide_(kInnerQueueCapacity),
-      to_act_(kInnerQueueCapacity, links.reader ? 2 : 1),
+      to_act_(kInnerQueueCapacity, 1 + static_cast<unsigned>(links.readers.size())),
       capture_(*camera_, frames_),
       track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_, fresh_faces_),
       liveness_(std::move(models.liveness), to_liveness_, to_embed_),
       embed_(std::move(models.embedder), to_embed_, to_decide_),
       decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_, fresh_faces_),
-      credentials_(links.reader ? std::make_unique<CredentialStage>(*links.reader, events, options_.device_id, to_act_)
-                                : nullptr),
       act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, links,
            options_.access, to_act_, fresh_faces_) {
+  for (CredentialReader* reader : links.readers)
+    credentials_.push_back(std::make_unique<CredentialStage>(*reader, events, options_.device_id, to_act_));
   // Each worker owns a detector (they keep scratch buffers): clones of the one given.
   auto prototype = std::move(models.detector);
   for (int i = 0; i < options_.detect_workers; ++i) {
@@ -90,7 +90,7 @@ void Pipeline::start() {
     decide_.run();
     faces_done_.store(true, std::memory_order_release);
   });
-  if (credentials_) spawn([this] { credentials_->run(stop_, faces_done_); });
+  for (auto& stage : credentials_) spawn([this, s = stage.get()] { s->run(stop_, faces_done_); });
   spawn([this] { act_.run(); });
 }
 

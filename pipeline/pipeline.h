@@ -102,7 +102,7 @@ class Pipeline {
   LivenessStage liveness_;
   EmbedStage embed_;
   DecideStage decide_;
-  std::unique_ptr<CredentialStage> credentials_;  // only with a reader
+  std::vector<std::unique_ptr<CredentialStage>> credentials_;  // one per reader: a card reader, a keypad
   ActStage act_;
 
   std::vector<std::thread> threads_;

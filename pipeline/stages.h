@@ -200,7 +200,8 @@ using DirectoryRefresh = std::function<std::optional<AccessDirectory>()>;
 struct ActLinks {
   RemoteVerifier* verifier = nullptr;  // decision mode "backend": the backend has the last word
   AccessGate* gate = nullptr;          // remote arm / disarm of face access
-  CredentialReader* reader = nullptr;  // a card reader (verification modes other than face)
+  // The card reader and the PIN keypad, as the verification mode needs them.
+  std::vector<CredentialReader*> readers;
   DirectoryRefresh directory;          // the cards and faces the reader's credentials are checked against
 };
 

@@ -16,6 +16,8 @@ portier_library_packages() {
     libblas-dev liblapack-dev
     libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
     libsqlite3-dev libssl-dev uuid-dev
+    # PIN hashes (argon2id, crypto_pwhash).
+    libsodium-dev
     libgpiod-dev libsystemd-dev libcamera-dev
     libpaho-mqttpp-dev libpaho-mqtt-dev libcurl4-openssl-dev libjwt-dev
   )

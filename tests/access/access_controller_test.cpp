@@ -23,6 +23,8 @@ AccessDirectory directory() {
   d.cards.add("1001", {1, "ann", {}});
   d.cards.add("2002", {2, "bob", {}});
   d.cards.add("3003", {3, "cat", Validity{{}, std::chrono::system_clock::now() - std::chrono::hours(1)}});
+  // ann has a PIN and a duress PIN; bob has none.
+  d.pins.add(1, {hash_pin("1111", minimal_pin_cost()), hash_pin("9999", minimal_pin_cost())});
   return d;
 }
 
@@ -51,6 +53,7 @@ Decision face(std::uint64_t track, const Embedding& e, Verdict verdict = Verdict
   return d;
 }
 Credential card(const std::string& number, Clock::time_point at = t0) { return {Credential::Kind::Card, number, at}; }
+Credential pin(const std::string& digits, Clock::time_point at = t0) { return {Credential::Kind::Pin, digits, at}; }
 
 TEST(AccessControllerFaceMode, FaceDecisionsPassAndCardsOpenNothing) {
   auto c = controller(VerificationMode::Face);
@@ -274,12 +277,209 @@ TEST(AccessController, RepeatedDenialsLockTheDoorAgainstEveryCredential) {
   EXPECT_EQ(c.on_credential(card("1001", t0 + 35s), t0 + 35s).at(0).verdict, Verdict::Granted) << "30 s later";
 }
 
+TEST(AccessControllerFaceAndPin, FaceThenItsPinGrants) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty()) << "a face alone waits for its PIN";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
+  EXPECT_EQ(c.take_wait_notice(), "track 1: face of 'ann' waits up to 10 s for a PIN");
+  auto out = c.on_credential(pin("1111", t0 + 4s), t0 + 4s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].user_name, "ann");
+  EXPECT_EQ(out[0].credential, "face+pin");
+  EXPECT_EQ(out[0].mode, "face+pin");
+  EXPECT_FALSE(out[0].duress);
+  EXPECT_EQ(out[0].reason.find("1111"), std::string::npos) << "the digits are never in a decision";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+}
+
+TEST(AccessControllerFaceAndPin, PinThenFaceGrantsAndAsksForTheFacesInViewAfresh) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  EXPECT_TRUE(c.on_credential(pin("1111"), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Face);
+  EXPECT_TRUE(c.take_fresh_faces_request());
+  auto out = c.on_face(face(1, kAnn), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "face+pin");
+}
+
+TEST(AccessControllerFaceAndPin, AWrongPinOrNoPinIsDeniedPin) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  c.on_face(face(1, kAnn), t0);
+  auto out = c.on_credential(pin("1234"), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedPin);
+  EXPECT_EQ(out[0].reason, "wrong PIN for 'ann' (1 in a row)");
+  c.on_face(face(2, kBob), t0 + 2s);
+  out = c.on_credential(pin("1111"), t0 + 3s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedPin) << "ann's PIN is not bob's";
+  EXPECT_EQ(out[0].reason, "'bob' has no PIN set");
+}
+
+TEST(AccessControllerFaceAndPin, AnUnknownFaceOrASpoofIsDeniedAtOnce) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  auto out = c.on_face(face(1, axis(5), Verdict::DeniedUnknown), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknown);
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing) << "nobody to check a PIN against";
+  c.on_credential(pin("1111"), t0 + 1s);
+  out = c.on_face(face(2, kAnn, Verdict::DeniedSpoof), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSpoof);
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing) << "a photo ends the attempt, PIN and all";
+  EXPECT_TRUE(c.on_face(face(3, kAnn), t0 + 3s).empty()) << "the PIN went with the photo: a new face waits afresh";
+}
+
+TEST(AccessControllerFaceAndPin, ThreeWrongPinsInARowBlockThatUsersPinEntry) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::FaceAndPin;
+  o.lockout.attempts = 100;  // the door's own lockout out of the way: this is the user's
+  AccessController c(o, directory());
+  for (int i = 1; i <= 3; ++i) {
+    c.on_face(face(static_cast<std::uint64_t>(i), kAnn), t0 + i * 1s);
+    auto out = c.on_credential(pin("0000", t0 + i * 1s), t0 + i * 1s);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].verdict, Verdict::DeniedPin);
+  }
+  c.on_face(face(4, kAnn), t0 + 4s);
+  auto out = c.on_credential(pin("1111", t0 + 4s), t0 + 4s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedLockout) << "even the right PIN, while blocked";
+  EXPECT_NE(out[0].reason.find("3 wrong PINs"), std::string::npos) << out[0].reason;
+  EXPECT_FALSE(out[0].duress);
+  c.on_face(face(7, kAnn), t0 + 4s);
+  out = c.on_credential(pin("9999", t0 + 4s), t0 + 4s);
+  EXPECT_EQ(out.at(0).verdict, Verdict::DeniedLockout);
+  EXPECT_TRUE(out[0].duress) << "refused, but a forced visitor is still reported";
+  c.on_face(face(5, kBob), t0 + 5s);
+  EXPECT_EQ(c.on_credential(pin("0000", t0 + 5s), t0 + 5s).at(0).verdict, Verdict::DeniedPin) << "bob is not blocked";
+  c.on_face(face(6, kAnn), t0 + 40s);
+  EXPECT_EQ(c.on_credential(pin("1111", t0 + 40s), t0 + 40s).at(0).verdict, Verdict::Granted) << "30 s later";
+}
+
+TEST(AccessControllerFaceAndPin, ARightPinResetsTheCount) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::FaceAndPin;
+  o.lockout.attempts = 100;
+  AccessController c(o, directory());
+  int track = 0;
+  auto attempt = [&](const char* digits, int s) {
+    c.on_face(face(static_cast<std::uint64_t>(++track), kAnn), t0 + s * 1s);
+    return c.on_credential(pin(digits, t0 + s * 1s), t0 + s * 1s).at(0).verdict;
+  };
+  EXPECT_EQ(attempt("0000", 1), Verdict::DeniedPin);
+  EXPECT_EQ(attempt("0000", 2), Verdict::DeniedPin);
+  EXPECT_EQ(attempt("1111", 3), Verdict::Granted);
+  EXPECT_EQ(attempt("0000", 4), Verdict::DeniedPin);
+  EXPECT_EQ(attempt("0000", 5), Verdict::DeniedPin);
+  EXPECT_EQ(attempt("1111", 6), Verdict::Granted) << "not three in a row";
+}
+
+TEST(AccessControllerFaceAndPin, TheDuressPinGrantsLikeTheUsualOneAndIsMarked) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  c.on_face(face(1, kAnn), t0);
+  const auto usual = c.on_credential(pin("1111", t0 + 1s), t0 + 1s).at(0);
+  c.on_face(face(2, kAnn), t0 + 2s);
+  const auto duress = c.on_credential(pin("9999", t0 + 3s), t0 + 3s).at(0);
+  EXPECT_EQ(duress.verdict, Verdict::Granted);
+  EXPECT_TRUE(duress.duress);
+  EXPECT_EQ(duress.reason, usual.reason) << "nothing in the event's reason tells them apart";
+  EXPECT_EQ(duress.credential, usual.credential);
+}
+
+TEST(AccessControllerFaceAndPin, AFaceOrAPinAloneExpiresAsATimeout) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  c.on_face(face(1, kAnn), t0);
+  auto out = c.expire(t0 + 10s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_EQ(out[0].reason, "face of 'ann': no PIN within 10 s");
+  c.on_credential(pin("1111", t0 + 20s), t0 + 20s);
+  out = c.expire(t0 + 30s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_EQ(out[0].reason, "a PIN: no face within 10 s");
+  EXPECT_FALSE(out[0].user_id) << "a PIN alone names nobody";
+}
+
+TEST(AccessControllerFaceAndPin, CardsOpenNothingAndAPinAtAFaceDoorIsIgnored) {
+  auto c = controller(VerificationMode::FaceAndPin);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  auto f = controller(VerificationMode::Face);
+  EXPECT_TRUE(f.on_credential(pin("1111"), t0).empty());
+  EXPECT_EQ(f.awaiting(), AccessController::Awaiting::Nothing);
+}
+
+TEST(AccessControllerCardAndPin, CardThenPinAndPinThenCardGrant) {
+  auto c = controller(VerificationMode::CardAndPin);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
+  EXPECT_EQ(c.take_wait_notice(), "card of 'ann' waits up to 10 s for a PIN");
+  auto out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "card+pin");
+  EXPECT_EQ(out[0].card, "1001");
+  EXPECT_EQ(out[0].user_name, "ann");
+  EXPECT_TRUE(c.on_credential(pin("1111", t0 + 5s), t0 + 5s).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  out = c.on_credential(card("1001", t0 + 6s), t0 + 6s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+}
+
+TEST(AccessControllerCardAndPin, AnUnknownCardIsDeniedAtOnceAndAPinlessCardTimesOut) {
+  auto c = controller(VerificationMode::CardAndPin);
+  auto out = c.on_credential(card("999"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
+  EXPECT_EQ(out[0].credential, "card+pin");
+  EXPECT_TRUE(c.on_credential(card("2002", t0 + 1s), t0 + 1s).empty());
+  out = c.expire(t0 + 11s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_EQ(out[0].reason, "card of 'bob': no PIN within 10 s");
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0 + 12s).empty()) << "faces open nothing here";
+}
+
+TEST(AccessControllerCardAndPin, ThreeWrongPinsBlockTheCardsHolder) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::CardAndPin;
+  o.lockout.attempts = 100;
+  AccessController c(o, directory());
+  for (int i = 0; i < 3; ++i) {
+    c.on_credential(card("1001", t0 + i * 1s), t0 + i * 1s);
+    EXPECT_EQ(c.on_credential(pin("4321", t0 + i * 1s), t0 + i * 1s).at(0).verdict, Verdict::DeniedPin);
+  }
+  c.on_credential(card("1001", t0 + 3s), t0 + 3s);
+  EXPECT_EQ(c.on_credential(pin("1111", t0 + 3s), t0 + 3s).at(0).verdict, Verdict::DeniedLockout);
+}
+
+TEST(AccessControllerCardAndPin, WrongPinsCountTowardsTheDoorsLockout) {
+  auto c = controller(VerificationMode::CardAndPin);  // 5 in 50 s lock the door for 30 s
+  for (int i = 0; i < 5; ++i) {
+    c.on_credential(card("2002", t0 + i * 1s), t0 + i * 1s);
+    c.on_credential(pin("4321", t0 + i * 1s), t0 + i * 1s);
+  }
+  EXPECT_TRUE(c.take_lockout_alert());
+  c.on_credential(card("1001", t0 + 6s), t0 + 6s);
+  EXPECT_EQ(c.on_credential(pin("1111", t0 + 6s), t0 + 6s).at(0).verdict, Verdict::DeniedLockout)
+      << "ann's right PIN, but the door is locked out";
+}
+
 TEST(VerificationMode, NamesRoundTrip) {
-  for (auto m : {VerificationMode::Face, VerificationMode::Card, VerificationMode::CardOrFace, VerificationMode::CardAndFace})
+  for (auto m : {VerificationMode::Face, VerificationMode::Card, VerificationMode::CardOrFace, VerificationMode::CardAndFace,
+                 VerificationMode::FaceAndPin, VerificationMode::CardAndPin})
     EXPECT_EQ(parse_verification_mode(to_string(m)), m);
   EXPECT_FALSE(parse_verification_mode("face+card"));
-  EXPECT_FALSE(needs_reader(VerificationMode::Face));
-  EXPECT_TRUE(needs_reader(VerificationMode::CardAndFace));
+  EXPECT_FALSE(needs_card_reader(VerificationMode::Face));
+  EXPECT_FALSE(needs_card_reader(VerificationMode::FaceAndPin));
+  EXPECT_TRUE(needs_card_reader(VerificationMode::CardAndFace));
+  EXPECT_TRUE(needs_card_reader(VerificationMode::CardAndPin));
+  EXPECT_TRUE(needs_keypad(VerificationMode::FaceAndPin));
+  EXPECT_FALSE(needs_keypad(VerificationMode::CardOrFace));
 }
 
 }  // namespace

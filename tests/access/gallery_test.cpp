@@ -1,6 +1,9 @@
 #include "access/gallery.h"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -192,6 +195,67 @@ TEST(CardNumber, DigitsOrUpperCaseHexUpTo32) {
   EXPECT_TRUE(card_number_problem("abc"));
   EXPECT_TRUE(card_number_problem("12-34"));
   EXPECT_TRUE(card_number_problem(std::string(33, '1')));
+}
+
+TEST(GalleryPins, APinIsStoredHashedAndGoesWithItsUser) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("alice", {{embedding_with(0.1f), "a"}});
+  g.enroll("bob", {{embedding_with(0.9f), "b"}});
+  EXPECT_FALSE(g.pin_status("alice").pin);
+  g.set_pin("alice", "246810", Gallery::PinKind::Usual, minimal_pin_cost());
+  g.set_pin("alice", "135799", Gallery::PinKind::Duress, minimal_pin_cost());
+  g.set_pin("bob", "1234", Gallery::PinKind::Usual, minimal_pin_cost());
+  EXPECT_TRUE(g.pin_status("alice").pin);
+  EXPECT_TRUE(g.pin_status("alice").duress);
+  EXPECT_FALSE(g.pin_status("bob").duress);
+  const auto d = g.load_directory();
+  const auto alice = d.faces.nearest(embedding_with(0.1f))->user_id;
+  EXPECT_EQ(d.pins.check(alice, "246810"), PinCheck::Right);
+  EXPECT_EQ(d.pins.check(alice, "135799"), PinCheck::Duress);
+  EXPECT_EQ(d.pins.check(alice, "1234"), PinCheck::Wrong);
+  // Changing the PIN replaces it and keeps the duress PIN.
+  g.set_pin("alice", "112233", Gallery::PinKind::Usual, minimal_pin_cost());
+  EXPECT_EQ(g.load_pins().check(alice, "246810"), PinCheck::Wrong);
+  EXPECT_EQ(g.load_pins().check(alice, "112233"), PinCheck::Right);
+  EXPECT_EQ(g.load_pins().check(alice, "135799"), PinCheck::Duress);
+  // Neither the file nor its write-ahead log holds the digits.
+  std::string bytes;
+  for (const char* name : {"g.db", "g.db-wal"}) {
+    std::ifstream file(dir / name, std::ios::binary);
+    bytes.append((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  }
+  EXPECT_EQ(bytes.find("112233"), std::string::npos);
+  EXPECT_NE(bytes.find("$argon2id$"), std::string::npos);
+  EXPECT_TRUE(g.remove_pin("bob"));
+  EXPECT_FALSE(g.remove_pin("bob"));
+  EXPECT_TRUE(g.remove("alice"));
+  EXPECT_EQ(g.load_pins().size(), 0u) << "removing a user takes their PINs";
+}
+
+TEST(GalleryPins, ABadPinOrDuressPinIsRefusedAndNothingChanges) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("alice", {{embedding_with(0.1f), "a"}});
+  auto refused = [&](const std::string& name, const std::string& pin, Gallery::PinKind kind) {
+    try {
+      g.set_pin(name, pin, kind, minimal_pin_cost());
+    } catch (const GalleryError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refused("alice", "9999", Gallery::PinKind::Duress).find("has no PIN yet"), std::string::npos);
+  EXPECT_NE(refused("alice", "12", Gallery::PinKind::Usual).find("4 to 12 digits"), std::string::npos);
+  EXPECT_NE(refused("nobody", "1234", Gallery::PinKind::Usual).find("no enrolled user is called 'nobody'"),
+            std::string::npos);
+  g.set_pin("alice", "1234", Gallery::PinKind::Usual, minimal_pin_cost());
+  EXPECT_NE(refused("alice", "1234", Gallery::PinKind::Duress).find("must differ"), std::string::npos);
+  g.set_pin("alice", "5678", Gallery::PinKind::Duress, minimal_pin_cost());
+  EXPECT_NE(refused("alice", "5678", Gallery::PinKind::Usual).find("must differ from the duress PIN"),
+            std::string::npos);
+  EXPECT_EQ(g.load_pins().check(g.load_index().nearest(embedding_with(0.1f))->user_id, "1234"), PinCheck::Right)
+      << "the refused changes left the PIN as it was";
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The portier binary's contracts: exit codes, one-line errors, JSON output.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -137,6 +139,44 @@ TEST(Commands, UsersCardAddShowAndRemove) {
   // Removing the user takes their cards with them.
   EXPECT_EQ(test::run_command(test::portier(users + "remove barack")).exit_code, 0);
   EXPECT_EQ(test::run_command(test::portier(users + "card add joe 04A1B2C3")).exit_code, 0);
+}
+
+TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
+  const auto users = "users --config " + config.string() + " ";
+  // The PIN comes on stdin, never in argv (where `ps` would show it).
+  auto with_stdin = [&](const std::string& line, const std::string& args) {
+    const auto file = dir / "stdin";
+    std::ofstream(file) << line << "\n";
+    return test::run_command("( " + test::portier(users + args) + " < " + file.string() + " )");
+  };
+  auto r = with_stdin("2468", "pin set joe");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("PIN of joe set"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("2468"), std::string::npos) << "never echoed";
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("pin         set\n"), std::string::npos) << r.out;
+  r = with_stdin("2468", "pin set joe --duress");
+  EXPECT_EQ(r.exit_code, 1) << "the duress PIN must differ from the usual one";
+  EXPECT_NE(r.err.find("differ"), std::string::npos) << r.err;
+  r = with_stdin("8642", "pin set joe --duress");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("pin         set, and a duress PIN"), std::string::npos) << r.out;
+  r = with_stdin("12a4", "pin set joe");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  EXPECT_EQ(r.err.find("12a4"), std::string::npos) << "the error does not repeat what was typed: " << r.err;
+  r = with_stdin("2468", "pin set nobody");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nobody"), std::string::npos) << r.err;
+  EXPECT_EQ(test::run_command(test::portier(users + "pin remove joe")).exit_code, 0);
+  EXPECT_EQ(test::run_command(test::portier(users + "pin remove joe")).exit_code, 1) << "nothing left to remove";
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("pin         none"), std::string::npos) << r.out;
 }
 
 TEST(Commands, EvalPairsEndsWithTheContractJson) {

@@ -261,7 +261,16 @@ TEST(ConfigAccess, ReadsTheModeAndTheReader) {
   EXPECT_TRUE(c.reader.evdev.hex);
   EXPECT_EQ(c.reader.evdev.keep_digits, 8);
   EXPECT_EQ(c.reader.evdev.delivers, Credential::Kind::Card);
+  EXPECT_EQ(c.keypad.type, "none");
   EXPECT_FALSE(c.pipeline.access.full_card_numbers) << "masked unless asked";
+  test::write_file(dir / "c.toml",
+                   "[access]\nmode = \"card+pin\"\n"
+                   "[reader]\ntype = \"evdev\"\ndevice = \"/run/portier-reader\"\n"
+                   "[keypad]\ntype = \"evdev\"\ndevice = \"/run/portier-keypad\"\n");
+  const auto pin = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(pin.pipeline.access.mode, VerificationMode::CardAndPin);
+  EXPECT_EQ(pin.keypad.evdev.device, "/run/portier-keypad");
+  EXPECT_EQ(pin.keypad.evdev.delivers, Credential::Kind::Pin) << "a keypad types PINs";
   test::write_file(dir / "c.toml", "[events]\ncard_numbers = \"full\"\n");
   EXPECT_TRUE(load_config(dir / "c.toml", ModelCheck::Skip).pipeline.access.full_card_numbers);
   EXPECT_NE(config_error("[events]\ncard_numbers = \"last4\"\n").find("'events.card_numbers' must be one of masked, full"),
@@ -273,9 +282,15 @@ TEST(ConfigAccess, RefusesAModeItCannotServe) {
   EXPECT_NE(e.find("'access.mode'"), std::string::npos) << e;
   EXPECT_NE(e.find("needs a card reader"), std::string::npos) << e;
   e = config_error("[access]\nmode = \"face+card\"\n");
-  EXPECT_NE(e.find("'access.mode' must be one of face, card, card|face, card+face"), std::string::npos) << e;
-  e = config_error("[access]\nmode = \"card\"\n[reader]\ntype = \"evdev\"\ndevice = \"/tmp/f\"\ndelivers = \"pin\"\n");
-  EXPECT_NE(e.find("'reader.delivers' must be \"card\""), std::string::npos) << e;
+  EXPECT_NE(e.find("'access.mode' must be one of face, card, card|face, card+face, face+pin, card+pin"),
+            std::string::npos) << e;
+  e = config_error("[access]\nmode = \"face+pin\"\n[reader]\ntype = \"evdev\"\ndevice = \"/tmp/f\"\n");
+  EXPECT_NE(e.find("'access.mode' \"face+pin\" needs a PIN keypad: set [keypad] type and device"), std::string::npos)
+      << e;
+  e = config_error("[access]\nmode = \"card+pin\"\n[keypad]\ntype = \"evdev\"\ndevice = \"/tmp/k\"\n");
+  EXPECT_NE(e.find("needs a card reader"), std::string::npos) << e;
+  e = config_error("[keypad]\ntype = \"evdev\"\n");
+  EXPECT_NE(e.find("'keypad.device' is required with keypad.type = \"evdev\""), std::string::npos) << e;
   e = config_error("[access]\nauth_timeout_s = 0\n");
   EXPECT_NE(e.find("'access.auth_timeout_s' must be between 1 and 120"), std::string::npos) << e;
 }
