@@ -18,6 +18,8 @@ portier_library_packages() {
     libsqlite3-dev libssl-dev uuid-dev
     # PIN hashes (argon2id, crypto_pwhash).
     libsodium-dev
+    # Schedules in the door's time zone (date/tz.h over /usr/share/zoneinfo).
+    libhowardhinnant-date-dev
     libgpiod-dev libsystemd-dev libcamera-dev
     libpaho-mqttpp-dev libpaho-mqtt-dev libcurl4-openssl-dev libjwt-dev
   )
@@ -30,7 +32,7 @@ portier_library_packages() {
 # What the service needs at run time beyond the libraries' own dependencies.
 # libopenblas0-pthread takes over libblas.so.3 through alternatives: dlib's
 # ResNet goes from ~210 ms to ~14 ms a face.
-portier_runtime_packages=(libopenblas0-pthread systemd ca-certificates)
+portier_runtime_packages=(libopenblas0-pthread systemd ca-certificates tzdata)
 
 # Installs those of the named packages that are missing (root or sudo).
 # LABEL prefixes the message.

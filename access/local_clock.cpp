@@ -1,0 +1,29 @@
+#include "access/local_clock.h"
+
+#include <stdexcept>
+
+#include <date/tz.h>
+
+namespace portier {
+
+LocalClock::LocalClock(const std::string& zone) {
+  try {
+    zone_ = zone.empty() ? date::current_zone() : date::locate_zone(zone);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(zone.empty() ? std::string("cannot tell the system's time zone: ") + e.what()
+                                          : "unknown time zone '" + zone + "' (an IANA name such as Europe/London; see /usr/share/zoneinfo)");
+  }
+}
+
+LocalTime LocalClock::at(std::chrono::system_clock::time_point t) const {
+  // to_local keeps at least seconds (the zone's offset may carry them), so
+  // the minute of the day is taken from the difference explicitly.
+  const auto local = zone_->to_local(date::floor<std::chrono::minutes>(t));
+  const auto day = date::floor<date::days>(local);
+  return {date::year_month_day(day),
+          static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count())};
+}
+
+std::string LocalClock::zone_name() const { return std::string(zone_->name()); }
+
+}  // namespace portier
