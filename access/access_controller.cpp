@@ -8,7 +8,9 @@
 namespace portier {
 
 AccessController::AccessController(AccessControllerOptions options, AccessDirectory directory)
-    : options_(std::move(options)), directory_(std::move(directory)), lockout_(options_.lockout) {}
+    : options_(std::move(options)), mode_(options_.mode), directory_(std::move(directory)), lockout_(options_.lockout) {
+  if (options_.policy && options_.local_now) mode_ = options_.policy->mode_at(options_.local_now(), mode_);
+}
 
 float AccessController::threshold_for(std::int64_t user_id) const {
   if (!options_.card_face_threshold) return options_.card_face_fixed_threshold;
@@ -72,7 +74,7 @@ Decision AccessController::resolve(const PendingCard& card, Decision face) const
 
 std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::time_point now) {
   std::vector<Decision> out = expire_unstamped(now);
-  switch (options_.mode) {
+  switch (mode_) {
     case VerificationMode::Face:
     case VerificationMode::CardOrFace:
       out.push_back(std::move(face));
@@ -152,9 +154,9 @@ std::vector<Decision> AccessController::credential_unstamped(const Credential& c
   std::vector<Decision> more;
   if (credential.kind == Credential::Kind::Pin) {
     // A keypad at a door whose mode takes no PIN opens nothing and is not an attempt.
-    if (needs_keypad(options_.mode)) more = pin_entered(credential, now);
+    if (needs_keypad(mode_)) more = pin_entered(credential, now);
   } else {
-    switch (options_.mode) {
+    switch (mode_) {
       case VerificationMode::Face:
       case VerificationMode::FaceAndPin:
         break;  // a card at a door that takes none opens nothing and is not an attempt
@@ -269,7 +271,7 @@ std::vector<Decision> AccessController::card_and_pin(const Credential& credentia
 
 std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock::time_point now) {
   std::vector<Decision> out;
-  if (options_.mode == VerificationMode::CardAndPin && card_) {
+  if (mode_ == VerificationMode::CardAndPin && card_) {
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
     d.credential = "card+pin";
     d.captured = pin.at;
@@ -278,7 +280,7 @@ std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock
     out.push_back(std::move(d));
     return out;
   }
-  if (options_.mode == VerificationMode::FaceAndPin && !faces_.empty()) {
+  if (mode_ == VerificationMode::FaceAndPin && !faces_.empty()) {
     // Several people in view: the PIN is the newest face's, unless it is
     // another waiting face's own PIN.
     auto chosen = std::prev(faces_.end());
@@ -300,17 +302,17 @@ std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock
   // A second PIN replaces the first (the visitor mistyped and started over).
   pin_ = PendingPin{pin.value, now};
   wait_notice_ = fmt::format("a PIN waits up to {:g} s for a {}", timeout_s(),
-                             options_.mode == VerificationMode::CardAndPin ? "card" : "face");
-  if (options_.mode == VerificationMode::FaceAndPin) fresh_faces_requested_ = true;
+                             mode_ == VerificationMode::CardAndPin ? "card" : "face");
+  if (mode_ == VerificationMode::FaceAndPin) fresh_faces_requested_ = true;
   return out;
 }
 
 std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) {
   std::vector<Decision> out;
-  const bool pin_mode = needs_keypad(options_.mode);
+  const bool pin_mode = needs_keypad(mode_);
   if (card_ && now - card_->at >= options_.auth_timeout) {
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-    if (options_.mode == VerificationMode::CardAndPin) d.credential = "card+pin";
+    if (mode_ == VerificationMode::CardAndPin) d.credential = "card+pin";
     d.verdict = Verdict::DeniedSecondFactorTimeout;
     d.reason = fmt::format("card of '{}': no {} within {:g} s", card_->holder.name, pin_mode ? "PIN" : "face", timeout_s());
     card_.reset();
@@ -329,12 +331,12 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
   if (pin_ && now - pin_->at >= options_.auth_timeout) {
     // Nobody was named: the event says only that a PIN went unanswered.
     Decision d;
-    d.credential = options_.mode == VerificationMode::CardAndPin ? "card+pin" : "face+pin";
+    d.credential = mode_ == VerificationMode::CardAndPin ? "card+pin" : "face+pin";
     d.captured = d.track_started = pin_->at;
     d.liveness_passed = true;
     d.verdict = Verdict::DeniedSecondFactorTimeout;
     d.reason = fmt::format("a PIN: no {} within {:g} s",
-                           options_.mode == VerificationMode::CardAndPin ? "card" : "face", timeout_s());
+                           mode_ == VerificationMode::CardAndPin ? "card" : "face", timeout_s());
     pin_.reset();
     out.push_back(std::move(d));
   }
@@ -342,7 +344,12 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
 }
 
 std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions, Clock::time_point now) {
+  std::optional<LocalTime> local;
+  if (options_.policy && options_.local_now && !decisions.empty()) local = options_.local_now();
   for (auto& d : decisions) {
+    // Outside their groups' hours a known user is refused, whatever they
+    // presented; not an attack, so it never counts towards a lockout.
+    apply_schedule(d, local);
     // A spoof stays a spoof (it raises its own alert), and a timeout is
     // nobody's attempt; anything else is refused while the door is locked out.
     if (lockout_.locked(now) && d.verdict != Verdict::DeniedSpoof && d.verdict != Verdict::DeniedSecondFactorTimeout) {
@@ -351,31 +358,65 @@ std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions,
     } else if (auto alert = lockout_.record(d, now)) {
       lockout_alert_ = std::move(alert);
     }
-    d.mode = to_string(options_.mode);
+    d.mode = to_string(mode_);
     if (d.card && !options_.full_card_numbers) d.card = mask_card_number(*d.card);
   }
   return decisions;
 }
 
+std::vector<Decision> AccessController::follow_schedule(Clock::time_point now) {
+  std::vector<Decision> out;
+  if (!options_.policy || !options_.local_now) return out;
+  const VerificationMode next = options_.policy->mode_at(options_.local_now(), options_.mode);
+  if (next == mode_) return out;
+  // A card that waited for a face under card+face has nothing to wait for
+  // under face: what waited ends as it would have at its timeout.
+  out = expire_unstamped(Clock::time_point::max());
+  for (auto& d : out) d.reason += "; the door's mode changed to " + std::string(to_string(next));
+  out = stamped(std::move(out), now);  // under the mode they waited in
+  mode_notice_ = fmt::format("the schedule changes the door's mode from {} to {}", to_string(mode_), to_string(next));
+  mode_ = next;
+  return out;
+}
+
+void AccessController::apply_schedule(Decision& d, const std::optional<LocalTime>& local) const {
+  if (!local || d.verdict != Verdict::Granted || !d.user_id) return;
+  if (auto why = options_.policy->refusal(directory_.groups.of(*d.user_id), *local)) {
+    d.verdict = Verdict::DeniedSchedule;
+    d.reason += "; refused: " + *why;
+  }
+}
+
 std::vector<Decision> AccessController::on_face(Decision face, Clock::time_point now) {
-  return stamped(face_unstamped(std::move(face), now), now);
+  auto out = follow_schedule(now);
+  auto more = stamped(face_unstamped(std::move(face), now), now);
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  return out;
 }
 
 std::vector<Decision> AccessController::on_credential(const Credential& credential, Clock::time_point now) {
-  return stamped(credential_unstamped(credential, now), now);
+  auto out = follow_schedule(now);
+  auto more = stamped(credential_unstamped(credential, now), now);
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  return out;
 }
 
-std::vector<Decision> AccessController::expire(Clock::time_point now) { return stamped(expire_unstamped(now), now); }
+std::vector<Decision> AccessController::expire(Clock::time_point now) {
+  auto out = follow_schedule(now);
+  auto more = stamped(expire_unstamped(now), now);
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  return out;
+}
 
 std::vector<Decision> AccessController::flush() {
-  return expire(Clock::time_point::max());
+  return stamped(expire_unstamped(Clock::time_point::max()), Clock::time_point::max());
 }
 
 AccessController::Awaiting AccessController::awaiting() const {
-  const bool pin_mode = needs_keypad(options_.mode);
+  const bool pin_mode = needs_keypad(mode_);
   if (card_) return pin_mode ? Awaiting::Pin : Awaiting::Face;
   if (!faces_.empty()) return pin_mode ? Awaiting::Pin : Awaiting::Card;
-  if (pin_) return options_.mode == VerificationMode::CardAndPin ? Awaiting::Card : Awaiting::Face;
+  if (pin_) return mode_ == VerificationMode::CardAndPin ? Awaiting::Card : Awaiting::Face;
   return Awaiting::Nothing;
 }
 

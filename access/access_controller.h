@@ -6,12 +6,14 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
+#include "access/access_policy.h"
 #include "access/card_directory.h"
 #include "access/decision.h"
 #include "access/lockout.h"
@@ -33,6 +35,12 @@ struct AccessControllerOptions {
   // rest as '*'), unless the installer asks for full numbers.
   bool full_card_numbers = false;
   LockoutOptions lockout;
+  // Schedules (access/access_policy.h): the door's mode by the time of day
+  // (`mode` when no rule holds and the policy names none), and when each
+  // group's members may enter. Null: `mode` at all hours, nobody restricted.
+  std::shared_ptr<const AccessPolicy> policy;
+  // The door's civil time now (access/local_clock.h); required with a policy.
+  std::function<LocalTime()> local_now;
 };
 
 // In card+face the card names the claimed user and the face is checked 1:1
@@ -54,6 +62,10 @@ class AccessController {
 
   void set_directory(AccessDirectory directory) { directory_ = std::move(directory); }
   const AccessControllerOptions& options() const { return options_; }
+  // The mode in force (the policy's schedule may change it with the time).
+  VerificationMode mode() const { return mode_; }
+  // The schedule has just changed the door's mode, for the log, once.
+  std::optional<std::string> take_mode_notice() { return std::exchange(mode_notice_, std::nullopt); }
   // A card waits for a face: the pipeline should judge the faces in view
   // afresh (a visitor decided before the card was shown is still there).
   bool take_fresh_faces_request() { return std::exchange(fresh_faces_requested_, false); }
@@ -102,8 +114,14 @@ class AccessController {
   // Every decision leaving: refused while locked out (and counted towards a
   // lockout), the mode that applied, the card masked.
   std::vector<Decision> stamped(std::vector<Decision> decisions, Clock::time_point now);
+  // Follows the policy's schedule; what waited under the previous mode expires.
+  std::vector<Decision> follow_schedule(Clock::time_point now);
+  // A grant to a user whose groups' profiles do not hold now becomes denied_schedule.
+  void apply_schedule(Decision& d, const std::optional<LocalTime>& local) const;
 
   AccessControllerOptions options_;
+  VerificationMode mode_;
+  std::optional<std::string> mode_notice_;
   AccessDirectory directory_;
   std::optional<PendingCard> card_;
   std::deque<PendingFace> faces_;  // at most one per track, oldest first

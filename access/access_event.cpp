@@ -38,6 +38,7 @@ const char* to_string(Verdict verdict) {
     case Verdict::DeniedSecondFactorTimeout: return "denied_second_factor_timeout";
     case Verdict::DeniedLockout: return "denied_lockout";
     case Verdict::DeniedPin: return "denied_pin";
+    case Verdict::DeniedSchedule: return "denied_schedule";
   }
   return "denied_other";
 }

@@ -1,5 +1,7 @@
 #include "access/access_policy.h"
 
+#include "access/user_groups.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -74,8 +76,11 @@ std::string name_key(const std::string& key, const std::string& where) {
 AccessPolicy parse_access_policy(const json& doc) {
   only_keys(doc, "policy", {"version", "holiday_groups", "profiles", "groups", "door"});
   AccessPolicy p;
-  p.version = text(required(doc, "policy", "version"), "version");
-  if (p.version.empty()) fail("version", "must not be empty");
+  // The version is how a backend's sync tells documents apart; a file may go without.
+  if (doc.contains("version")) {
+    p.version = text(doc["version"], "version");
+    if (p.version.empty()) fail("version", "must not be empty (leave it out instead)");
+  }
 
   std::map<std::string, std::vector<HolidayRange>> holiday_groups;
   if (doc.contains("holiday_groups")) {
@@ -132,6 +137,7 @@ AccessPolicy parse_access_policy(const json& doc) {
     if (!groups.is_object()) fail("groups", "must be an object of named groups");
     for (const auto& [name, body] : groups.items()) {
       const auto where = "groups." + name_key(name, "groups");
+      if (auto problem = group_name_problem(name)) fail(where, *problem);
       only_keys(body, where, {"profile"});
       p.group_profile[name] = profile_name(required(body, where, "profile"), where + ".profile");
     }

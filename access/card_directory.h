@@ -8,6 +8,7 @@
 
 #include "access/embedding_index.h"
 #include "access/pin_directory.h"
+#include "access/user_groups.h"
 
 namespace portier {
 
@@ -43,6 +44,7 @@ struct AccessDirectory {
   EmbeddingIndex faces;
   CardDirectory cards;
   PinDirectory pins;
+  UserGroups groups;
 };
 
 }  // namespace portier

@@ -35,6 +35,7 @@ enum class Verdict {
   DeniedSecondFactorTimeout,   // card+face, face+pin, card+pin: the other credential did not come within auth_timeout
   DeniedLockout,               // too many denied attempts a moment ago: every credential is refused for a while
   DeniedPin,                   // face+pin, card+pin: a wrong PIN, or the user has none
+  DeniedSchedule,              // a known user, outside the hours any of their groups may enter
 };
 
 // At most one per track: the policy's conclusion, then the door's action.

@@ -40,6 +40,11 @@ CREATE TABLE IF NOT EXISTS pins (
   duress_hash TEXT,
   updated_at  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS user_groups (
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  grp        TEXT NOT NULL,
+  PRIMARY KEY (user_id, grp)
+);
 )sql";
 
 // Columns added after the first release; older galleries get them on open.
@@ -381,11 +386,55 @@ PinDirectory Gallery::load_pins() {
   return out;
 }
 
+bool Gallery::add_group(const std::string& name, const std::string& group) {
+  if (auto problem = group_name_problem(group)) throw GalleryError(*problem);
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto insert = prepare("INSERT OR IGNORE INTO user_groups(user_id, grp) VALUES(?1, ?2)");
+  sqlite3_bind_int64(insert.get(), 1, id);
+  sqlite3_bind_text(insert.get(), 2, group.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(insert.get());
+  const bool added = sqlite3_changes(db_) > 0;
+  tx.commit();
+  return added;
+}
+
+bool Gallery::remove_group(const std::string& name, const std::string& group) {
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto remove = prepare("DELETE FROM user_groups WHERE user_id = ?1 AND grp = ?2");
+  sqlite3_bind_int64(remove.get(), 1, id);
+  sqlite3_bind_text(remove.get(), 2, group.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(remove.get());
+  const bool removed = sqlite3_changes(db_) > 0;
+  tx.commit();
+  return removed;
+}
+
+std::vector<std::string> Gallery::groups_of(const std::string& name) {
+  const std::int64_t id = user_id(name);
+  auto s = prepare("SELECT grp FROM user_groups WHERE user_id = ?1 ORDER BY grp");
+  sqlite3_bind_int64(s.get(), 1, id);
+  std::vector<std::string> out;
+  while (sqlite3_step(s.get()) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  return out;
+}
+
+UserGroups Gallery::load_groups() {
+  auto s = prepare("SELECT user_id, grp FROM user_groups ORDER BY user_id, grp");
+  UserGroups out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+    out.add(sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)));
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return out;
+}
+
 AccessDirectory Gallery::load_directory() {
-  // One read transaction: the faces, cards and PINs of the same moment.
+  // One read transaction: the faces, cards, PINs and groups of the same moment.
   exec("BEGIN");
   try {
-    AccessDirectory d{load_index(), load_cards(), load_pins()};
+    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups()};
     exec("COMMIT");
     return d;
   } catch (...) {

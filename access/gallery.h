@@ -82,8 +82,16 @@ class Gallery {
   PinStatus pin_status(const std::string& name);
   PinDirectory load_pins();
 
+  // Groups (access/access_policy.h says when each group may enter). Adding
+  // a group the user is in already, or removing one they are not in, is a
+  // no-op that returns false. Throws naming a bad group name or no such user.
+  bool add_group(const std::string& name, const std::string& group);
+  bool remove_group(const std::string& name, const std::string& group);
+  std::vector<std::string> groups_of(const std::string& name);
+  UserGroups load_groups();
+
   EmbeddingIndex load_index();
-  AccessDirectory load_directory();  // faces, cards and PINs, one consistent read
+  AccessDirectory load_directory();  // faces, cards, PINs and groups, one consistent read
   // True when another connection (an enrolment while the service runs) has
   // written since the last load_index().
   bool changed_since_load();

@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "access/access_controller.h"
+#include "access/access_policy.h"
+#include "access/local_clock.h"
 #include "app/command_context.h"
 #include "app/liveness_setup.h"
 #include "app/recognition_setup.h"
@@ -86,7 +88,8 @@ double search_100k_ms() {
 
 // What the access policy adds to a decision: a whole card+face attempt (the
 // card looked up, then the face checked 1:1 against its holder) at a site of
-// 10k users with a card and a face each.
+// 10k users with a card, a face and two groups each, under a schedule: the
+// door's mode and the holder's groups checked in Europe/Berlin civil time.
 double policy_p95_ms() {
   constexpr int kUsers = 10000;
   AccessDirectory directory;
@@ -97,8 +100,28 @@ double policy_p95_ms() {
     directory.faces.add(i, "user" + std::to_string(i), faces[static_cast<size_t>(i)]);
     directory.cards.add(std::to_string(1000000 + i), {i, "user" + std::to_string(i), {}});
   }
+  for (int i = 0; i < kUsers; ++i) {
+    directory.groups.add(i, "night");
+    directory.groups.add(i, "staff");
+  }
   AccessControllerOptions options;
   options.mode = VerificationMode::CardAndFace;
+  // Every user may enter at any hour (the bench's attempts must be granted),
+  // but only through their second group, after the first one's refusal.
+  options.policy = std::make_shared<const AccessPolicy>(parse_access_policy(nlohmann::json::parse(R"({
+    "version": "bench",
+    "holiday_groups": {"public": [{"from": "2026-12-24", "to": "2026-12-26", "segments": ["00:00-24:00"]}]},
+    "profiles": {
+      "always": {"week": {"mon": ["00:00-24:00"], "tue": ["00:00-24:00"], "wed": ["00:00-24:00"],
+                          "thu": ["00:00-24:00"], "fri": ["00:00-24:00"], "sat": ["00:00-24:00"],
+                          "sun": ["00:00-24:00"]}, "holiday_groups": ["public"]},
+      "never": {"week": {}}
+    },
+    "groups": {"night": {"profile": "never"}, "staff": {"profile": "always"}},
+    "door": {"mode": "card+face", "schedule": [{"profile": "never", "mode": "card"}]}
+  })")));
+  const auto clock = std::make_shared<const LocalClock>("Europe/Berlin");
+  options.local_now = [clock] { return clock->now(); };
   AccessController controller(options, std::move(directory));
   std::vector<double> ms;
   const auto now = Clock::now();

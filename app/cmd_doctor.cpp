@@ -99,6 +99,24 @@ std::vector<Check> check_gpio(const Config& c) {
   return checks;
 }
 
+// A Wiegand reader's D0/D1: requested for edges and released, as the service would.
+std::vector<Check> check_wiegand(const Config& c) {
+  if (c.reader.type != "wiegand") return {};
+  auto opened = open_gpio_chip(c.gpio_chip_label);
+  if (auto* why = std::get_if<std::string>(&opened))
+    return {{"wiegand reader", Status::Fail, *why, "set gpio.chip_label to a label `gpiodetect` lists"}};
+  auto& chip = *std::get<std::unique_ptr<GpioChip>>(opened);
+  const auto& w = c.reader.wiegand;
+  try {
+    chip.request_falling_edges({w.d0_line, w.d1_line}, Bias::PullUp, "wiegand D0/D1");
+    return {{"wiegand reader", Status::Ok,
+             fmt::format("D0 line {} and D1 line {} available on {}, {}-bit cards", w.d0_line, w.d1_line,
+                         chip.describe(), w.format.card_bits), ""}};
+  } catch (const std::exception& e) {
+    return {{"wiegand reader", Status::Fail, e.what(), "fix reader.d0_line/d1_line, or stop the process that holds them"}};
+  }
+}
+
 Check check_gallery(const Config& c) {
   try {
     Gallery gallery(c.gallery_path);
@@ -226,6 +244,7 @@ int doctor(const std::string& config_flag) {
   checks.push_back(check_liveness(c));
   checks.push_back(check_camera(c));
   for (auto& g : check_gpio(c)) checks.push_back(std::move(g));
+  for (auto& g : check_wiegand(c)) checks.push_back(std::move(g));
   checks.push_back(check_gallery(c));
   checks.push_back(check_recognition(c));
   for (auto& b : check_backend(c)) checks.push_back(std::move(b));

@@ -14,6 +14,7 @@
 #include "app/recognition_setup.h"
 #include "backend-client/backend_link.h"
 #include "hal/evdev_reader.h"
+#include "hal/wiegand_reader.h"
 #include "hal/gpio_door.h"
 #include "hal/reconnecting_camera.h"
 #include "hal/simulated_relay.h"
@@ -119,10 +120,18 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   // stage's own gallery connection).
   std::unique_ptr<CredentialReader> reader, keypad;
   if (config.reader.type == "evdev") reader = make_evdev_reader(config.reader.evdev);
+  if (config.reader.type == "wiegand") {
+    // Its own handle on the chip: the kernel hands each line to one request,
+    // and the door's lines are not the reader's.
+    auto opened = open_gpio_chip(config.gpio_chip_label);
+    if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, "reader (wiegand): " + *why);
+    reader = make_wiegand_reader(std::move(std::get<std::unique_ptr<GpioChip>>(opened)), config.reader.wiegand);
+  }
   if (config.keypad.type == "evdev") keypad = make_evdev_reader(config.keypad.evdev);
   for (auto* r : {reader.get(), keypad.get()})
     if (r) act_links.readers.push_back(r);
-  if (!act_links.readers.empty()) {
+  // With an access policy the users' groups are needed too, cards or not.
+  if (!act_links.readers.empty() || options.access.policy) {
     auto directory = std::make_shared<Gallery>(config.gallery_path);
     act_links.directory = [directory, first = true]() mutable -> std::optional<AccessDirectory> {
       if (!first && !directory->changed_since_load()) return std::nullopt;
@@ -134,6 +143,11 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
                  reader ? reader->describe() : "no card reader", keypad ? ", PINs from " : "",
                  keypad ? keypad->describe() : "",
                  std::chrono::duration_cast<std::chrono::seconds>(options.access.auth_timeout).count());
+    if (const auto& policy = options.access.policy)
+      spdlog::info("access policy {} (version {}): {} profiles, {} groups; the door's mode now {}",
+                   config.access_policy_file.string(), policy->version.empty() ? "none" : policy->version,
+                   policy->profiles.size(), policy->group_profile.size(),
+                   to_string(policy->mode_at(options.access.local_now(), options.access.mode)));
   }
   if (config.backend.enabled()) {
     link = open_backend_link(config, *relay, &json_lines);

@@ -2,15 +2,17 @@
 #include <cstdio>
 #include <memory>
 
+#include "access/access_policy.h"
 #include "access/card_directory.h"
 #include "access/gallery.h"
+#include "access/user_groups.h"
 #include "app/command_context.h"
 #include "app/secret_input.h"
 
 namespace portier {
 
 void add_users_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards and PINs");
+  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards, PINs and groups");
   cmd->require_subcommand(1);
   auto config = std::make_shared<std::string>();
   cmd->add_option("--config", *config, "Config file")->configurable(false);
@@ -45,7 +47,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
     });
   });
 
-  auto* show = cmd->add_subcommand("show", "Show one user: embeddings, cards, whether a PIN is set");
+  auto* show = cmd->add_subcommand("show", "Show one user: embeddings, cards, whether a PIN is set, groups");
   auto show_name = std::make_shared<std::string>();
   show->add_option("NAME", *show_name, "User name")->required();
   show->fallthrough();
@@ -64,6 +66,14 @@ void add_users_command(CLI::App& app, int& exit_code) {
         std::printf("cards       %s\n", cards.empty() ? "none" : list.c_str());
         const auto pin = gallery.pin_status(u.name);
         std::printf("pin         %s\n", !pin.pin ? "none" : pin.duress ? "set, and a duress PIN" : "set");
+        const auto groups = gallery.groups_of(u.name);
+        list.clear();
+        for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
+        std::printf("groups      %s\n", groups.empty() ? "none (no schedule restricts them)" : list.c_str());
+        if (const auto& policy = c.pipeline.access.policy) {
+          const auto why = policy->refusal(groups, c.pipeline.access.local_now());
+          std::printf("enters now  %s\n", why ? ("no: " + *why).c_str() : "yes");
+        }
         return kExitOk;
       }
       throw CommandError(kExitFailure, "no user named '" + *show_name + "' in " + c.gallery_path.string());
@@ -96,6 +106,40 @@ void add_users_command(CLI::App& app, int& exit_code) {
           if (!gallery.remove_card(*user, value))
             throw CommandError(kExitFailure, "'" + *user + "' does not hold card " + value);
           std::printf("card %s of %s removed\n", value.c_str(), user->c_str());
+        }
+        return kExitOk;
+      });
+    });
+  }
+
+  auto* group = cmd->add_subcommand("group", "Put a user in a group, or take them out (schedules: docs/access.md)");
+  group->require_subcommand(1);
+  group->fallthrough();
+  for (const bool adding : {true, false}) {
+    auto* sub = group->add_subcommand(adding ? "add" : "remove", adding ? "Put NAME in GROUP" : "Take NAME out of GROUP");
+    auto user = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    sub->add_option("NAME", *user, "User name")->required();
+    sub->add_option("GROUP", *name, "Group name, as the access policy's \"groups\" names it")->required();
+    sub->fallthrough();
+    sub->callback([&exit_code, config, user, name, adding] {
+      exit_code = guarded([&] {
+        if (auto problem = group_name_problem(*name)) throw CommandError(kExitBadInput, *problem);
+        const Config c = prepare(*config, ModelCheck::Skip);
+        Gallery gallery(c.gallery_path);
+        if (adding) {
+          if (!gallery.add_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is in group " + *name + " already");
+          std::printf("%s is now in group %s\n", user->c_str(), name->c_str());
+          // A group the policy does not name admits nobody: the installer hears it now.
+          const auto& policy = c.pipeline.access.policy;
+          if (!policy)
+            std::fprintf(stderr, "note: no [access] policy_file is set, so groups restrict nobody yet\n");
+          else if (!policy->group_profile.count(*name))
+            std::fprintf(stderr, "warning: the access policy %s has no group '%s': %s is refused until it has one\n",
+                         c.access_policy_file.c_str(), name->c_str(), user->c_str());
+        } else {
+          if (!gallery.remove_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is not in group " + *name);
+          std::printf("%s is no longer in group %s\n", user->c_str(), name->c_str());
         }
         return kExitOk;
       });

@@ -1,7 +1,10 @@
 #include "app/config.h"
 
+#include "access/access_policy.h"
+#include "access/local_clock.h"
 #include "access/verification_mode.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <toml++/toml.h>
@@ -421,14 +424,15 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   // The card reader and the PIN keypad: two devices (a wedge reader types
   // card numbers the way a keypad types PINs, so one device cannot be both).
   auto read_device = [&](Section& section, const char* name, ReaderConfig& into) {
-    section.choice("type", into.type, {"none", "evdev"});
+    if (std::string(name) == "reader") section.choice("type", into.type, {"none", "evdev", "wiegand"});
+    else section.choice("type", into.type, {"none", "evdev"});
     std::string device;
     section.string("device", device, true);
     into.evdev.device = device;
     if (into.type == "evdev" && device.empty())
       section.fail("device", std::string("is required with ") + name + ".type = \"evdev\" (an input device, or a FIFO)");
-    if (into.type == "none" && !device.empty())
-      section.fail("type", std::string("is \"none\" but ") + name + ".device is set: set type = \"evdev\"");
+    if (into.type != "evdev" && !device.empty())
+      section.fail("type", std::string("is \"") + into.type + "\" but " + name + ".device is set: set type = \"evdev\"");
   };
   Section reader = top.section("reader");
   read_device(reader, "reader", c.reader);
@@ -437,13 +441,80 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   reader.choice("card_format", card_format, {"decimal", "hex"});
   c.reader.evdev.hex = card_format == "hex";
   reader.integer("card_digits", c.reader.evdev.keep_digits, 0, 32);
+  {
+    // Wiegand: two lines of [gpio] chip_label; the frame layout; the gap that ends a frame.
+    auto& w = c.reader.wiegand;
+    const bool wiegand = c.reader.type == "wiegand";
+    for (const char* key : {"d0_line", "d1_line", "wiegand_bits", "wiegand_number", "frame_gap_ms"})
+      if (!wiegand && reader.has(key)) reader.fail(key, "is a Wiegand setting, but reader.type is \"" + c.reader.type + "\"");
+    int d0 = -1, d1 = -1;
+    reader.integer("d0_line", d0, 0, 511);
+    reader.integer("d1_line", d1, 0, 511);
+    if (wiegand && (d0 < 0 || d1 < 0)) reader.fail(d0 < 0 ? "d0_line" : "d1_line", "is required with reader.type = \"wiegand\"");
+    if (wiegand && d0 == d1) reader.fail("d1_line", "is line " + std::to_string(d1) + ", the same as d0_line");
+    w.d0_line = static_cast<unsigned>(std::max(d0, 0));
+    w.d1_line = static_cast<unsigned>(std::max(d1, 0));
+    if (wiegand && c.relay_driver == "gpio") {
+      for (const auto& [key, l] : {std::pair{"relay_line", std::optional<unsigned>(c.door.relay)}, {"contact_line", c.door.contact},
+                                   {"exit_line", c.door.exit_button}, {"green_led_line", c.door.green_led},
+                                   {"red_led_line", c.door.red_led}, {"buzzer_line", c.door.buzzer}})
+        for (const auto& [mine, offset] : {std::pair{"d0_line", w.d0_line}, {"d1_line", w.d1_line}})
+          if (l && *l == offset)
+            reader.fail(mine, "is line " + std::to_string(offset) + ", which [gpio] " + key + " already uses");
+    }
+    reader.integer("wiegand_bits", w.format.card_bits, 10, 64);
+    std::string number = "data";
+    reader.choice("wiegand_number", number, {"data", "card"});
+    if (number == "card" && w.format.card_bits != 26 && w.format.card_bits != 34)
+      reader.fail("wiegand_number", "\"card\" needs the 26- or 34-bit format (which have a card field), not " +
+                                        std::to_string(w.format.card_bits) + " bits");
+    w.format.card_field_only = number == "card";
+    int gap = static_cast<int>(w.format.frame_gap.count());
+    reader.integer("frame_gap_ms", gap, 5, 500);
+    w.format.frame_gap = std::chrono::milliseconds(gap);
+    w.format.hex = c.reader.evdev.hex;
+    w.format.card_digits = c.reader.evdev.keep_digits;
+  }
   Section keypad = top.section("keypad");
   read_device(keypad, "keypad", c.keypad);
   c.keypad.evdev.delivers = Credential::Kind::Pin;
   if (needs_card_reader(c.pipeline.access.mode) && c.reader.type == "none")
     access.fail("mode", std::string("\"") + verification + "\" needs a card reader: set [reader] type and device");
-  if (needs_keypad(c.pipeline.access.mode) && c.keypad.type == "none")
-    access.fail("mode", std::string("\"") + verification + "\" needs a PIN keypad: set [keypad] type and device");
+  // A Wiegand reader's keypad sends its keys on the reader's own lines.
+  const bool has_keypad = c.keypad.type != "none" || c.reader.type == "wiegand";
+  if (needs_keypad(c.pipeline.access.mode) && !has_keypad)
+    access.fail("mode", std::string("\"") + verification + "\" needs a PIN keypad: set [keypad] type and device (or a Wiegand [reader] with keys)");
+  std::string policy_file;
+  access.string("policy_file", policy_file, true);
+  access.string("time_zone", c.time_zone, true);
+  c.access_policy_file = policy_file;
+  std::shared_ptr<const LocalClock> clock;
+  try {
+    // Checked even without a policy: a zone the system does not know is a typo.
+    if (!policy_file.empty() || !c.time_zone.empty()) clock = std::make_shared<const LocalClock>(c.time_zone);
+  } catch (const std::exception& e) {
+    access.fail("time_zone", e.what());
+  }
+  if (!policy_file.empty()) {
+    std::shared_ptr<const AccessPolicy> policy;
+    try {
+      policy = std::make_shared<const AccessPolicy>(load_access_policy(policy_file));
+    } catch (const PolicyError& e) {
+      access.fail("policy_file", e.what());
+    }
+    // Every mode the schedule may switch to needs its devices now, not at 19:00.
+    std::vector<VerificationMode> modes;
+    if (policy->door_mode) modes.push_back(*policy->door_mode);
+    for (const auto& rule : policy->door_schedule) modes.push_back(rule.mode);
+    for (const auto m : modes) {
+      if (needs_card_reader(m) && c.reader.type == "none")
+        access.fail("policy_file", std::string("its door mode \"") + to_string(m) + "\" needs a card reader: set [reader] type and device");
+      if (needs_keypad(m) && !has_keypad)
+        access.fail("policy_file", std::string("its door mode \"") + to_string(m) + "\" needs a PIN keypad: set [keypad] type and device");
+    }
+    c.pipeline.access.policy = std::move(policy);
+    c.pipeline.access.local_now = [clock] { return clock->now(); };
+  }
   access.finish();
   reader.finish();
   keypad.finish();

@@ -10,6 +10,7 @@
 
 #include "backend-client/backend_config.h"
 #include "hal/evdev_reader.h"
+#include "hal/wiegand_reader.h"
 #include "hal/gpio_door.h"
 #include "models/enrollment_check.h"
 #include "models/face_models.h"
@@ -47,8 +48,9 @@ inline constexpr double kMaxAcceptedDistance = 0.6;
 
 // A card reader ([reader]) or a PIN keypad ([keypad]); type "none": not there.
 struct ReaderConfig {
-  std::string type = "none";  // "none" or "evdev"
+  std::string type = "none";  // "none", "evdev", or (the card reader) "wiegand"
   EvdevReaderOptions evdev;
+  WiegandReaderOptions wiegand;  // on [gpio] chip_label; its keypad, if any, gives PINs too
 };
 
 struct Config {
@@ -70,6 +72,10 @@ struct Config {
   BackendConfig backend;
   ReaderConfig reader;  // cards; the verification mode itself is pipeline.access
   ReaderConfig keypad;  // PINs
+  // Schedules: the access policy (access/access_policy.h; loaded and checked
+  // into pipeline.access.policy) and the door's IANA zone (empty: the system's).
+  std::filesystem::path access_policy_file;
+  std::string time_zone;
   std::string log_level = "info";
 };
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   portier::add_doctor_command(app, exit_code);
   portier::add_liveness_command(app, exit_code);
   portier::add_backend_command(app, exit_code);
+  portier::add_policy_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

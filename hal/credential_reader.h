@@ -19,6 +19,7 @@ struct Credential {
 struct ReaderResult {
   std::optional<Credential> credential;
   std::string error;  // non-empty: the device cannot be read, and why
+  std::string fault;  // non-empty: it reads, but garbage in a burst (Wiegand wiring), and why; once a burst
 };
 
 class CredentialReader {

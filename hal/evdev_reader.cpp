@@ -48,9 +48,9 @@ class EvdevReader final : public CredentialReader {
   ReaderResult read(std::chrono::milliseconds timeout) override {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      if (auto credential = take_buffered()) return {std::move(credential), {}};
+      if (auto credential = take_buffered()) return {std::move(credential), {}, {}};
       if (fd_ < 0)
-        if (auto why = open_device(); !why.empty()) return {std::nullopt, why};
+        if (auto why = open_device(); !why.empty()) return {std::nullopt, why, {}};
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return {};
       pollfd p{fd_, POLLIN, 0};
@@ -64,7 +64,7 @@ class EvdevReader final : public CredentialReader {
       } else if (n == 0) {
         // A FIFO whose writer went away (a device never ends): wait for the next one.
         close_device();
-        if (auto why = open_device(); !why.empty()) return {std::nullopt, why};
+        if (auto why = open_device(); !why.empty()) return {std::nullopt, why, {}};
       } else if (errno != EAGAIN && errno != EINTR) {
         return fail(std::string("read: ") + std::strerror(errno));  // ENODEV: unplugged
       }
@@ -101,7 +101,7 @@ class EvdevReader final : public CredentialReader {
     close_device();
     bytes_.clear();
     entry_.clear();
-    return {std::nullopt, options_.device.string() + ": " + why};
+    return {std::nullopt, options_.device.string() + ": " + why, {}};
   }
 
   // Consumes whole input_event records; returns at the first complete entry.

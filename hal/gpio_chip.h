@@ -5,9 +5,11 @@
 // libgpiod_chip.cpp knows which one it is built against.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace portier {
 
@@ -29,6 +31,23 @@ class InputLine {
   virtual bool get() = 0;
 };
 
+// A falling edge on one of a group of lines requested together, with the
+// kernel's timestamp (CLOCK_MONOTONIC, the steady clock's epoch, as the
+// GPIO uAPI has given since Linux 5.7): Wiegand bits are 50 us pulses ~2 ms
+// apart, and only the kernel sees them at that resolution.
+struct LineEdge {
+  unsigned index = 0;  // position of the line in the offsets it was requested with
+  std::chrono::nanoseconds at{0};
+};
+
+class EdgeLines {
+ public:
+  virtual ~EdgeLines() = default;
+  // Waits at most `timeout` for edges; returns those that came, oldest first
+  // (empty: none). Throws std::runtime_error when the lines cannot be read.
+  virtual std::vector<LineEdge> wait(std::chrono::milliseconds timeout) = 0;
+};
+
 class GpioChip {
  public:
   virtual ~GpioChip() = default;
@@ -38,6 +57,9 @@ class GpioChip {
                                                      const std::string& purpose) = 0;
   virtual std::unique_ptr<InputLine> request_input(unsigned offset, bool active_low, Bias bias,
                                                    const std::string& purpose) = 0;
+  // Lines watched together for falling edges (a Wiegand reader's D0 and D1).
+  virtual std::unique_ptr<EdgeLines> request_falling_edges(const std::vector<unsigned>& offsets, Bias bias,
+                                                           const std::string& purpose) = 0;
   virtual std::string describe() const = 0;
 };
 

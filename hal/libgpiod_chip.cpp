@@ -1,5 +1,6 @@
 #include <gpiod.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -40,6 +41,31 @@ class GpiodInput final : public InputLine {
   gpiod::line line_;
 };
 
+class GpiodEdges final : public EdgeLines {
+ public:
+  GpiodEdges(gpiod::line_bulk lines, std::vector<unsigned> offsets) : lines_(std::move(lines)), offsets_(std::move(offsets)) {}
+  ~GpiodEdges() override { lines_.release(); }
+
+  std::vector<LineEdge> wait(std::chrono::milliseconds timeout) override {
+    std::vector<LineEdge> out;
+    auto ready = lines_.event_wait(timeout);
+    for (unsigned i = 0; i < ready.size(); ++i) {
+      const auto line = ready[i];
+      const auto index = static_cast<unsigned>(
+          std::find(offsets_.begin(), offsets_.end(), line.offset()) - offsets_.begin());
+      for (const auto& event : line.event_read_multiple())
+        if (event.event_type == gpiod::line_event::FALLING_EDGE) out.push_back({index, event.timestamp});
+    }
+    // Each line's events come in order; the two lines' are merged by time.
+    std::sort(out.begin(), out.end(), [](const LineEdge& a, const LineEdge& b) { return a.at < b.at; });
+    return out;
+  }
+
+ private:
+  gpiod::line_bulk lines_;
+  std::vector<unsigned> offsets_;
+};
+
 class GpiodChip final : public GpioChip {
  public:
   explicit GpiodChip(gpiod::chip chip) : chip_(std::move(chip)) {}
@@ -65,6 +91,21 @@ class GpiodChip final : public GpioChip {
       throw std::runtime_error(where(offset, purpose) + " cannot be requested as input: " + e.what());
     }
     return std::make_unique<GpiodInput>(std::move(line));
+  }
+
+  std::unique_ptr<EdgeLines> request_falling_edges(const std::vector<unsigned>& offsets, Bias bias,
+                                                   const std::string& purpose) override {
+    gpiod::line_bulk bulk;
+    for (unsigned offset : offsets) bulk.append(take(offset, purpose));
+    try {
+      bulk.request({kConsumer, gpiod::line_request::EVENT_FALLING_EDGE, flags(false, bias)});
+    } catch (const std::exception& e) {
+      std::string lines;
+      for (unsigned offset : offsets) lines += (lines.empty() ? "" : ", ") + std::to_string(offset);
+      throw std::runtime_error(purpose + " lines " + lines + " on " + describe() +
+                               " cannot be requested for edge events: " + e.what());
+    }
+    return std::make_unique<GpiodEdges>(std::move(bulk), offsets);
   }
 
   std::string describe() const override { return chip_.name() + " (" + chip_.label() + ")"; }

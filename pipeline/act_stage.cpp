@@ -45,7 +45,9 @@ void ActStage::ask_backend(Decision& d) {
   // A spoof stays denied whatever the backend says: liveness is judged here,
   // on the frames, and a photo must not open the door because a server agreed.
   // Nor may it lift a lockout.
-  if (!links_.verifier || d.verdict == Verdict::DeniedSpoof || d.verdict == Verdict::DeniedLockout) return;
+  if (!links_.verifier || d.verdict == Verdict::DeniedSpoof || d.verdict == Verdict::DeniedLockout ||
+      d.verdict == Verdict::DeniedSchedule)
+    return;
   // The backend verifies faces; a card, or a card checked 1:1 against its
   // holder's face, is decided here.
   if (d.credential != "face") return;
@@ -93,6 +95,7 @@ void ActStage::run() {
                                                                           : Prompt::Pin,
                            controller_.options().auth_timeout);
     }
+    if (auto notice = controller_.take_mode_notice()) spdlog::info("{}", *notice);
     if (auto lockout = controller_.take_lockout_alert()) {
       spdlog::warn("lockout: {}", *lockout);
       events_.publish(make_alert_event(device_id_, "lockout", *lockout));

@@ -40,6 +40,10 @@ void CredentialStage::run(const std::atomic<bool>& stop, const std::atomic<bool>
       events_.publish(make_alert_event(device_id_, "reader_up", reader_.describe() + " reads again"));
     }
     retry = kFirstRetry;
+    if (!result.fault.empty()) {
+      spdlog::warn("reader: {}", result.fault);
+      events_.publish(make_alert_event(device_id_, "reader_fault", reader_.describe() + ": " + result.fault));
+    }
     if (!result.credential) {
       tick();
       continue;

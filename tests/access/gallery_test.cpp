@@ -258,5 +258,50 @@ TEST(GalleryPins, ABadPinOrDuressPinIsRefusedAndNothingChanges) {
       << "the refused changes left the PIN as it was";
 }
 
+TEST(GalleryGroups, AUsersGroupsSurviveReopeningAndGoWithThem) {
+  test::TempDir dir;
+  {
+    Gallery g(dir / "g.db");
+    g.enroll("alice", {{embedding_with(0.1f), "a"}});
+    g.enroll("bob", {{embedding_with(0.9f), "b"}});
+    EXPECT_TRUE(g.add_group("alice", "staff"));
+    EXPECT_TRUE(g.add_group("alice", "cleaners"));
+    EXPECT_FALSE(g.add_group("alice", "staff")) << "already a member";
+    EXPECT_TRUE(g.add_group("bob", "staff"));
+  }
+  Gallery g(dir / "g.db");
+  EXPECT_EQ(g.groups_of("alice"), (std::vector<std::string>{"cleaners", "staff"}));
+  const auto d = g.load_directory();
+  const auto alice = d.faces.nearest(embedding_with(0.1f))->user_id;
+  EXPECT_EQ(d.groups.of(alice), (std::vector<std::string>{"cleaners", "staff"}));
+  EXPECT_TRUE(g.remove_group("alice", "cleaners"));
+  EXPECT_FALSE(g.remove_group("alice", "cleaners"));
+  EXPECT_EQ(g.groups_of("alice"), (std::vector<std::string>{"staff"}));
+  ASSERT_TRUE(g.remove("alice"));
+  EXPECT_TRUE(g.load_groups().of(alice).empty()) << "removing a user takes their groups";
+  EXPECT_EQ(g.groups_of("bob"), (std::vector<std::string>{"staff"}));
+}
+
+TEST(GalleryGroups, ABadGroupNameOrUnknownUserIsRefusedNamingIt) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("alice", {{embedding_with(0.1f), "a"}});
+  for (const std::string& bad : std::vector<std::string>{"", "night shift", "x;DROP", std::string(65, 'g')}) {
+    try {
+      g.add_group("alice", bad);
+      ADD_FAILURE() << "accepted group '" << bad << "'";
+    } catch (const GalleryError& e) {
+      EXPECT_NE(std::string(e.what()).find("group name"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    g.add_group("zed", "staff");
+    ADD_FAILURE() << "a group for nobody";
+  } catch (const GalleryError& e) {
+    EXPECT_NE(std::string(e.what()).find("'zed'"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(g.groups_of("alice").empty());
+}
+
 }  // namespace
 }  // namespace portier

@@ -179,6 +179,55 @@ TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   EXPECT_NE(r.out.find("pin         none"), std::string::npos) << r.out;
 }
 
+TEST(Commands, UsersGroupsAndPolicyCheck) {
+  test::TempDir dir;
+  const auto policy = dir / "policy.json";
+  test::write_file(policy, R"({"version": "7",
+    "holiday_groups": {"public": [{"from": "2026-12-25", "to": "2026-12-26"}]},
+    "profiles": {"office": {"week": {"mon": ["08:00-12:00", "13:00-18:00"], "tue": ["08:00-18:00"]},
+                            "holiday_groups": ["public"]}},
+    "groups": {"staff": {"profile": "office"}}})");
+  const auto config = test::write_config(dir, "[access]\npolicy_file = \"" + policy.string() + "\"\ntime_zone = \"UTC\"\n");
+  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
+  const auto users = "users --config " + config.string() + " ";
+  auto r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("groups      none"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("enters now  yes"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(users + "group add joe staff"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::run_command(test::portier(users + "group add joe staff")).exit_code, 1) << "already in it";
+  r = test::run_command(test::portier(users + "group add joe night-shift"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("has no group 'night-shift'"), std::string::npos) << r.err;
+  r = test::run_command(test::portier(users + "group add joe 'bad group'"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("group name"), std::string::npos) << r.err;
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("groups      night-shift, staff"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("enters now  "), std::string::npos) << r.out;
+  EXPECT_EQ(test::run_command(test::portier(users + "group remove joe night-shift")).exit_code, 0);
+  EXPECT_EQ(test::run_command(test::portier(users + "group remove joe night-shift")).exit_code, 1);
+
+  const auto check = "policy check --config " + config.string() + " ";
+  r = test::run_command(test::portier(check + "--at '2026-12-07 12:30'"));  // a Monday, at lunch
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("valid (version 7)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Monday    08:00-12:00, 13:00-18:00"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("holiday 2026-12-25..2026-12-26 closed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("group staff            may not enter"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(check + "--at 2026-12-07T13:00"));
+  EXPECT_NE(r.out.find("group staff            may enter"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(check + "--at '2026-12-32 10:00'"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not a local time"), std::string::npos) << r.err;
+  const auto broken = dir / "broken.json";
+  test::write_file(broken, R"({"profiles": {"x": {"week": {"mon": ["08:00-12:00", "11:00-13:00"]}}}})");
+  r = test::run_command(test::portier(check + broken.string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("profiles.x.week.mon[1]: 11:00-13:00 overlaps 08:00-12:00"), std::string::npos) << r.err;
+}
+
 TEST(Commands, EvalPairsEndsWithTheContractJson) {
   test::TempDir dir;
   const auto config = test::write_config(dir);

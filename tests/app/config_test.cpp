@@ -312,8 +312,76 @@ TEST(ConfigAccess, RefusesAReaderWithoutADevice) {
   EXPECT_NE(e.find("'reader.device' is required"), std::string::npos) << e;
   e = config_error("[reader]\ndevice = \"/dev/input/event3\"\n");
   EXPECT_NE(e.find("'reader.type' is \"none\""), std::string::npos) << e;
-  e = config_error("[reader]\ntype = \"wiegand\"\n");
-  EXPECT_NE(e.find("'reader.type' must be one of none, evdev"), std::string::npos) << e;
+  e = config_error("[reader]\ntype = \"nfc\"\n");
+  EXPECT_NE(e.find("'reader.type' must be one of none, evdev, wiegand"), std::string::npos) << e;
+  e = config_error("[keypad]\ntype = \"wiegand\"\n");
+  EXPECT_NE(e.find("'keypad.type' must be one of none, evdev"), std::string::npos) << e;
+}
+
+TEST(ConfigAccess, ReadsAWiegandReaderWhoseKeysServeAsTheKeypad) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml",
+                   "[access]\nmode = \"card+pin\"\n"
+                   "[reader]\ntype = \"wiegand\"\nd0_line = 20\nd1_line = 21\nwiegand_bits = 34\n"
+                   "wiegand_number = \"card\"\ncard_format = \"hex\"\ncard_digits = 4\nframe_gap_ms = 40\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_EQ(c.reader.type, "wiegand");
+  EXPECT_EQ(c.reader.wiegand.d0_line, 20u);
+  EXPECT_EQ(c.reader.wiegand.d1_line, 21u);
+  EXPECT_EQ(c.reader.wiegand.format.card_bits, 34);
+  EXPECT_TRUE(c.reader.wiegand.format.card_field_only);
+  EXPECT_TRUE(c.reader.wiegand.format.hex);
+  EXPECT_EQ(c.reader.wiegand.format.card_digits, 4);
+  EXPECT_EQ(c.reader.wiegand.format.frame_gap, std::chrono::milliseconds(40));
+  EXPECT_EQ(c.keypad.type, "none") << "card+pin is served by the Wiegand reader's keys";
+}
+
+TEST(ConfigAccess, RefusesAWiegandReaderItCannotWire) {
+  auto e = config_error("[reader]\ntype = \"wiegand\"\nd0_line = 20\n");
+  EXPECT_NE(e.find("'reader.d1_line' is required with reader.type = \"wiegand\""), std::string::npos) << e;
+  e = config_error("[reader]\ntype = \"wiegand\"\nd0_line = 20\nd1_line = 20\n");
+  EXPECT_NE(e.find("'reader.d1_line' is line 20, the same as d0_line"), std::string::npos) << e;
+  e = config_error("[relay]\ndriver = \"gpio\"\n[gpio]\nrelay_line = 17\n"
+                   "[reader]\ntype = \"wiegand\"\nd0_line = 17\nd1_line = 21\n");
+  EXPECT_NE(e.find("'reader.d0_line' is line 17, which [gpio] relay_line already uses"), std::string::npos) << e;
+  e = config_error("[reader]\ntype = \"wiegand\"\nd0_line = 20\nd1_line = 21\nwiegand_bits = 40\nwiegand_number = \"card\"\n");
+  EXPECT_NE(e.find("'reader.wiegand_number' \"card\" needs the 26- or 34-bit format"), std::string::npos) << e;
+  e = config_error("[reader]\ntype = \"evdev\"\ndevice = \"/tmp/r\"\nd0_line = 20\n");
+  EXPECT_NE(e.find("'reader.d0_line' is a Wiegand setting, but reader.type is \"evdev\""), std::string::npos) << e;
+  e = config_error("[reader]\ntype = \"wiegand\"\nd0_line = 20\nd1_line = 21\nwiegand_bits = 8\n");
+  EXPECT_NE(e.find("'reader.wiegand_bits' must be between 10 and 64"), std::string::npos) << e;
+}
+
+TEST(ConfigAccess, LoadsTheAccessPolicyAndItsZone) {
+  test::TempDir dir;
+  test::write_file(dir / "policy.json", R"({"profiles": {"day": {"week": {"mon": ["08:00-18:00"]}}},
+                                             "groups": {"staff": {"profile": "day"}}})");
+  test::write_file(dir / "c.toml", "[access]\npolicy_file = \"" + (dir / "policy.json").string() +
+                                       "\"\ntime_zone = \"Europe/Berlin\"\n");
+  const Config c = load_config(dir / "c.toml", ModelCheck::Skip);
+  ASSERT_TRUE(c.pipeline.access.policy);
+  EXPECT_EQ(c.pipeline.access.policy->group_profile.at("staff"), "day");
+  ASSERT_TRUE(c.pipeline.access.local_now);
+  EXPECT_EQ(c.time_zone, "Europe/Berlin");
+  EXPECT_EQ(c.access_policy_file, dir / "policy.json");
+}
+
+TEST(ConfigAccess, RefusesABadPolicyOrZoneNamingIt) {
+  test::TempDir dir;
+  auto with_policy = [&](const std::string& json, const std::string& extra = "") {
+    test::write_file(dir / "p.json", json);
+    return config_error("[access]\npolicy_file = \"" + (dir / "p.json").string() + "\"\n" + extra);
+  };
+  auto e = with_policy("{\"profiles\": {\"day\": {\"week\": {\"mon\": [\"18:00-08:00\"]}}}}");
+  EXPECT_NE(e.find("'access.policy_file'"), std::string::npos) << e;
+  EXPECT_NE(e.find("profiles.day.week.mon[0]"), std::string::npos) << e;
+  e = with_policy("{\"profiles\": {\"day\": {\"week\": {}}}, \"door\": {\"mode\": \"card+face\"}}");
+  EXPECT_NE(e.find("its door mode \"card+face\" needs a card reader"), std::string::npos) << e;
+  e = with_policy("{\"profiles\": {\"day\": {\"week\": {}}}}", "time_zone = \"Mars/Olympus\"\n");
+  EXPECT_NE(e.find("'access.time_zone'"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown time zone 'Mars/Olympus'"), std::string::npos) << e;
+  e = config_error("[access]\npolicy_file = \"" + (dir / "missing.json").string() + "\"\n");
+  EXPECT_NE(e.find("cannot read the access policy"), std::string::npos) << e;
 }
 
 TEST(Config, ResolvesTheFlagFirst) {

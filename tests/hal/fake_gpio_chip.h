@@ -3,6 +3,8 @@
 // the tests see what active-low does on the wire.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -46,7 +48,35 @@ class FakeGpioChip final : public GpioChip {
     if (bias == Bias::PullUp) set_wire(offset, true);  // an open button reads high through its pull-up
     return std::make_unique<Input>(*this, offset, active_low);
   }
+  std::unique_ptr<EdgeLines> request_falling_edges(const std::vector<unsigned>& offsets, Bias,
+                                                   const std::string& purpose) override {
+    // All or none, as the kernel requests a bulk of lines.
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      try {
+        claim(offsets[i], purpose);
+      } catch (...) {
+        for (size_t j = 0; j < i; ++j) unclaim(offsets[j]);
+        throw;
+      }
+    }
+    return std::make_unique<Edges>(*this, offsets);
+  }
   std::string describe() const override { return "fake chip"; }
+
+  // Falling edges (line, timestamp on the steady clock's epoch) on lines
+  // requested for edges, delivered together as one burst the kernel queued.
+  void falling_edges(const std::vector<std::pair<unsigned, std::chrono::nanoseconds>>& edges) {
+    {
+      std::lock_guard lock(mutex_);
+      edges_.insert(edges_.end(), edges.begin(), edges.end());
+    }
+    edge_arrived_.notify_all();
+  }
+  // The next wait() on the edge lines fails, as a read of a vanished chip would.
+  void fail_edges_once() {
+    std::lock_guard lock(mutex_);
+    fail_edges_ = true;
+  }
 
  private:
   struct Line {
@@ -69,6 +99,28 @@ class FakeGpioChip final : public GpioChip {
     unsigned offset;
     bool active_low;
   };
+  struct Edges final : EdgeLines {
+    Edges(FakeGpioChip& chip, std::vector<unsigned> offsets) : chip(chip), offsets(std::move(offsets)) {}
+    ~Edges() override {
+      for (unsigned offset : offsets) chip.unclaim(offset);
+    }
+    std::vector<LineEdge> wait(std::chrono::milliseconds timeout) override {
+      std::unique_lock lock(chip.mutex_);
+      chip.edge_arrived_.wait_for(lock, timeout, [&] { return !chip.edges_.empty() || chip.fail_edges_; });
+      if (chip.fail_edges_) {
+        chip.fail_edges_ = false;
+        throw std::runtime_error("fake edge read failed");
+      }
+      std::vector<LineEdge> out;
+      for (const auto& [offset, at] : chip.edges_)
+        for (unsigned i = 0; i < offsets.size(); ++i)
+          if (offsets[i] == offset) out.push_back({i, at});
+      chip.edges_.clear();
+      return out;
+    }
+    FakeGpioChip& chip;
+    std::vector<unsigned> offsets;
+  };
   void claim(unsigned offset, const std::string& purpose) {
     std::lock_guard lock(mutex_);
     if (offset >= lines_) throw std::runtime_error(purpose + " line " + std::to_string(offset) + " does not exist");
@@ -85,6 +137,9 @@ class FakeGpioChip final : public GpioChip {
   unsigned lines_;
   std::mutex mutex_;
   std::map<unsigned, Line> state_;
+  std::deque<std::pair<unsigned, std::chrono::nanoseconds>> edges_;
+  std::condition_variable edge_arrived_;
+  bool fail_edges_ = false;
 };
 
 }  // namespace portier::test

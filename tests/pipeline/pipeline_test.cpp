@@ -522,7 +522,7 @@ class ScriptedReader final : public CredentialReader {
 };
 
 ScriptedReader::Step card_at(std::chrono::milliseconds at, const std::string& number) {
-  return {at, {Credential{Credential::Kind::Card, number, {}}, {}}};
+  return {at, {Credential{Credential::Kind::Card, number, {}}, {}, {}}};
 }
 
 AccessDirectory alice_and_bob_with_cards() {
@@ -667,7 +667,7 @@ TEST(PipelineCardMode, FiveUnknownCardsLockTheDoorWithAnAlert) {
 }
 
 ScriptedReader::Step pin_at(std::chrono::milliseconds at, const std::string& digits) {
-  return {at, {Credential{Credential::Kind::Pin, digits, {}}, {}}};
+  return {at, {Credential{Credential::Kind::Pin, digits, {}}, {}, {}}};
 }
 
 TEST(PipelineCardAndPin, ACardAndTheDuressPinFromTwoReadersOpenAndAlertSilently) {
@@ -703,8 +703,8 @@ TEST(PipelineCardAndPin, ACardAndTheDuressPinFromTwoReadersOpenAndAlertSilently)
 }
 
 TEST(PipelineCardMode, AReaderThatIsNotThereIsReportedOnceAndAgainWhenItIsBack) {
-  ScriptedReader reader({{std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device"}},
-                         {std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device"}},
+  ScriptedReader reader({{std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device", {}}},
+                         {std::chrono::milliseconds(0), {std::nullopt, "cannot open /dev/input/x: No such device", {}}},
                          card_at(std::chrono::milliseconds(0), "2002")});
   auto options = test_options();
   options.access.mode = VerificationMode::Card;
@@ -713,6 +713,20 @@ TEST(PipelineCardMode, AReaderThatIsNotThereIsReportedOnceAndAgainWhenItIsBack) 
   for (const auto& a : run.alerts) kinds.push_back(a.alert);
   EXPECT_EQ(kinds, (std::vector<std::string>{"reader_down", "reader_up"}));
   ASSERT_EQ(run.events.size(), 1u) << "the card read once the reader was back";
+  EXPECT_EQ(run.events[0].result, Verdict::Granted);
+}
+
+TEST(PipelineCardMode, AReaderFaultIsAnAlertAndTheCardWithItStillReads) {
+  ReaderResult fault_and_card{Credential{Credential::Kind::Card, "2002", {}}, {},
+                              "5 bad Wiegand frames within 10 s (the last: a 13-bit frame)"};
+  ScriptedReader reader({{std::chrono::milliseconds(0), fault_and_card}});
+  auto options = test_options();
+  options.access.mode = VerificationMode::Card;
+  const auto run = run_with_reader(repeat({}, 250), reader, options);
+  ASSERT_EQ(run.alerts.size(), 1u);
+  EXPECT_EQ(run.alerts[0].alert, "reader_fault");
+  EXPECT_NE(run.alerts[0].detail.find("13-bit frame"), std::string::npos) << run.alerts[0].detail;
+  ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::Granted);
 }
 
