@@ -288,11 +288,11 @@ void Gallery::add_card(const std::string& name, const std::string& card) {
   tx.commit();
 }
 
-bool Gallery::remove_card(const std::string& name, const std::string& card) {
+bool Gallery::remove_of_user(const std::string& name, const char* delete_sql, const std::string& value) {
   Transaction tx(db_, file_);
   const std::int64_t id = user_id(name);
-  auto remove = prepare("DELETE FROM cards WHERE card = ?1 AND user_id = ?2");
-  sqlite3_bind_text(remove.get(), 1, card.c_str(), -1, SQLITE_TRANSIENT);
+  auto remove = prepare(delete_sql);
+  sqlite3_bind_text(remove.get(), 1, value.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(remove.get(), 2, id);
   step_done(remove.get());
   const bool removed = sqlite3_changes(db_) > 0;
@@ -300,13 +300,23 @@ bool Gallery::remove_card(const std::string& name, const std::string& card) {
   return removed;
 }
 
-std::vector<std::string> Gallery::cards_of(const std::string& name) {
+std::vector<std::string> Gallery::texts_of_user(const std::string& name, const char* select_sql) {
   const std::int64_t id = user_id(name);
-  auto s = prepare("SELECT card FROM cards WHERE user_id = ?1 ORDER BY card");
+  auto s = prepare(select_sql);
   sqlite3_bind_int64(s.get(), 1, id);
   std::vector<std::string> out;
-  while (sqlite3_step(s.get()) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   return out;
+}
+
+bool Gallery::remove_card(const std::string& name, const std::string& card) {
+  return remove_of_user(name, "DELETE FROM cards WHERE card = ?1 AND user_id = ?2", card);
+}
+
+std::vector<std::string> Gallery::cards_of(const std::string& name) {
+  return texts_of_user(name, "SELECT card FROM cards WHERE user_id = ?1 ORDER BY card");
 }
 
 CardDirectory Gallery::load_cards() {
@@ -400,24 +410,11 @@ bool Gallery::add_group(const std::string& name, const std::string& group) {
 }
 
 bool Gallery::remove_group(const std::string& name, const std::string& group) {
-  Transaction tx(db_, file_);
-  const std::int64_t id = user_id(name);
-  auto remove = prepare("DELETE FROM user_groups WHERE user_id = ?1 AND grp = ?2");
-  sqlite3_bind_int64(remove.get(), 1, id);
-  sqlite3_bind_text(remove.get(), 2, group.c_str(), -1, SQLITE_TRANSIENT);
-  step_done(remove.get());
-  const bool removed = sqlite3_changes(db_) > 0;
-  tx.commit();
-  return removed;
+  return remove_of_user(name, "DELETE FROM user_groups WHERE grp = ?1 AND user_id = ?2", group);
 }
 
 std::vector<std::string> Gallery::groups_of(const std::string& name) {
-  const std::int64_t id = user_id(name);
-  auto s = prepare("SELECT grp FROM user_groups WHERE user_id = ?1 ORDER BY grp");
-  sqlite3_bind_int64(s.get(), 1, id);
-  std::vector<std::string> out;
-  while (sqlite3_step(s.get()) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
-  return out;
+  return texts_of_user(name, "SELECT grp FROM user_groups WHERE user_id = ?1 ORDER BY grp");
 }
 
 UserGroups Gallery::load_groups() {

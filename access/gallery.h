@@ -105,6 +105,10 @@ class Gallery {
   void migrate();
   std::int64_t user_id(const std::string& name);  // throws GalleryError naming the user
   std::int64_t data_version();
+  // `delete_sql` binds ?1 = value, ?2 = the user's id; in one transaction. Whether a row went.
+  bool remove_of_user(const std::string& name, const char* delete_sql, const std::string& value);
+  // `select_sql` binds ?1 = the user's id and selects one text column.
+  std::vector<std::string> texts_of_user(const std::string& name, const char* select_sql);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;
