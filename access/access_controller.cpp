@@ -8,8 +8,30 @@
 namespace portier {
 
 AccessController::AccessController(AccessControllerOptions options, AccessDirectory directory)
-    : options_(std::move(options)), mode_(options_.mode), directory_(std::move(directory)), lockout_(options_.lockout) {
+    : options_(std::move(options)),
+      mode_(options_.mode),
+      directory_(std::move(directory)),
+      lockout_(options_.lockout),
+      unlock_(options_.policy) {
+  if (directory_.policy) adopt_policy(directory_.policy);
   if (options_.policy && options_.local_now) mode_ = options_.policy->mode_at(options_.local_now(), mode_);
+  refresh_unlock();
+}
+
+void AccessController::set_directory(AccessDirectory directory) {
+  directory_ = std::move(directory);
+  if (directory_.policy && directory_.policy_etag != adopted_etag_) adopt_policy(directory_.policy);
+}
+
+void AccessController::adopt_policy(std::shared_ptr<const AccessPolicy> policy) {
+  // The door's mode follows the new schedule at the next input (follow_schedule),
+  // which expires what waited under the old mode as any change of mode does.
+  options_.policy = std::move(policy);
+  adopted_etag_ = directory_.policy_etag;
+  unlock_ = ScheduledUnlock(options_.policy);
+  unlock_window_.reset();
+  policy_notice_ = "access policy " + (options_.policy->version.empty() ? std::string("(no version)") : "version " + options_.policy->version) +
+                   " from the backend now applies";
 }
 
 float AccessController::threshold_for(std::int64_t user_id) const {
@@ -360,6 +382,8 @@ std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions,
     }
     d.mode = to_string(mode_);
     if (d.card && !options_.full_card_numbers) d.card = mask_card_number(*d.card);
+    if (local && d.verdict == Verdict::Granted && d.user_id)
+      unlock_.granted(d.user_name.value_or("?"), directory_.groups.of(*d.user_id), *local);
   }
   return decisions;
 }
@@ -379,6 +403,11 @@ std::vector<Decision> AccessController::follow_schedule(Clock::time_point now) {
   return out;
 }
 
+void AccessController::refresh_unlock() {
+  if (!unlock_.any_rules() || !options_.local_now) return;
+  unlock_window_ = unlock_.at(options_.local_now());
+}
+
 void AccessController::apply_schedule(Decision& d, const std::optional<LocalTime>& local) const {
   if (!local || d.verdict != Verdict::Granted || !d.user_id) return;
   if (auto why = options_.policy->refusal(directory_.groups.of(*d.user_id), *local)) {
@@ -391,6 +420,7 @@ std::vector<Decision> AccessController::on_face(Decision face, Clock::time_point
   auto out = follow_schedule(now);
   auto more = stamped(face_unstamped(std::move(face), now), now);
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  refresh_unlock();
   return out;
 }
 
@@ -398,6 +428,7 @@ std::vector<Decision> AccessController::on_credential(const Credential& credenti
   auto out = follow_schedule(now);
   auto more = stamped(credential_unstamped(credential, now), now);
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  refresh_unlock();
   return out;
 }
 
@@ -405,6 +436,7 @@ std::vector<Decision> AccessController::expire(Clock::time_point now) {
   auto out = follow_schedule(now);
   auto more = stamped(expire_unstamped(now), now);
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  refresh_unlock();
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "access/access_policy.h"
+#include "access/scheduled_unlock.h"
 #include "access/card_directory.h"
 #include "access/decision.h"
 #include "access/lockout.h"
@@ -60,10 +61,13 @@ class AccessController {
   std::vector<Decision> expire(Clock::time_point now);  // what waited longer than auth_timeout
   std::vector<Decision> flush();                        // the run ends: everything waiting expires
 
-  void set_directory(AccessDirectory directory) { directory_ = std::move(directory); }
+  // A directory that carries a policy (the backend's) replaces the policy in force.
+  void set_directory(AccessDirectory directory);
   const AccessControllerOptions& options() const { return options_; }
   // The mode in force (the policy's schedule may change it with the time).
   VerificationMode mode() const { return mode_; }
+  // A new access policy applies (from the backend), for the log, once.
+  std::optional<std::string> take_policy_notice() { return std::exchange(policy_notice_, std::nullopt); }
   // The schedule has just changed the door's mode, for the log, once.
   std::optional<std::string> take_mode_notice() { return std::exchange(mode_notice_, std::nullopt); }
   // A card waits for a face: the pipeline should judge the faces in view
@@ -74,6 +78,11 @@ class AccessController {
   std::optional<std::string> take_wait_notice() { return std::exchange(wait_notice_, std::nullopt); }
   // The detail of a `lockout` alert, once, when a denial has just locked the door.
   std::optional<std::string> take_lockout_alert() { return std::exchange(lockout_alert_, std::nullopt); }
+  // While the policy keeps the door unlocked (door.unlocked): how much longer,
+  // and why; as of the last call above.
+  const std::optional<ScheduledUnlock::Window>& unlock_window() const { return unlock_window_; }
+  // The unlocked window has just begun or ended, for the log and an alert, once.
+  std::optional<std::string> take_unlock_notice() { return unlock_.take_notice(); }
   // The detail of a `duress` alert is on the decision (Decision::duress).
   enum class Awaiting { Nothing, Face, Card, Pin };
   Awaiting awaiting() const;
@@ -118,6 +127,9 @@ class AccessController {
   std::vector<Decision> follow_schedule(Clock::time_point now);
   // A grant to a user whose groups' profiles do not hold now becomes denied_schedule.
   void apply_schedule(Decision& d, const std::optional<LocalTime>& local) const;
+  // Where the door's unlocked window stands now.
+  void refresh_unlock();
+  void adopt_policy(std::shared_ptr<const AccessPolicy> policy);
 
   AccessControllerOptions options_;
   VerificationMode mode_;
@@ -131,6 +143,10 @@ class AccessController {
   std::optional<std::string> wait_notice_;
   Lockout lockout_;
   std::optional<std::string> lockout_alert_;
+  ScheduledUnlock unlock_;
+  std::optional<std::string> policy_notice_;
+  std::string adopted_etag_;  // of the backend's policy in force
+  std::optional<ScheduledUnlock::Window> unlock_window_;
 };
 
 }  // namespace portier

@@ -149,7 +149,7 @@ AccessPolicy parse_access_policy(const json& doc) {
   };
   if (doc.contains("door")) {
     const auto& door = doc["door"];
-    only_keys(door, "door", {"mode", "schedule"});
+    only_keys(door, "door", {"mode", "schedule", "unlocked"});
     if (door.contains("mode")) p.door_mode = mode(door["mode"], "door.mode");
     if (door.contains("schedule")) {
       const auto& rules = door["schedule"];
@@ -159,6 +159,21 @@ AccessPolicy parse_access_policy(const json& doc) {
         only_keys(rules[i], at, {"profile", "mode"});
         p.door_schedule.push_back({profile_name(required(rules[i], at, "profile"), at + ".profile"),
                                    mode(required(rules[i], at, "mode"), at + ".mode")});
+      }
+    }
+    if (door.contains("unlocked")) {
+      const auto& rules = door["unlocked"];
+      if (!rules.is_array()) fail("door.unlocked", "must be a list of {profile, first_in}");
+      for (size_t i = 0; i < rules.size(); ++i) {
+        const auto at = fmt::format("door.unlocked[{}]", i);
+        only_keys(rules[i], at, {"profile", "first_in"});
+        AccessPolicy::UnlockRule rule{profile_name(required(rules[i], at, "profile"), at + ".profile"), std::nullopt};
+        if (rules[i].contains("first_in")) {
+          const auto group = text(rules[i]["first_in"], at + ".first_in");
+          if (!p.group_profile.count(group)) fail(at + ".first_in", "no group '" + group + "' in \"groups\"");
+          rule.first_in = group;
+        }
+        p.door_unlocked.push_back(std::move(rule));
       }
     }
   }

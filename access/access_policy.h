@@ -33,6 +33,14 @@ struct AccessPolicy {
   std::map<std::string, std::string> group_profile;  // group -> the profile its members enter by
   std::optional<VerificationMode> door_mode;           // none: [access] mode
   std::vector<ModeRule> door_schedule;                 // the first whose profile holds wins
+  // Office hours: while a rule's profile holds the door is kept unlocked;
+  // with `first_in`, only once a member of that group has been granted in
+  // the profile's current window ("first person in").
+  struct UnlockRule {
+    std::string profile;
+    std::optional<std::string> first_in;
+  };
+  std::vector<UnlockRule> door_unlocked;
 
   // The door's mode at `t`: the first schedule rule in force, else door_mode, else `fallback`.
   VerificationMode mode_at(const LocalTime& t, VerificationMode fallback) const;

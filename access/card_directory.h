@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -40,11 +41,16 @@ class CardDirectory {
 };
 
 // Everything the door checks credentials against, loaded in one go.
+struct AccessPolicy;
+
 struct AccessDirectory {
   EmbeddingIndex faces;
   CardDirectory cards;
   PinDirectory pins;
   UserGroups groups;
+  // The backend's access policy, when it sent one; null: the config's.
+  std::shared_ptr<const AccessPolicy> policy;
+  std::string policy_etag;  // which document it is: a reload of the same one changes nothing
 };
 
 }  // namespace portier

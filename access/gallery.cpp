@@ -4,10 +4,14 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "access/access_policy.h"
 #include "access/sqlite_file.h"
 #include "access/time_format.h"
 
@@ -44,6 +48,12 @@ CREATE TABLE IF NOT EXISTS user_groups (
   user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   grp        TEXT NOT NULL,
   PRIMARY KEY (user_id, grp)
+);
+CREATE TABLE IF NOT EXISTS access_policy (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  document   TEXT NOT NULL,
+  etag       TEXT NOT NULL,
+  stored_at  TEXT NOT NULL
 );
 )sql";
 
@@ -221,10 +231,14 @@ EmbeddingIndex Gallery::load_index() {
 size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string& source) {
   const std::string now = rfc3339_utc(std::chrono::system_clock::now());
   Transaction tx(db_, file_);
-  exec("DELETE FROM embeddings");
-  exec("DELETE FROM users");
+  for (const char* table : {"embeddings", "cards", "pins", "user_groups", "users"})
+    exec(("DELETE FROM " + std::string(table)).c_str());
   auto user = prepare("INSERT INTO users(name, created_at, external_id, valid_from, valid_until) VALUES(?1, ?2, ?3, ?4, ?5)");
   auto insert = prepare("INSERT INTO embeddings(user_id, vector, source, created_at) VALUES(?1, ?2, ?3, ?4)");
+  auto card = prepare("INSERT INTO cards(card, user_id, created_at) VALUES(?1, ?2, ?3)");
+  auto group = prepare("INSERT OR IGNORE INTO user_groups(user_id, grp) VALUES(?1, ?2)");
+  auto pin = prepare("INSERT INTO pins(user_id, hash, duress_hash, updated_at) VALUES(?1, ?2, ?3, ?4)");
+  std::map<std::string, std::string> card_holder;
   auto bind_time = [](sqlite3_stmt* s, int i, const std::optional<std::chrono::system_clock::time_point>& t) {
     if (t) sqlite3_bind_int64(s, i, std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
     else sqlite3_bind_null(s, i);
@@ -245,6 +259,36 @@ size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string
       sqlite3_bind_text(insert.get(), 3, source.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(insert.get(), 4, now.c_str(), -1, SQLITE_TRANSIENT);
       step_done(insert.get());
+    }
+    for (const auto& number : entry.cards) {
+      if (auto problem = card_number_problem(number)) throw GalleryError("user '" + entry.name + "': " + *problem);
+      if (auto [it, fresh] = card_holder.emplace(number, entry.name); !fresh)
+        throw GalleryError("card " + number + " is given to both '" + it->second + "' and '" + entry.name + "'");
+      sqlite3_reset(card.get());
+      sqlite3_bind_text(card.get(), 1, number.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(card.get(), 2, user_id);
+      sqlite3_bind_text(card.get(), 3, now.c_str(), -1, SQLITE_TRANSIENT);
+      step_done(card.get());
+    }
+    for (const auto& name : entry.groups) {
+      if (auto problem = group_name_problem(name)) throw GalleryError("user '" + entry.name + "': " + *problem);
+      sqlite3_reset(group.get());
+      sqlite3_bind_int64(group.get(), 1, user_id);
+      sqlite3_bind_text(group.get(), 2, name.c_str(), -1, SQLITE_TRANSIENT);
+      step_done(group.get());
+    }
+    if (entry.pin) {
+      if (auto problem = pin_hash_problem(entry.pin->hash)) throw GalleryError("user '" + entry.name + "': " + *problem);
+      if (!entry.pin->duress_hash.empty())
+        if (auto problem = pin_hash_problem(entry.pin->duress_hash))
+          throw GalleryError("user '" + entry.name + "', duress PIN: " + *problem);
+      sqlite3_reset(pin.get());
+      sqlite3_bind_int64(pin.get(), 1, user_id);
+      sqlite3_bind_text(pin.get(), 2, entry.pin->hash.c_str(), -1, SQLITE_TRANSIENT);
+      if (entry.pin->duress_hash.empty()) sqlite3_bind_null(pin.get(), 3);
+      else sqlite3_bind_text(pin.get(), 3, entry.pin->duress_hash.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(pin.get(), 4, now.c_str(), -1, SQLITE_TRANSIENT);
+      step_done(pin.get());
     }
   }
   tx.commit();
@@ -427,11 +471,39 @@ UserGroups Gallery::load_groups() {
   return out;
 }
 
+void Gallery::store_policy(const std::string& document, const std::string& etag) {
+  // Checked whole before it is kept: the door never loads a policy it cannot read.
+  (void)parse_access_policy(nlohmann::json::parse(document));
+  Transaction tx(db_, file_);
+  auto put = prepare("INSERT OR REPLACE INTO access_policy(id, document, etag, stored_at) VALUES(1, ?1, ?2, ?3)");
+  const std::string now = rfc3339_utc(std::chrono::system_clock::now());
+  sqlite3_bind_text(put.get(), 1, document.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(put.get(), 2, etag.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(put.get(), 3, now.c_str(), -1, SQLITE_TRANSIENT);
+  step_done(put.get());
+  tx.commit();
+}
+
+std::optional<Gallery::StoredPolicy> Gallery::stored_policy() {
+  auto s = prepare("SELECT document, etag FROM access_policy WHERE id = 1");
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  return StoredPolicy{reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)),
+                      reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1))};
+}
+
 AccessDirectory Gallery::load_directory() {
-  // One read transaction: the faces, cards, PINs and groups of the same moment.
+  // One read transaction: the faces, cards, PINs, groups and policy of the same moment.
   exec("BEGIN");
   try {
-    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups()};
+    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups(), nullptr, {}};
+    if (auto stored = stored_policy()) {
+      try {
+        d.policy = std::make_shared<const AccessPolicy>(parse_access_policy(nlohmann::json::parse(stored->document)));
+        d.policy_etag = stored->etag;
+      } catch (const std::exception& e) {
+        throw GalleryError("gallery " + file_.string() + ": the stored access policy cannot be read: " + e.what());
+      }
+    }
     exec("COMMIT");
     return d;
   } catch (...) {

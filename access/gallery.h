@@ -55,9 +55,13 @@ class Gallery {
     std::string name;
     std::vector<Embedding> embeddings;
     Validity validity;
+    std::vector<std::string> cards;   // as the reader delivers them (card_number_problem)
+    std::vector<std::string> groups;  // group_name_problem
+    std::optional<PinRecord> pin;     // hashes only (pin_hash_problem)
   };
-  // Replaces every user with `entries`, in one transaction: on any error the
-  // gallery stays exactly as it was. Returns the number of users.
+  // Replaces every user, with their cards, PINs and groups, by `entries`, in
+  // one transaction: on any error (a card held twice included) the gallery
+  // stays exactly as it was. Returns the number of users.
   size_t replace_all(const std::vector<Entry>& entries, const std::string& source);
 
   // Cards (access/card_directory.h). A card belongs to one user: adding one
@@ -91,6 +95,16 @@ class Gallery {
   UserGroups load_groups();
 
   EmbeddingIndex load_index();
+  // The access policy from the backend (backend.sync_policy), kept whole with
+  // its ETag; it takes the place of [access] policy_file. Storing parses it
+  // first: a bad document throws PolicyError (or JSON's error) and changes nothing.
+  struct StoredPolicy {
+    std::string document;
+    std::string etag;
+  };
+  void store_policy(const std::string& document, const std::string& etag);
+  std::optional<StoredPolicy> stored_policy();
+
   AccessDirectory load_directory();  // faces, cards, PINs and groups, one consistent read
   // True when another connection (an enrolment while the service runs) has
   // written since the last load_index().

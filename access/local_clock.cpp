@@ -17,11 +17,11 @@ LocalClock::LocalClock(const std::string& zone) {
 
 LocalTime LocalClock::at(std::chrono::system_clock::time_point t) const {
   // to_local keeps at least seconds (the zone's offset may carry them), so
-  // the minute of the day is taken from the difference explicitly.
-  const auto local = zone_->to_local(date::floor<std::chrono::minutes>(t));
+  // the minute and second of the day are taken from the difference explicitly.
+  const auto local = zone_->to_local(date::floor<std::chrono::seconds>(t));
   const auto day = date::floor<date::days>(local);
-  return {date::year_month_day(day),
-          static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count())};
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(local - day).count();
+  return {date::year_month_day(day), static_cast<int>(seconds / 60), static_cast<int>(seconds % 60)};
 }
 
 std::string LocalClock::zone_name() const { return std::string(zone_->name()); }

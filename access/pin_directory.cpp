@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace portier {
@@ -35,6 +37,27 @@ std::string hash_pin(const std::string& pin, PinHashCost cost) {
 bool pin_matches(const std::string& hash, const std::string& pin) {
   start_sodium();
   return crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+}
+
+std::optional<std::string> pin_hash_problem(const std::string& hash) {
+  constexpr const char* kPrefix = "$argon2id$v=19$";
+  if (hash.size() >= crypto_pwhash_STRBYTES || hash.rfind(kPrefix, 0) != 0)
+    return std::string("a PIN hash must be an argon2id string \"$argon2id$v=19$m=...,t=...,p=1$salt$hash\" "
+                       "(libsodium's crypto_pwhash_str) of fewer than ") +
+           std::to_string(crypto_pwhash_STRBYTES) + " characters";
+  unsigned long memory_kib = 0, passes = 0, lanes = 0;
+  char tail = 0;
+  if (std::sscanf(hash.c_str() + std::strlen(kPrefix), "m=%lu,t=%lu,p=%lu%c", &memory_kib, &passes, &lanes, &tail) != 4 ||
+      tail != '$')
+    return std::string("a PIN hash must carry its cost as m=...,t=...,p=...");
+  if (memory_kib > 64 * 1024 || passes > 10 || lanes != 1)
+    return "a PIN hash of m=" + std::to_string(memory_kib) + " KiB, t=" + std::to_string(passes) + ", p=" +
+           std::to_string(lanes) + " costs more than a door can check (at most m=65536, t=10, p=1)";
+  start_sodium();
+  // -1: libsodium cannot read it (a broken salt or digest).
+  if (crypto_pwhash_str_needs_rehash(hash.c_str(), passes, memory_kib * 1024) < 0)
+    return std::string("a PIN hash is not a well-formed argon2id string");
+  return std::nullopt;
 }
 
 PinCheck PinDirectory::check(std::int64_t user_id, const std::string& pin) const {

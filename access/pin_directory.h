@@ -31,6 +31,10 @@ PinHashCost minimal_pin_cost();      // libsodium's minimum: for tests, never fo
 // Throws std::runtime_error when libsodium cannot start or runs out of memory.
 std::string hash_pin(const std::string& pin, PinHashCost cost = door_pin_cost());
 bool pin_matches(const std::string& hash, const std::string& pin);
+// A hash from elsewhere (the backend's user list) must be libsodium's
+// argon2id string, at a cost a door can check: at most 64 MiB and 10 passes,
+// or every PIN entry would stall (or exhaust) the Pi. Returns the problem, or nothing.
+std::optional<std::string> pin_hash_problem(const std::string& hash);
 
 struct PinRecord {
   std::string hash;

@@ -51,4 +51,28 @@ bool TimeProfile::allows(const LocalTime& t) const {
   return false;
 }
 
+std::chrono::seconds TimeProfile::holds_for(const LocalTime& t) const {
+  auto day = t.day;
+  int from = t.minute;
+  int minutes = 0;
+  for (int days = 0; days < 2; ++days) {  // today, and on past midnight once
+    const auto& segments = segments_on(day);
+    int reached = from;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& s : segments)
+        if (s.begin <= reached && reached < s.end) {
+          reached = s.end;
+          moved = true;
+        }
+    }
+    minutes += reached - from;
+    if (reached < 1440) break;
+    day = date::year_month_day(date::sys_days(day) + date::days(1));
+    from = 0;
+  }
+  if (minutes == 0) return std::chrono::seconds(0);
+  return std::chrono::minutes(minutes) - std::chrono::seconds(t.second);
+}
+
 }  // namespace portier

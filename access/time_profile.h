@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,8 +29,12 @@ std::string to_string(TimeSegment segment);
 
 // A moment of the door's civil time.
 struct LocalTime {
+  LocalTime() = default;
+  LocalTime(date::year_month_day d, int minute_of_day, int second_of_minute = 0)
+      : day(d), minute(minute_of_day), second(second_of_minute) {}
   date::year_month_day day;
   int minute = 0;  // after midnight, 0..1439
+  int second = 0;  // within the minute, 0..59
   date::weekday weekday() const { return date::weekday(date::sys_days(day)); }
 };
 
@@ -45,6 +50,10 @@ struct TimeProfile {
   // The segments that hold on `day`: the first holiday range containing it, else the weekday's.
   const std::vector<TimeSegment>& segments_on(date::year_month_day day) const;
   bool allows(const LocalTime& t) const;
+  // How long from `t` the profile holds without a break, segments that touch
+  // counted as one and a window ending at 24:00 continued into the next
+  // day's first; zero when it does not hold at `t`.
+  std::chrono::seconds holds_for(const LocalTime& t) const;
 };
 
 }  // namespace portier

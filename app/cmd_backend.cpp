@@ -1,4 +1,4 @@
-// portier backend status | test | flush | sync-users: what an installer runs
+// portier backend status | test | flush | sync-users | sync-policy: what an installer runs
 // to see that events reach the backend, and to hand over a backlog by hand.
 #include <cstdio>
 #include <memory>
@@ -24,6 +24,7 @@ Config backend_config(const std::string& config_flag) {
   // backend.sync_users makes the service pull the users when it starts. These
   // commands are about delivery: only `backend sync-users` touches the gallery.
   c.backend.https.sync_users = false;
+  c.backend.https.sync_policy = false;
   return c;
 }
 
@@ -103,6 +104,23 @@ int sync(const std::string& config_flag, int timeout_s) {
   return kExitOk;
 }
 
+int pull_policy(const std::string& config_flag, int timeout_s) {
+  Config c = backend_config(config_flag);
+  if (c.backend.https.url.empty()) throw CommandError(kExitBadInput, "policy sync needs backend.url");
+  SimulatedRelay relay;
+  auto link = open_backend_link(c, relay, nullptr);
+  link->start();
+  auto result = link->sync_policy_now();
+  link->drain(std::chrono::seconds(timeout_s));
+  link->stop();
+  if (auto* why = std::get_if<std::string>(&result))
+    throw CommandError(kExitFailure, "policy sync failed, the policy in force stands: " + *why);
+  const auto& r = std::get<PolicySyncResult>(result);
+  std::printf("%s  access policy version %s in %s\n", r.changed ? "synced   " : "unchanged", r.version.empty() ? "none" : r.version.c_str(),
+              c.gallery_path.c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_backend_command(CLI::App& app, int& exit_code) {
@@ -137,6 +155,13 @@ void add_backend_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   s->callback([&exit_code, config, timeout] { exit_code = guarded([&] { return sync(*config, *timeout); }); });
+
+  auto* p = cmd->add_subcommand("sync-policy", "Fetch the backend's access policy now (the service applies it within a second)");
+  p->add_option("--config", *config, "Config file");
+  p->add_option("--timeout", *timeout, "Seconds to wait for a failure's alert to be delivered")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  p->callback([&exit_code, config, timeout] { exit_code = guarded([&] { return pull_policy(*config, *timeout); }); });
 }
 
 }  // namespace portier

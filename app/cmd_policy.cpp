@@ -26,7 +26,7 @@ LocalTime parse_local_time(const std::string& text) {
   const date::year_month_day day{date::year(y), date::month(m), date::day(d)};
   if (!shaped || !day.ok() || hh > 23 || mm > 59)
     throw CommandError(kExitBadInput, "--at '" + text + "' is not a local time \"YYYY-MM-DD HH:MM\"");
-  return {day, static_cast<int>(hh * 60 + mm)};
+  return LocalTime(day, static_cast<int>(hh * 60 + mm));
 }
 
 std::string segments_text(const std::vector<TimeSegment>& segments) {
@@ -81,6 +81,18 @@ void add_policy_command(CLI::App& app, int& exit_code) {
       const auto hhmm = fmt::format("{} {:02}:{:02}", date::format("%F", date::sys_days(when.day)), when.minute / 60, when.minute % 60);
       std::printf("at %s (%s, %s):\n", hhmm.c_str(), zone.c_str(), kDayNames[when.weekday().c_encoding()]);
       std::printf("  door mode  %s\n", to_string(policy.mode_at(when, c.pipeline.access.mode)));
+      std::string door = "locked (opens for whom the mode admits)";
+      for (const auto& rule : policy.door_unlocked) {
+        const auto left = policy.profiles.at(rule.profile).holds_for(when);
+        if (left.count() <= 0) continue;
+        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(left).count();
+        door = rule.first_in ? fmt::format("unlocked once a member of {} is granted, for {} h {:02} min (profile {})",
+                                           *rule.first_in, minutes / 60, minutes % 60, rule.profile)
+                             : fmt::format("kept unlocked for {} h {:02} min (profile {})", minutes / 60, minutes % 60,
+                                           rule.profile);
+        break;
+      }
+      std::printf("  door       %s\n", door.c_str());
       for (const auto& [group, profile] : policy.group_profile) {
         const auto why = policy.refusal({group}, when);
         std::printf("  group %-16s %s (profile %s)\n", group.c_str(), why ? "may not enter" : "may enter", profile.c_str());

@@ -131,12 +131,16 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
   for (auto* r : {reader.get(), keypad.get()})
     if (r) act_links.readers.push_back(r);
   // With an access policy the users' groups are needed too, cards or not.
-  if (!act_links.readers.empty() || options.access.policy) {
+  if (!act_links.readers.empty() || options.access.policy || config.backend.https.sync_policy) {
     auto directory = std::make_shared<Gallery>(config.gallery_path);
-    act_links.directory = [directory, first = true]() mutable -> std::optional<AccessDirectory> {
+    // A policy the backend sent once applies only while the backend owns it.
+    act_links.directory = [directory, first = true,
+                           backend_policy = config.backend.https.sync_policy]() mutable -> std::optional<AccessDirectory> {
       if (!first && !directory->changed_since_load()) return std::nullopt;
       first = false;
-      return directory->load_directory();
+      auto d = directory->load_directory();
+      if (!backend_policy) d.policy.reset();
+      return d;
     };
     options.access.card_face_threshold = recognition.threshold_for_gallery();
     spdlog::info("verification mode {}: {}{}{}, the second credential within {} s", to_string(options.access.mode),

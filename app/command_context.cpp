@@ -43,7 +43,8 @@ std::unique_ptr<BackendLink> open_backend_link(const Config& c, Relay& relay, Ev
   try {
     return std::make_unique<BackendLink>(
         BackendLinkOptions{c.device_id, PORTIER_VERSION, c.backend, c.gallery_path, c.gallery_path.parent_path(),
-                           c.pipeline.relay_hold, c.door_timings.exit_hold},
+                           c.pipeline.relay_hold, c.door_timings.exit_hold,
+                           [c](const AccessPolicy& policy) { return policy_device_problem(policy, c); }},
         relay, echo);
   } catch (const BackendError& e) {
     throw CommandError(kExitBadInput, e.what());

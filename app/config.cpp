@@ -169,6 +169,22 @@ std::filesystem::path default_models_dir() {
 
 }  // namespace
 
+std::optional<std::string> policy_device_problem(const AccessPolicy& policy, const Config& c) {
+  // Every mode the schedule may switch to needs its devices now, not at 19:00.
+  // A Wiegand reader's keypad sends its keys on the reader's own lines.
+  const bool has_keypad = c.keypad.type != "none" || c.reader.type == "wiegand";
+  std::vector<VerificationMode> modes;
+  if (policy.door_mode) modes.push_back(*policy.door_mode);
+  for (const auto& rule : policy.door_schedule) modes.push_back(rule.mode);
+  for (const auto m : modes) {
+    if (needs_card_reader(m) && c.reader.type == "none")
+      return std::string("its door mode \"") + to_string(m) + "\" needs a card reader: set [reader] type and device";
+    if (needs_keypad(m) && !has_keypad)
+      return std::string("its door mode \"") + to_string(m) + "\" needs a PIN keypad: set [keypad] type and device";
+  }
+  return std::nullopt;
+}
+
 Config load_config(const std::filesystem::path& file, ModelCheck check) {
   Config c;
   c.file = file;
@@ -358,6 +374,7 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   ms(backend, "verify_timeout_ms", https.verify_timeout, 100, 30000);
   backend.boolean("send_face_jpeg", https.send_face_jpeg);
   backend.boolean("sync_users", https.sync_users);
+  backend.boolean("sync_policy", https.sync_policy);
   if (!https.url.empty()) {
     if (https.url.rfind("https://", 0) != 0)
       backend.fail("url", "must be an https:// URL: the backend is reached over TLS only, got \"" + https.url + "\"");
@@ -367,6 +384,7 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   } else {
     if (c.backend.mode == DecisionMode::Backend) backend.fail("mode", "\"backend\" needs backend.url");
     if (https.sync_users) backend.fail("sync_users", "needs backend.url");
+    if (https.sync_policy) backend.fail("sync_policy", "needs backend.url");
   }
   backend.finish();
 
@@ -491,7 +509,8 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   std::shared_ptr<const LocalClock> clock;
   try {
     // Checked even without a policy: a zone the system does not know is a typo.
-    if (!policy_file.empty() || !c.time_zone.empty()) clock = std::make_shared<const LocalClock>(c.time_zone);
+    if (!policy_file.empty() || !c.time_zone.empty() || c.backend.https.sync_policy)
+      clock = std::make_shared<const LocalClock>(c.time_zone);
   } catch (const std::exception& e) {
     access.fail("time_zone", e.what());
   }
@@ -502,19 +521,11 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
     } catch (const PolicyError& e) {
       access.fail("policy_file", e.what());
     }
-    // Every mode the schedule may switch to needs its devices now, not at 19:00.
-    std::vector<VerificationMode> modes;
-    if (policy->door_mode) modes.push_back(*policy->door_mode);
-    for (const auto& rule : policy->door_schedule) modes.push_back(rule.mode);
-    for (const auto m : modes) {
-      if (needs_card_reader(m) && c.reader.type == "none")
-        access.fail("policy_file", std::string("its door mode \"") + to_string(m) + "\" needs a card reader: set [reader] type and device");
-      if (needs_keypad(m) && !has_keypad)
-        access.fail("policy_file", std::string("its door mode \"") + to_string(m) + "\" needs a PIN keypad: set [keypad] type and device");
-    }
+    if (auto problem = policy_device_problem(*policy, c)) access.fail("policy_file", *problem);
     c.pipeline.access.policy = std::move(policy);
-    c.pipeline.access.local_now = [clock] { return clock->now(); };
   }
+  // A policy from the backend may come at any time: the clock is ready for it.
+  if (clock) c.pipeline.access.local_now = [clock] { return clock->now(); };
   access.finish();
   reader.finish();
   keypad.finish();

@@ -84,6 +84,10 @@ enum class ModelCheck { Verify, FaceModelsOnly, Skip };
 // Throws ConfigError. With ModelCheck::Verify every model file the config
 // needs must exist and match its sha256; FaceModelsOnly leaves the liveness
 // model out (for training one).
+// Whether this device (its readers, keypad) can serve every door mode of
+// `policy`: the config's own policy file and the backend's are checked alike.
+std::optional<std::string> policy_device_problem(const AccessPolicy& policy, const Config& c);
+
 Config load_config(const std::filesystem::path& file, ModelCheck check = ModelCheck::Verify);
 
 // --config when given; else $PORTIER_CONFIG; else /etc/portier/portier.toml if

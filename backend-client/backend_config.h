@@ -21,6 +21,7 @@ struct HttpsBackendConfig {
   std::chrono::milliseconds verify_timeout{1500};  // the visitor waits for this one
   bool send_face_jpeg = false;
   bool sync_users = false;  // the backend owns the gallery: pull it at start and on sync-users
+  bool sync_policy = false;  // the backend owns the access policy: pull it at start and on sync-policy
 };
 
 struct MqttConfig {

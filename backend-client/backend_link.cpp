@@ -128,6 +128,7 @@ void BackendLink::start() {
   if (mqtt_sender_) mqtt_sender_->start();
   if (mqtt_) mqtt_->start();
   if (options_.config.https.sync_users) post([this] { run_sync(std::nullopt); });
+  if (options_.config.https.sync_policy) post([this] { run_policy_sync(std::nullopt); });
   spdlog::info("backend link: {}{}{}; outbox {} ({} events waiting)", options_.config.https.url.empty() ? "" : "https ",
                options_.config.https.url, options_.config.mqtt.url.empty() ? "" : " and mqtt " + options_.config.mqtt.url,
                outbox_->file().string(), outbox_->size());
@@ -339,6 +340,13 @@ void BackendLink::on_message(const std::string& t, const std::string& payload) {
         }
         run_sync(c.request_id);
         break;
+      case CommandName::SyncPolicy:
+        if (!sync_client_) {
+          reply(c.request_id, "sync-policy", false, "this device has no backend.url to sync from");
+          break;
+        }
+        run_policy_sync(c.request_id);
+        break;
     }
   });
 }
@@ -377,10 +385,29 @@ std::variant<size_t, std::string> BackendLink::sync_users_now() {
 }
 
 void BackendLink::run_sync(const std::optional<std::string>& request_id) {
-  auto result = sync_users_now();
-  if (!request_id) return;
-  if (auto* why = std::get_if<std::string>(&result)) reply(request_id, "sync-users", false, *why);
-  else reply(request_id, "sync-users", true, "");
+  const auto result = sync_users_now();
+  const auto* why = std::get_if<std::string>(&result);
+  if (request_id) reply(request_id, "sync-users", why == nullptr, why ? *why : std::string());
+}
+
+std::variant<PolicySyncResult, std::string> BackendLink::sync_policy_now() {
+  if (!sync_client_) return std::string("policy sync needs backend.url");
+  auto result = sync_policy(*sync_client_, options_.gallery_file, options_.config.https.timeout, options_.policy_check);
+  if (auto* why = std::get_if<std::string>(&result)) {
+    spdlog::error("access policy sync failed, the policy in force stands: {}", *why);
+    store_alert("policy_sync_failed", *why);
+  } else {
+    const auto& r = std::get<PolicySyncResult>(result);
+    spdlog::info("access policy sync: {} (version {})", r.changed ? "a new policy" : "unchanged",
+                 r.version.empty() ? "none" : r.version);
+  }
+  return result;
+}
+
+void BackendLink::run_policy_sync(const std::optional<std::string>& request_id) {
+  const auto result = sync_policy_now();
+  const auto* why = std::get_if<std::string>(&result);
+  if (request_id) reply(request_id, "sync-policy", why == nullptr, why ? *why : std::string());
 }
 
 void BackendLink::unlocked_for(std::chrono::milliseconds hold) {

@@ -25,6 +25,7 @@
 #include "backend-client/backend_config.h"
 #include "backend-client/command_token.h"
 #include "backend-client/protocol.h"
+#include "backend-client/policy_sync.h"
 #include "hal/observed_relay.h"
 
 namespace portier {
@@ -47,6 +48,7 @@ struct BackendLinkOptions {
   std::filesystem::path state_dir;               // where face-access (armed/disarmed) is kept
   std::chrono::milliseconds unlock_hold{3000};   // a remote unlock without hold_ms
   std::chrono::milliseconds exit_hold{5000};     // the exit button's unlock, for the door state
+  PolicyCheck policy_check;                      // what this device can serve (its readers)
 };
 
 class BackendLink final : public EventSink, public RemoteVerifier {
@@ -84,6 +86,9 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   // command do the same). A failure leaves the gallery as it was and stores a
   // user_sync_failed alert. Returns the user count or why it failed.
   std::variant<size_t, std::string> sync_users_now();
+  // GET /api/access-policy into the gallery (the act stage picks it up);
+  // a refused document stores a policy_sync_failed alert.
+  std::variant<PolicySyncResult, std::string> sync_policy_now();
   // Blocks until the outbox is empty or `timeout` passes; true if it emptied.
   bool drain(std::chrono::milliseconds timeout);
   std::string topic(const std::string& leaf) const;
@@ -101,6 +106,7 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   void unlocked_for(std::chrono::milliseconds hold);
   void set_armed(bool armed);
   void run_sync(const std::optional<std::string>& request_id);
+  void run_policy_sync(const std::optional<std::string>& request_id);
   void post(std::function<void()> task, std::chrono::steady_clock::time_point at = {});
   void run_tasks();
 

@@ -21,6 +21,7 @@ std::optional<CommandName> command_named(const std::string& s) {
   if (s == "arm") return CommandName::Arm;
   if (s == "disarm") return CommandName::Disarm;
   if (s == "sync-users") return CommandName::SyncUsers;
+  if (s == "sync-policy") return CommandName::SyncPolicy;
   return std::nullopt;
 }
 
@@ -47,6 +48,7 @@ const char* to_string(CommandName name) {
     case CommandName::Arm: return "arm";
     case CommandName::Disarm: return "disarm";
     case CommandName::SyncUsers: return "sync-users";
+    case CommandName::SyncPolicy: return "sync-policy";
   }
   return "unknown";
 }

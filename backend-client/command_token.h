@@ -15,7 +15,7 @@
 
 namespace portier {
 
-enum class CommandName { Unlock, Arm, Disarm, SyncUsers };
+enum class CommandName { Unlock, Arm, Disarm, SyncUsers, SyncPolicy };
 const char* to_string(CommandName name);
 
 struct Command {

@@ -1,5 +1,8 @@
 #include "backend-client/https_client.h"
 
+#include <cctype>
+#include <string_view>
+
 #include <curl/curl.h>
 
 #include <mutex>
@@ -29,6 +32,25 @@ size_t on_data(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Keeps the ETag header of the reply (the name in any case, the value trimmed).
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  constexpr std::string_view kName = "etag:";
+  if (line.size() > kName.size()) {
+    bool match = true;
+    for (size_t i = 0; i < kName.size(); ++i)
+      match = match && std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+    if (match) {
+      auto value = line.substr(kName.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+      *static_cast<std::string*>(user) = std::string(value.substr(0, 256));
+    }
+  }
+  return n;
+}
+
 using Headers = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 }  // namespace
@@ -54,12 +76,13 @@ std::variant<HttpResponse, std::string> HttpsClient::post_json(const std::string
 }
 
 std::variant<HttpResponse, std::string> HttpsClient::get(const std::string& path, std::chrono::milliseconds timeout,
-                                                         size_t max_reply) {
-  return perform(path, nullptr, timeout, max_reply);
+                                                         size_t max_reply, const std::string& if_none_match) {
+  return perform(path, nullptr, timeout, max_reply, if_none_match);
 }
 
 std::variant<HttpResponse, std::string> HttpsClient::perform(const std::string& path, const std::string* body,
-                                                             std::chrono::milliseconds timeout, size_t max_reply) {
+                                                             std::chrono::milliseconds timeout, size_t max_reply,
+                                                             const std::string& if_none_match) {
   auto* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);  // keeps the connection cache: the TLS session is reused
   const std::string url = options_.base_url + path;
@@ -69,6 +92,11 @@ std::variant<HttpResponse, std::string> HttpsClient::perform(const std::string& 
   headers.reset(curl_slist_append(headers.release(), auth.c_str()));
   headers.reset(curl_slist_append(headers.release(), "Accept: application/json"));
   if (body) headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
+  // A header value must not smuggle a second header in.
+  const bool plain_tag = if_none_match.find_first_of("\r\n") == std::string::npos;
+  const std::string condition = "If-None-Match: " + if_none_match;
+  if (!if_none_match.empty() && plain_tag) headers.reset(curl_slist_append(headers.release(), condition.c_str()));
+  std::string etag;
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
@@ -81,6 +109,8 @@ std::variant<HttpResponse, std::string> HttpsClient::perform(const std::string& 
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &etag);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect could take the token elsewhere
   if (body) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
@@ -93,6 +123,7 @@ std::variant<HttpResponse, std::string> HttpsClient::perform(const std::string& 
   HttpResponse response;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   response.body = std::move(sink.body);
+  response.etag = std::move(etag);
   return response;
 }
 

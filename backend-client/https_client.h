@@ -20,6 +20,7 @@ struct HttpsOptions {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  std::string etag;  // the ETag header, as sent (quotes kept); empty: none
 };
 
 // The options for backend.url: the token read from backend.token_file, the
@@ -39,12 +40,14 @@ class HttpsClient {
   // A non-2xx status is a response, not an error: the caller decides.
   std::variant<HttpResponse, std::string> post_json(const std::string& path, const std::string& body,
                                                     std::chrono::milliseconds timeout, size_t max_reply);
+  // `if_none_match`: an ETag from an earlier reply; the server may answer 304.
   std::variant<HttpResponse, std::string> get(const std::string& path, std::chrono::milliseconds timeout,
-                                              size_t max_reply);
+                                              size_t max_reply, const std::string& if_none_match = "");
 
  private:
   std::variant<HttpResponse, std::string> perform(const std::string& path, const std::string* body,
-                                                  std::chrono::milliseconds timeout, size_t max_reply);
+                                                  std::chrono::milliseconds timeout, size_t max_reply,
+                                                  const std::string& if_none_match = "");
   HttpsOptions options_;
   void* curl_;  // CURL*, kept out of this header
 };

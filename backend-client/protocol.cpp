@@ -1,12 +1,17 @@
 #include "backend-client/protocol.h"
 
+#include <cctype>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "access/card_directory.h"
+#include "access/pin_directory.h"
 #include "access/time_format.h"
+#include "access/user_groups.h"
 
 namespace portier {
 namespace {
@@ -106,6 +111,7 @@ Parsed<std::vector<SyncedUser>> parse_users_reply(std::string_view body) {
   if (!j.contains("users") || !j["users"].is_array()) return std::string("reply lacks a 'users' list");
   std::vector<SyncedUser> users;
   std::set<std::string> names, ids;
+  std::map<std::string, std::string> card_holders;  // card -> the user it was given to
   for (size_t i = 0; i < j["users"].size(); ++i) {
     const json& u = j["users"][i];
     const auto where = [&](const std::string& what) { return fmt::format("users[{}]: {}", i, what); };
@@ -144,6 +150,38 @@ Parsed<std::vector<SyncedUser>> parse_users_reply(std::string_view body) {
     }
     if (user.valid_from && user.valid_until && *user.valid_until <= *user.valid_from)
       return where("'valid_until' is not after 'valid_from'");
+    if (u.contains("cards")) {
+      if (!u["cards"].is_array() || u["cards"].size() > kMaxCardsPerUser)
+        return where(fmt::format("'cards' must be a list of at most {} card numbers", kMaxCardsPerUser));
+      for (size_t c = 0; c < u["cards"].size(); ++c) {
+        if (!u["cards"][c].is_string()) return where(fmt::format("cards[{}] must be a string", c));
+        std::string card = u["cards"][c].get<std::string>();
+        for (auto& ch : card) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (auto problem = card_number_problem(card)) return where(fmt::format("cards[{}]: {}", c, *problem));
+        if (auto [it, fresh] = card_holders.emplace(card, user.name); !fresh)
+          return where("card " + card + " also belongs to '" + it->second + "'");
+        user.cards.push_back(std::move(card));
+      }
+    }
+    if (u.contains("groups")) {
+      if (!u["groups"].is_array() || u["groups"].size() > kMaxGroupsPerUser)
+        return where(fmt::format("'groups' must be a list of at most {} group names", kMaxGroupsPerUser));
+      for (size_t g = 0; g < u["groups"].size(); ++g) {
+        if (!u["groups"][g].is_string()) return where(fmt::format("groups[{}] must be a string", g));
+        const auto group = u["groups"][g].get<std::string>();
+        if (auto problem = group_name_problem(group)) return where(fmt::format("groups[{}]: {}", g, *problem));
+        user.groups.push_back(group);
+      }
+    }
+    for (const auto* key : {"pin_hash", "duress_pin_hash"}) {
+      if (!u.contains(key) || u[key].is_null()) continue;
+      if (!u[key].is_string()) return where(fmt::format("'{}' must be a string or null", key));
+      const auto hash = u[key].get<std::string>();
+      if (auto problem = pin_hash_problem(hash)) return where(fmt::format("'{}': {}", key, *problem));
+      (std::string(key) == "pin_hash" ? user.pin_hash : user.duress_pin_hash) = hash;
+    }
+    if (user.pin_hash.empty() && !user.duress_pin_hash.empty())
+      return where("'duress_pin_hash' needs a 'pin_hash': a duress PIN is the usual PIN's alternative");
     users.push_back(std::move(user));
   }
   return users;

@@ -22,6 +22,8 @@ namespace portier {
 inline constexpr size_t kMaxMessageBytes = 64 * 1024;
 // The user list is the exception: 128 numbers per embedding add up.
 inline constexpr size_t kMaxUserListBytes = 64 * 1024 * 1024;
+inline constexpr size_t kMaxCardsPerUser = 16;
+inline constexpr size_t kMaxGroupsPerUser = 32;
 
 template <class T>
 using Parsed = std::variant<T, std::string>;
@@ -60,6 +62,10 @@ struct SyncedUser {
   std::string name;
   std::vector<Embedding> embeddings;
   std::optional<std::chrono::system_clock::time_point> valid_from, valid_until;
+  std::vector<std::string> cards;   // optional in the reply: none
+  std::vector<std::string> groups;  // optional: none (no schedule restricts the user)
+  std::string pin_hash;             // optional: no PIN; argon2id strings, never digits
+  std::string duress_pin_hash;
 };
 // GET /api/users: {"users": [...]}. All or nothing: one bad user refuses
 // the whole list, so a half-understood list never replaces the gallery.

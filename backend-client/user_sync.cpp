@@ -16,8 +16,17 @@ std::variant<size_t, std::string> sync_users(HttpsClient& client, const std::fil
   auto parsed = parse_users_reply(response.body);
   if (auto* why = std::get_if<std::string>(&parsed)) return "GET /api/users: " + *why;
   std::vector<Gallery::Entry> entries;
-  for (auto& u : std::get<std::vector<SyncedUser>>(parsed))
-    entries.push_back({u.external_id, u.name, std::move(u.embeddings), Validity{u.valid_from, u.valid_until}});
+  for (auto& u : std::get<std::vector<SyncedUser>>(parsed)) {
+    Gallery::Entry e;
+    e.external_id = u.external_id;
+    e.name = u.name;
+    e.embeddings = std::move(u.embeddings);
+    e.validity = Validity{u.valid_from, u.valid_until};
+    e.cards = std::move(u.cards);
+    e.groups = std::move(u.groups);
+    if (!u.pin_hash.empty()) e.pin = PinRecord{u.pin_hash, u.duress_pin_hash};
+    entries.push_back(std::move(e));
+  }
   try {
     Gallery gallery(gallery_file);
     return gallery.replace_all(entries, "backend sync");

@@ -95,7 +95,14 @@ void ActStage::run() {
                                                                           : Prompt::Pin,
                            controller_.options().auth_timeout);
     }
+    if (auto notice = controller_.take_policy_notice()) spdlog::info("{}", *notice);
     if (auto notice = controller_.take_mode_notice()) spdlog::info("{}", *notice);
+    if (auto notice = controller_.take_unlock_notice()) {
+      spdlog::info("{}", *notice);
+      const bool unlocked = controller_.unlock_window().has_value();
+      events_.publish(make_alert_event(device_id_, unlocked ? "schedule_unlocked" : "schedule_locked", *notice));
+    }
+    keep_unlocked(Clock::now());
     if (auto lockout = controller_.take_lockout_alert()) {
       spdlog::warn("lockout: {}", *lockout);
       events_.publish(make_alert_event(device_id_, "lockout", *lockout));
@@ -105,6 +112,20 @@ void ActStage::run() {
       timings_.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
   for (auto& decision : controller_.flush()) act(decision);
+}
+
+void ActStage::keep_unlocked(Clock::time_point now) {
+  const auto& window = controller_.unlock_window();
+  if (!window) return;
+  // Renewed a few seconds before the last hold runs out; the last piece ends
+  // with the window itself.
+  constexpr auto kPiece = std::chrono::seconds(60);
+  constexpr auto kRenewBefore = std::chrono::seconds(5);
+  if (held_until_ - now > kRenewBefore) return;
+  const auto hold = std::chrono::duration_cast<std::chrono::milliseconds>(std::min<std::chrono::seconds>(window->left, kPiece));
+  if (hold.count() <= 0) return;
+  relay_.pulse(hold);
+  held_until_ = now + hold;
 }
 
 void ActStage::act(Decision& decision) {

@@ -7,6 +7,10 @@ namespace {
 constexpr unsigned kInnerQueueCapacity = 4;  // batches between model stages
 constexpr unsigned kFeedbackCapacity = 256;
 
+// A door with a clock (an access policy, or one the backend may send) lives
+// by the time of day, visitors or not.
+bool ticking(const PipelineOptions& options) { return options.access.policy || options.access.local_now; }
+
 TrackStageOptions tracking_options(const PipelineOptions& options) {
   TrackStageOptions t = options.tracking;
   t.detect_every = options.detect_every;
@@ -26,7 +30,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       to_liveness_(kInnerQueueCapacity),
       to_embed_(kInnerQueueCapacity),
       to_decide_(kInnerQueueCapacity),
-      to_act_(kInnerQueueCapacity, 1 + static_cast<unsigned>(links.readers.size())),
+      to_act_(kInnerQueueCapacity, 1 + static_cast<unsigned>(links.readers.size()) + (ticking(options_) ? 1u : 0u)),
       capture_(*camera_, frames_),
       track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_, fresh_faces_),
       liveness_(std::move(models.liveness), to_liveness_, to_embed_),
@@ -36,6 +40,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
            options_.access, to_act_, fresh_faces_) {
   for (CredentialReader* reader : links.readers)
     credentials_.push_back(std::make_unique<CredentialStage>(*reader, events, options_.device_id, to_act_));
+  if (ticking(options_)) ticks_ = std::make_unique<TickStage>(to_act_, std::chrono::milliseconds(500));
   // Each worker owns a detector (they keep scratch buffers): clones of the one given.
   auto prototype = std::move(models.detector);
   for (int i = 0; i < options_.detect_workers; ++i) {
@@ -91,6 +96,7 @@ void Pipeline::start() {
     faces_done_.store(true, std::memory_order_release);
   });
   for (auto& stage : credentials_) spawn([this, s = stage.get()] { s->run(stop_, faces_done_); });
+  if (ticks_) spawn([this] { ticks_->run(stop_, faces_done_); });
   spawn([this] { act_.run(); });
 }
 

@@ -103,6 +103,7 @@ class Pipeline {
   EmbedStage embed_;
   DecideStage decide_;
   std::vector<std::unique_ptr<CredentialStage>> credentials_;  // one per reader: a card reader, a keypad
+  std::unique_ptr<TickStage> ticks_;  // with an access policy: its schedule runs on the clock
   ActStage act_;
 
   std::vector<std::thread> threads_;

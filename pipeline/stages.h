@@ -225,6 +225,19 @@ class CredentialStage {
   std::uint64_t credentials_ = 0;
 };
 
+// Wakes the act stage on the clock when nothing else would (no reader, no
+// face): the access policy changes the door's mode and unlocks it by the
+// time of day, not by visitors.
+class TickStage {
+ public:
+  TickStage(BoundedQueue<ActInput>& out, std::chrono::milliseconds every) : out_(out), every_(every) {}
+  void run(const std::atomic<bool>& stop, const std::atomic<bool>& faces_done);
+
+ private:
+  BoundedQueue<ActInput>& out_;
+  std::chrono::milliseconds every_;
+};
+
 // Drives the door and reports: the relay first (the visitor is waiting), then
 // the event. Face decisions and credentials pass the door's verification
 // mode first (access/access_controller.h). In backend mode the backend is asked first; a disarmed gate
@@ -251,12 +264,16 @@ class ActStage {
   void ask_backend(Decision& decision);
   void act(Decision& decision);
   void maybe_refresh();
+  // While the schedule keeps the door unlocked: the relay held in pieces of
+  // at most a minute, so it locks on time and at once if the service stops.
+  void keep_unlocked(Clock::time_point now);
   ActLinks links_;
   AccessController controller_;
   std::atomic<std::uint64_t>& fresh_faces_;
   Clock::time_point last_refresh_ = Clock::now();
 
   std::chrono::milliseconds hold_;
+  Clock::time_point held_until_{};  // the schedule's last hold of the relay ends then
   std::string device_id_;
   std::filesystem::path evidence_dir_;  // empty: no JPEGs kept
   BoundedQueue<ActInput>& in_;

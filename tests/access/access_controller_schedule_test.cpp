@@ -152,5 +152,125 @@ TEST(AccessControllerSchedule, RefusalsByScheduleNeverLockTheDoor) {
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
 }
 
+// Office hours 08:00-18:00 on weekdays keep the door unlocked; on Saturday
+// 09:00-13:00 only once a member of staff has been granted.
+std::shared_ptr<const AccessPolicy> unlocking_policy() {
+  return std::make_shared<const AccessPolicy>(parse_access_policy(nlohmann::json::parse(R"({
+    "profiles": {
+      "office": {"week": {"mon": ["08:00-18:00"], "tue": ["08:00-18:00"], "wed": ["08:00-18:00"],
+                          "thu": ["08:00-18:00"], "fri": ["08:00-18:00"]}},
+      "saturday": {"week": {"sat": ["09:00-13:00"]}},
+      "always": {"week": {"mon": ["00:00-24:00"], "tue": ["00:00-24:00"], "wed": ["00:00-24:00"],
+                          "thu": ["00:00-24:00"], "fri": ["00:00-24:00"], "sat": ["00:00-24:00"],
+                          "sun": ["00:00-24:00"]}}
+    },
+    "groups": {"staff": {"profile": "always"}, "visitors": {"profile": "saturday"}},
+    "door": {"unlocked": [{"profile": "office"}, {"profile": "saturday", "first_in": "staff"}]}
+  })")));
+}
+
+AccessController unlocking_controller(TestClock& clock) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::Face;
+  o.policy = unlocking_policy();
+  o.local_now = [&clock] { return clock.now; };
+  AccessDirectory d = people();  // ann is staff; cat is a visitor here
+  d.groups = {};
+  d.groups.add(1, "staff");
+  d.groups.add(3, "visitors");
+  return AccessController(o, std::move(d));
+}
+
+TEST(AccessControllerSchedule, OfficeHoursKeepTheDoorUnlockedUntilTheirEnd) {
+  TestClock clock;  // Monday 09:00
+  auto c = unlocking_controller(clock);
+  ASSERT_TRUE(c.unlock_window());
+  EXPECT_EQ(c.unlock_window()->left, std::chrono::hours(9));
+  EXPECT_NE(c.unlock_window()->why.find("profile office"), std::string::npos);
+  const auto opened = c.take_unlock_notice();
+  ASSERT_TRUE(opened);
+  EXPECT_NE(opened->find("keeps the door unlocked (profile office) for 9 h 00 min"), std::string::npos) << *opened;
+  clock.now = {2026_y / 12 / 7, 17 * 60 + 59, 50};
+  (void)c.expire(t0);
+  ASSERT_TRUE(c.unlock_window());
+  EXPECT_EQ(c.unlock_window()->left, std::chrono::seconds(10));
+  EXPECT_FALSE(c.take_unlock_notice()) << "the same window: no new notice";
+  clock.now = {2026_y / 12 / 7, 18 * 60};
+  (void)c.expire(t0 + 1s);
+  EXPECT_FALSE(c.unlock_window()) << "18:00 is the end, exclusive";
+  const auto closed = c.take_unlock_notice();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("has ended: the door locks"), std::string::npos) << *closed;
+}
+
+TEST(AccessControllerSchedule, FirstPersonInUnlocksTheDoorForTheRestOfTheWindowOnly) {
+  TestClock clock;
+  clock.now = {2026_y / 12 / 12, 8 * 60 + 30};  // Saturday, before the window
+  auto c = unlocking_controller(clock);
+  EXPECT_FALSE(c.unlock_window());
+  (void)c.on_face(recognised(1, 1, "ann"), t0);  // staff, but too early: no window to open
+  clock.now = {2026_y / 12 / 12, 9 * 60 + 15};
+  (void)c.expire(t0 + 1s);
+  EXPECT_FALSE(c.unlock_window()) << "09:00 came, but no member of staff yet";
+  auto out = c.on_face(recognised(2, 3, "cat"), t0 + 2s);  // a visitor: granted, but not first in
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_FALSE(c.unlock_window());
+  out = c.on_face(recognised(3, 1, "ann"), t0 + 3s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  ASSERT_TRUE(c.unlock_window()) << "the first member of staff opens the door for the morning";
+  EXPECT_EQ(c.unlock_window()->left, std::chrono::minutes(3 * 60 + 45));
+  EXPECT_NE(c.unlock_window()->why.find("first in: ann of group staff"), std::string::npos) << c.unlock_window()->why;
+  clock.now = {2026_y / 12 / 12, 13 * 60};
+  (void)c.expire(t0 + 4s);
+  EXPECT_FALSE(c.unlock_window());
+  clock.now = {2026_y / 12 / 19, 9 * 60 + 5};  // the next Saturday needs its own first person
+  (void)c.expire(t0 + 5s);
+  EXPECT_FALSE(c.unlock_window());
+}
+
+TEST(AccessControllerSchedule, ADeniedStaffMemberOpensNoWindow) {
+  TestClock clock;
+  clock.now = {2026_y / 12 / 12, 10 * 60};
+  auto c = unlocking_controller(clock);
+  Decision spoof = recognised(1, 1, "ann");
+  spoof.verdict = Verdict::DeniedSpoof;
+  spoof.liveness_passed = false;
+  (void)c.on_face(spoof, t0);
+  EXPECT_FALSE(c.unlock_window()) << "a photo of ann must not unlock the door for the morning";
+}
+
+TEST(AccessControllerSchedule, APolicyFromTheBackendTakesOverOnceAndOnlyWhenItChanges) {
+  TestClock clock;  // Monday 09:00
+  AccessControllerOptions o;
+  o.mode = VerificationMode::Face;
+  o.local_now = [&clock] { return clock.now; };  // no policy of its own yet
+  AccessController c(o, people());
+  auto out = c.on_face(recognised(1, 3, "cat"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << "no policy: nobody is restricted";
+
+  AccessDirectory synced = people();
+  synced.policy = office_policy();  // cat's group 'contractors' is not in it
+  synced.policy_etag = "\"e1\"";
+  c.set_directory(std::move(synced));
+  const auto notice = c.take_policy_notice();
+  ASSERT_TRUE(notice);
+  EXPECT_NE(notice->find("version t1 from the backend now applies"), std::string::npos) << *notice;
+  out = c.on_face(recognised(2, 3, "cat"), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSchedule);
+  clock.now = {2026_y / 12 / 7, 20 * 60};
+  (void)c.expire(t0 + 2s);
+  EXPECT_EQ(c.mode(), VerificationMode::CardAndFace) << "the backend's night rule";
+
+  AccessDirectory reloaded = people();  // the same document, loaded again with a new user
+  reloaded.policy = office_policy();
+  reloaded.policy_etag = "\"e1\"";
+  c.set_directory(std::move(reloaded));
+  EXPECT_FALSE(c.take_policy_notice()) << "the same ETag: nothing new applies";
+}
+
 }  // namespace
 }  // namespace portier

@@ -75,6 +75,14 @@ TEST(AccessPolicy, EachBadDocumentIsRefusedNamingWhere) {
   };
   EXPECT_EQ(error_of(good()), "");
   EXPECT_EQ(with([](json& d) { d.erase("version"); }), "") << "a file may go without a version";
+  EXPECT_NE(with([](json& d) { d["door"]["unlocked"] = json::parse(R"([{"profile": "nope"}])"); }).find("door.unlocked[0].profile: no profile 'nope'"),
+            std::string::npos);
+  EXPECT_NE(with([](json& d) { d["door"]["unlocked"] = json::parse(R"([{"profile": "office", "first_in": "ghosts"}])"); })
+                .find("door.unlocked[0].first_in: no group 'ghosts'"),
+            std::string::npos);
+  EXPECT_NE(with([](json& d) { d["door"]["unlocked"] = json::parse(R"([{"profile": "office", "until": "18:00"}])"); })
+                .find("door.unlocked[0]: unknown key 'until'"),
+            std::string::npos);
   EXPECT_NE(with([](json& d) { d["version"] = ""; }).find("version: must not be empty"), std::string::npos);
   EXPECT_NE(with([](json& d) { d["version"] = 7; }).find("version: must be a string"), std::string::npos);
   EXPECT_NE(with([](json& d) { d["profiles"]["office"]["week"]["mon"] = {"22:00-06:00"}; })

@@ -189,6 +189,57 @@ TEST(GalleryCards, ACardCarriesItsHoldersValidity) {
   EXPECT_FALSE(cards.find("5")->validity.contains(std::chrono::system_clock::now()));
 }
 
+TEST(GalleryReplaceAll, CardsPinsAndGroupsComeWithTheirUsersOrNotAtAll) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("local", {{embedding_with(0.1f), "x.jpg"}});
+  g.add_card("local", "99");
+  Gallery::Entry ann;
+  ann.name = "ann";
+  ann.external_id = "u1";
+  ann.embeddings = {embedding_with(0.3f)};
+  ann.cards = {"1001", "1002"};
+  ann.groups = {"staff", "night"};
+  ann.pin = PinRecord{hash_pin("2468", minimal_pin_cost()), hash_pin("8642", minimal_pin_cost())};
+  Gallery::Entry bo = ann;
+  bo.name = "bo";
+  bo.external_id = "u2";
+  bo.cards = {"2001"};
+  bo.groups = {};
+  bo.pin.reset();
+  EXPECT_EQ(g.replace_all({ann, bo}, "sync"), 2u);
+  EXPECT_FALSE(g.load_cards().find("99")) << "the backend owns the users, their cards included";
+  EXPECT_EQ(g.cards_of("ann"), (std::vector<std::string>{"1001", "1002"}));
+  EXPECT_EQ(g.groups_of("ann"), (std::vector<std::string>{"night", "staff"}));
+  const auto dir_now = g.load_directory();
+  const auto ann_id = dir_now.cards.find("1001")->user_id;
+  EXPECT_EQ(dir_now.pins.check(ann_id, "2468"), PinCheck::Right);
+  EXPECT_EQ(dir_now.pins.check(ann_id, "8642"), PinCheck::Duress);
+  EXPECT_FALSE(g.pin_status("bo").pin);
+
+  // One bad entry anywhere: nothing changes.
+  Gallery::Entry thief = bo;
+  thief.name = "cy";
+  thief.external_id = "u3";
+  thief.cards = {"1001"};
+  EXPECT_THROW(g.replace_all({ann, thief}, "sync"), GalleryError);
+  Gallery::Entry plain_pin = bo;
+  plain_pin.pin = PinRecord{"2468", ""};
+  EXPECT_THROW(g.replace_all({plain_pin}, "sync"), GalleryError);
+  EXPECT_EQ(g.users().size(), 2u);
+  EXPECT_EQ(g.cards_of("bo"), std::vector<std::string>{"2001"});
+}
+
+TEST(PinHash, OnlyArgon2idAtACostADoorCanCheck) {
+  EXPECT_FALSE(pin_hash_problem(hash_pin("1234", minimal_pin_cost())));
+  EXPECT_FALSE(pin_hash_problem(hash_pin("1234")));
+  EXPECT_TRUE(pin_hash_problem("1234"));
+  EXPECT_TRUE(pin_hash_problem("$2y$10$abcdefghijklmnopqrstuv"));  // bcrypt
+  EXPECT_TRUE(pin_hash_problem("$argon2id$v=19$m=16384,t=3,p=1$broken"));
+  EXPECT_TRUE(pin_hash_problem("$argon2id$v=19$m=16384,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"));
+  EXPECT_TRUE(pin_hash_problem("$argon2id$v=19$m=1048576,t=3,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"));
+}
+
 TEST(CardNumber, DigitsOrUpperCaseHexUpTo32) {
   EXPECT_FALSE(card_number_problem("0123456789ABCDEF"));
   EXPECT_TRUE(card_number_problem(""));

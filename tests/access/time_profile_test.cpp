@@ -75,5 +75,20 @@ TEST(TimeProfile, MidnightSplitAcrossTwoDays) {
   EXPECT_FALSE(night.allows({2026_y / 12 / 4, 21 * 60 + 59}));
 }
 
+TEST(TimeProfile, HoldsForRunsToTheEndOfTouchingSegmentsAndPastMidnight) {
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  TimeProfile p;
+  p.week[date::Friday.c_encoding()] = {seg("08:00-12:00"), seg("12:00-13:00"), seg("14:00-15:00"), seg("22:00-24:00")};
+  p.week[date::Saturday.c_encoding()] = {seg("00:00-06:00")};
+  const auto friday = 2026_y / 12 / 4;
+  EXPECT_EQ(p.holds_for({friday, 8 * 60}), minutes(5 * 60)) << "12:00 joins 08:00-12:00 to 12:00-13:00";
+  EXPECT_EQ(p.holds_for({friday, 12 * 60 + 59, 30}), seconds(30));
+  EXPECT_EQ(p.holds_for({friday, 13 * 60}), seconds(0)) << "the end is exclusive";
+  EXPECT_EQ(p.holds_for({friday, 7 * 60 + 59, 59}), seconds(0));
+  EXPECT_EQ(p.holds_for({friday, 23 * 60}), minutes(60 + 6 * 60)) << "on into Saturday's 00:00-06:00";
+  EXPECT_EQ(p.holds_for({2026_y / 12 / 5, 5 * 60 + 59, 1}), seconds(59));
+}
+
 }  // namespace
 }  // namespace portier

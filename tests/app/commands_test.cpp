@@ -186,7 +186,8 @@ TEST(Commands, UsersGroupsAndPolicyCheck) {
     "holiday_groups": {"public": [{"from": "2026-12-25", "to": "2026-12-26"}]},
     "profiles": {"office": {"week": {"mon": ["08:00-12:00", "13:00-18:00"], "tue": ["08:00-18:00"]},
                             "holiday_groups": ["public"]}},
-    "groups": {"staff": {"profile": "office"}}})");
+    "groups": {"staff": {"profile": "office"}},
+    "door": {"unlocked": [{"profile": "office", "first_in": "staff"}]}})");
   const auto config = test::write_config(dir, "[access]\npolicy_file = \"" + policy.string() + "\"\ntime_zone = \"UTC\"\n");
   const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
   ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
@@ -216,7 +217,10 @@ TEST(Commands, UsersGroupsAndPolicyCheck) {
   EXPECT_NE(r.out.find("Monday    08:00-12:00, 13:00-18:00"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("holiday 2026-12-25..2026-12-26 closed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("group staff            may not enter"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("door       locked"), std::string::npos) << r.out;
   r = test::run_command(test::portier(check + "--at 2026-12-07T13:00"));
+  EXPECT_NE(r.out.find("door       unlocked once a member of staff is granted, for 5 h 00 min (profile office)"),
+            std::string::npos) << r.out;
   EXPECT_NE(r.out.find("group staff            may enter"), std::string::npos) << r.out;
   r = test::run_command(test::portier(check + "--at '2026-12-32 10:00'"));
   EXPECT_EQ(r.exit_code, 2);

@@ -366,6 +366,21 @@ TEST(ConfigAccess, LoadsTheAccessPolicyAndItsZone) {
   EXPECT_EQ(c.access_policy_file, dir / "policy.json");
 }
 
+TEST(ConfigAccess, APolicyFromTheBackendNeedsTheBackendAndGetsAClock) {
+  EXPECT_NE(config_error("[backend]\nsync_policy = true\n").find("'backend.sync_policy' needs backend.url"),
+            std::string::npos);
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "");
+  EXPECT_FALSE(load_config(dir / "c.toml", ModelCheck::Skip).pipeline.access.local_now)
+      << "no policy, no zone: no clock to tick";
+  test::write_file(dir / "c.toml", "[backend]\nurl = \"https://backend.example\"\nca_file = \"/etc/ssl/ca.pem\"\n"
+                                   "token_file = \"/etc/portier/token\"\nsync_policy = true\n");
+  const auto synced = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_TRUE(synced.backend.https.sync_policy);
+  EXPECT_FALSE(synced.pipeline.access.policy) << "it comes later, from the backend";
+  EXPECT_TRUE(synced.pipeline.access.local_now) << "and the clock is ready for it";
+}
+
 TEST(ConfigAccess, RefusesABadPolicyOrZoneNamingIt) {
   test::TempDir dir;
   auto with_policy = [&](const std::string& json, const std::string& extra = "") {

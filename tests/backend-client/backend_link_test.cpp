@@ -364,6 +364,88 @@ TEST(BackendLinkCommands, SyncUsersReplacesTheGalleryAndABadListLeavesItAlone) {
   EXPECT_EQ(g.users().size(), 2u) << "a failed sync leaves the gallery as it was";
 }
 
+TEST(BackendLinkCommands, SyncedUsersBringTheirCardsPinsAndGroups) {
+  Rig rig;
+  const auto hash = hash_pin("2468", minimal_pin_cost());
+  nlohmann::json users = nlohmann::json::parse(users_body({"ann", "bo"}));
+  users["users"][0]["cards"] = {"0004567123", "beef01"};
+  users["users"][0]["groups"] = {"staff"};
+  users["users"][0]["pin_hash"] = hash;
+  rig.backend.users_reply(200, users.dump());
+  SimulatedRelay relay;
+  BackendLink link(rig.options(), relay, nullptr);
+  const auto synced = link.sync_users_now();
+  ASSERT_TRUE(std::holds_alternative<size_t>(synced)) << std::get<std::string>(synced);
+  {
+    Gallery g(rig.dir / "gallery.db");
+    EXPECT_EQ(g.cards_of("ann"), (std::vector<std::string>{"0004567123", "BEEF01"})) << "hex as the reader types it";
+    EXPECT_EQ(g.groups_of("ann"), std::vector<std::string>{"staff"});
+    EXPECT_TRUE(g.pin_status("ann").pin);
+    EXPECT_FALSE(g.pin_status("bo").pin);
+    EXPECT_EQ(g.load_directory().pins.size(), 1u);
+    EXPECT_TRUE(g.cards_of("bo").empty());
+  }
+  // The same card for two people is refused whole, naming both.
+  users["users"][1]["cards"] = {"0004567123"};
+  rig.backend.users_reply(200, users.dump());
+  const auto refused = link.sync_users_now();
+  ASSERT_TRUE(std::holds_alternative<std::string>(refused));
+  EXPECT_NE(std::get<std::string>(refused).find("card 0004567123 also belongs to 'ann'"), std::string::npos)
+      << std::get<std::string>(refused);
+  Gallery g(rig.dir / "gallery.db");
+  EXPECT_EQ(g.cards_of("ann").size(), 2u) << "a refused list changes nothing";
+}
+
+TEST(BackendLinkPolicy, ThePolicyIsKeptWithItsETagAnd304ChangesNothing) {
+  Rig rig;
+  const std::string v1 = R"({"version": "v1", "profiles": {"day": {"week": {"mon": ["08:00-18:00"]}}},
+                               "groups": {"staff": {"profile": "day"}}})";
+  rig.backend.policy_reply(200, v1, "\"p-1\"");
+  SimulatedRelay relay;
+  auto options = rig.options();
+  options.policy_check = [](const AccessPolicy& p) -> std::optional<std::string> {
+    if (p.door_mode) return std::string("its door mode needs a card reader");
+    return std::nullopt;
+  };
+  BackendLink link(options, relay, nullptr);
+  auto r = link.sync_policy_now();
+  ASSERT_TRUE(std::holds_alternative<PolicySyncResult>(r)) << std::get<std::string>(r);
+  EXPECT_TRUE(std::get<PolicySyncResult>(r).changed);
+  EXPECT_EQ(std::get<PolicySyncResult>(r).version, "v1");
+  {
+    Gallery g(rig.dir / "gallery.db");
+    ASSERT_TRUE(g.stored_policy());
+    EXPECT_EQ(g.stored_policy()->etag, "\"p-1\"");
+    const auto d = g.load_directory();
+    ASSERT_TRUE(d.policy);
+    EXPECT_EQ(d.policy->group_profile.at("staff"), "day");
+  }
+  r = link.sync_policy_now();
+  ASSERT_TRUE(std::holds_alternative<PolicySyncResult>(r));
+  EXPECT_FALSE(std::get<PolicySyncResult>(r).changed) << "304: the same document";
+  EXPECT_EQ(rig.backend.policy_conditions(), (std::vector<std::string>{"", "\"p-1\""}));
+
+  // A bad document, one this device cannot serve, or no ETag: refused whole.
+  rig.backend.policy_reply(200, R"({"profiles": {"day": {"week": {"mon": ["18:00-08:00"]}}}})", "\"p-2\"");
+  r = link.sync_policy_now();
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("wraps midnight"), std::string::npos) << std::get<std::string>(r);
+  rig.backend.policy_reply(200, R"({"profiles": {"day": {"week": {}}}, "door": {"mode": "card"}})", "\"p-3\"");
+  r = link.sync_policy_now();
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("needs a card reader"), std::string::npos) << std::get<std::string>(r);
+  rig.backend.policy_reply(200, v1, "");
+  r = link.sync_policy_now();
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("no ETag"), std::string::npos);
+  rig.backend.policy_reply(500, "oops", "");
+  r = link.sync_policy_now();
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_NE(std::get<std::string>(r).find("HTTP 500"), std::string::npos);
+  Gallery g(rig.dir / "gallery.db");
+  EXPECT_EQ(g.stored_policy()->etag, "\"p-1\"") << "every refusal left the policy as it was";
+}
+
 TEST(BackendLinkTls, ClientsWithoutACertificateOrFromAnotherCaAreRefused) {
   Rig rig;
   std::string error;

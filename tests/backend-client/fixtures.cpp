@@ -163,12 +163,30 @@ void TestBackend::start() {
     res.status = users_status_;
     res.set_content(users_body_, "application/json");
   });
+  server_->Get("/api/access-policy", [this, authorised](const httplib::Request& req, httplib::Response& res) {
+    if (!authorised(req, res)) return;
+    std::lock_guard lock(mutex_);
+    const auto condition = req.get_header_value("If-None-Match");
+    policy_conditions_.push_back(condition);
+    if (!policy_etag_.empty()) res.set_header("ETag", policy_etag_);
+    if (policy_status_ == 200 && !policy_etag_.empty() && condition == policy_etag_) {
+      res.status = 304;
+      return;
+    }
+    res.status = policy_status_;
+    res.set_content(policy_body_, "application/json");
+  });
   if (!server_->bind_to_port("127.0.0.1", port_)) throw std::runtime_error("test backend cannot bind");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   // The port accepts as soon as it is bound, but stop() only stops a server
   // whose accept loop is running: wait for that, or an early stop() hangs.
   if (!eventually([this] { return server_->is_running(); }, std::chrono::seconds(10)))
     throw std::runtime_error("test backend did not start");
+}
+
+std::vector<std::string> TestBackend::policy_conditions() const {
+  std::lock_guard lock(mutex_);
+  return policy_conditions_;
 }
 
 void TestBackend::stop() {

@@ -90,6 +90,17 @@ class TestBackend {
     });
   }
 
+  // GET /api/access-policy serves this document with this ETag, and 304 to
+  // a request whose If-None-Match is that ETag; an empty ETag sends none.
+  void policy_reply(int status, const std::string& body, const std::string& etag) {
+    set([&] {
+      policy_status_ = status;
+      policy_body_ = body;
+      policy_etag_ = etag;
+    });
+  }
+  std::vector<std::string> policy_conditions() const;  // the If-None-Match of each policy request ("" if none)
+
   std::vector<Received> events() const;                // in arrival order, duplicates included
   std::vector<nlohmann::json> verify_requests() const;
   int unauthorised() const;                            // requests with a wrong or missing token
@@ -109,6 +120,9 @@ class TestBackend {
   bool events_garbage_ = false;
   std::string verify_body_ = R"({"access_granted": true, "user_id": 42, "user_name": "from-backend", "reason": "ok"})";
   std::chrono::milliseconds verify_delay_{0};
+  int policy_status_ = 404;
+  std::string policy_body_, policy_etag_;
+  std::vector<std::string> policy_conditions_;
   int users_status_ = 200;
   std::string users_body_ = R"({"users": []})";
   std::vector<Received> events_;

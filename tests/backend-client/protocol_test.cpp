@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "access/pin_directory.h"
+
 namespace portier {
 namespace {
 
@@ -68,6 +70,37 @@ TEST(Protocol, AUserListIsReadWholeOrRefusedWhole) {
             "users[0]: 'valid_until' is not an RFC 3339 time");
   EXPECT_EQ(error(users_json(R"({"id": "u1", "name": "", "embeddings": [)" + embedding() + "]}")),
             "users[0]: 'name' must be 1 to 200 characters");
+}
+
+TEST(Protocol, AUsersCardsGroupsAndPinHashesAreCheckedWithTheList) {
+  const auto hash = hash_pin("1357", minimal_pin_cost());
+  const auto user = [&](const std::string& extra) {
+    return users_json(R"({"id": "u1", "name": "ann", "embeddings": [)" + embedding() + "]" + extra + "}");
+  };
+  auto good = parse_users_reply(user(R"(, "cards": ["12", "ab"], "groups": ["staff"], "pin_hash": ")" + hash + R"(")"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<SyncedUser>>(good)) << std::get<std::string>(good);
+  const auto& ann = std::get<std::vector<SyncedUser>>(good)[0];
+  EXPECT_EQ(ann.cards, (std::vector<std::string>{"12", "AB"}));
+  EXPECT_EQ(ann.groups, std::vector<std::string>{"staff"});
+  EXPECT_EQ(ann.pin_hash, hash);
+  EXPECT_TRUE(ann.duress_pin_hash.empty());
+
+  auto error = [](const std::string& body) {
+    auto p = parse_users_reply(body);
+    return std::holds_alternative<std::string>(p) ? std::get<std::string>(p) : std::string();
+  };
+  EXPECT_NE(error(user(R"(, "cards": ["12 34"])")).find("users[0]: cards[0]:"), std::string::npos);
+  EXPECT_NE(error(user(R"(, "cards": "12")")).find("'cards' must be a list"), std::string::npos);
+  EXPECT_NE(error(user(R"(, "groups": ["night shift"])")).find("users[0]: groups[0]: group name"), std::string::npos);
+  EXPECT_NE(error(user(R"(, "pin_hash": "1357")")).find("'pin_hash': a PIN hash must be an argon2id string"),
+            std::string::npos) << "digits are never accepted in place of a hash";
+  EXPECT_NE(error(user(R"(, "pin_hash": "$argon2id$v=19$m=1048576,t=3,p=1$c2FsdHNhbHQ$aGFzaA")"))
+                .find("costs more than a door can check"),
+            std::string::npos);
+  EXPECT_NE(error(user(R"(, "duress_pin_hash": ")" + hash + R"(")")).find("needs a 'pin_hash'"), std::string::npos);
+  const auto two = users_json(R"({"id": "u1", "name": "ann", "embeddings": [)" + embedding() + R"(], "cards": ["7"]},)"
+                              R"({"id": "u2", "name": "bo", "embeddings": [)" + embedding() + R"(], "cards": ["7"]})");
+  EXPECT_EQ(error(two), "users[1]: card 7 also belongs to 'ann'");
 }
 
 TEST(Protocol, ReadsRfc3339Times) {

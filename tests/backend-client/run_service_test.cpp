@@ -43,9 +43,9 @@ struct ServiceRig {
     backend.start();
     test::write_file(dir / "token", "service-token");
   }
-  fs::path config(const std::string& mode) {
+  fs::path config(const std::string& mode, const std::string& backend_extra = "") {
     return test::write_config(
-        dir, "[backend]\nmode = \"" + mode + "\"\nurl = \"" + backend.url() + "\"\nca_file = \"" +
+        dir, "[backend]\nmode = \"" + mode + "\"\n" + backend_extra + "url = \"" + backend.url() + "\"\nca_file = \"" +
                  pki.file("ca.pem").string() + "\"\ntoken_file = \"" + (dir / "token").string() + "\"\n[mqtt]\nurl = \"" +
                  broker.url() + "\"\nca_file = \"" + pki.file("ca.pem").string() + "\"\ncert_file = \"" +
                  pki.file("client.pem").string() + "\"\nkey_file = \"" + pki.file("client.key").string() + "\"\n");
@@ -107,6 +107,34 @@ TEST(ServiceWithBackend, InBackendModeTheBackendsRefusalKeepsTheDoorShut) {
   ASSERT_EQ(asked.size(), 1u);
   EXPECT_EQ(asked[0]["local"]["result"], "granted");
   EXPECT_GT(asked[0]["liveness_score"].get<double>(), 0.5);
+}
+
+TEST(ServiceWithBackend, TheBackendsAccessPolicyDecidesWhoEntersWhen) {
+  ServiceRig rig;
+  // The visitor's group may never enter: the backend's policy, not a file, says so.
+  rig.backend.policy_reply(200, R"({"version": "b7", "profiles": {"never": {"week": {}}},
+                                    "groups": {"night": {"profile": "never"}}})", "\"b7\"");
+  const auto config = rig.config("local", "sync_policy = true\n");
+  const auto enrol = test::run_command(test::portier("enroll --config " + config.string() + " --name visitor " +
+                                                     rig.visitor.enrol_photo.string()));
+  ASSERT_EQ(enrol.exit_code, 0) << enrol.err;
+  ASSERT_EQ(test::run_command(test::portier("users group add --config " + config.string() + " visitor night")).exit_code, 0);
+  const auto synced = test::run_command(test::portier("backend sync-policy --config " + config.string()));
+  ASSERT_EQ(synced.exit_code, 0) << synced.err;
+  EXPECT_NE(synced.out.find("synced     access policy version b7"), std::string::npos) << synced.out;
+  const auto run = test::run_command(test::portier("run --config " + config.string() + " --source images:" +
+                                                   rig.visitor.frames.string()));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<nlohmann::json> decisions;
+  for (const auto& e : stdout_events(run.out))
+    if (e.contains("result")) decisions.push_back(e);
+  ASSERT_EQ(decisions.size(), 1u) << run.out << run.err;
+  EXPECT_EQ(decisions[0]["result"], "denied_schedule") << decisions[0].dump();
+  EXPECT_NE(run.err.find("version b7 from the backend now applies"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("relay (simulated): energised"), std::string::npos);
+  // The service asked again at its start, with the ETag it keeps: 304.
+  ASSERT_TRUE(test::eventually([&] { return rig.backend.policy_conditions().size() >= 2; }, 10s));
+  EXPECT_EQ(rig.backend.policy_conditions()[1], "\"b7\"");
 }
 
 TEST(ServiceWithBackend, WhenTheBackendIsDownTheDoorStillWorksAndTheEventWaits) {

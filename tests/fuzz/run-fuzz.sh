@@ -11,8 +11,9 @@ mkdir -p "$out"
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$src" $(pkg-config --cflags libjwt) $(pkg-config --cflags opencv4) \
   "$src/tests/fuzz/fuzz_parsers.cpp" "$src/backend-client/protocol.cpp" "$src/backend-client/command_token.cpp" \
-  "$src/access/time_format.cpp" \
-  $(pkg-config --libs libjwt) -lfmt -lcrypto -o "$out/fuzz_parsers"
+  "$src/access/time_format.cpp" "$src/access/card_directory.cpp" "$src/access/pin_directory.cpp" \
+  "$src/access/user_groups.cpp" \
+  $(pkg-config --libs libjwt libsodium) -lfmt -lcrypto -o "$out/fuzz_parsers"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 cp "$src"/tests/fuzz/corpus/* "$corpus"/

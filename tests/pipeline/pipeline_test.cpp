@@ -5,6 +5,7 @@
 #include "pipeline/pipeline.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <functional>
@@ -728,6 +729,23 @@ TEST(PipelineCardMode, AReaderFaultIsAnAlertAndTheCardWithItStillReads) {
   EXPECT_NE(run.alerts[0].detail.find("13-bit frame"), std::string::npos) << run.alerts[0].detail;
   ASSERT_EQ(run.events.size(), 1u);
   EXPECT_EQ(run.events[0].result, Verdict::Granted);
+}
+
+TEST(PipelineSchedule, OfficeHoursHoldTheRelayWithNoVisitorAndNoReader) {
+  auto options = test_options();
+  options.access.policy = std::make_shared<const AccessPolicy>(parse_access_policy(nlohmann::json::parse(R"({
+    "profiles": {"office": {"week": {"mon": ["08:00-18:00"]}}},
+    "door": {"unlocked": [{"profile": "office"}]}
+  })")));
+  options.access.local_now = [] { return LocalTime(date::year(2026) / 12 / 7, 17 * 60 + 59, 20); };  // a Monday
+  const auto run = run_to_end(std::make_unique<ScriptedCamera>(repeat({}, 150), false, std::chrono::milliseconds(10)),
+                              paint_models(), options);
+  EXPECT_TRUE(run.events.empty());
+  ASSERT_FALSE(run.pulses.empty()) << "the clock alone must wake the act stage";
+  EXPECT_EQ(run.pulses[0].hold, std::chrono::seconds(40)) << "held to the window's end, 18:00, and no longer";
+  ASSERT_FALSE(run.alerts.empty());
+  EXPECT_EQ(run.alerts[0].alert, "schedule_unlocked");
+  EXPECT_NE(run.alerts[0].detail.find("profile office"), std::string::npos) << run.alerts[0].detail;
 }
 
 }  // namespace
