@@ -52,13 +52,22 @@ void add_policy_command(CLI::App& app, int& exit_code) {
   check->callback([&exit_code, config, file, at] {
     exit_code = guarded([&] {
       const Config c = prepare(*config, ModelCheck::Skip);
-      const std::filesystem::path path = file->empty() ? c.access_policy_file : std::filesystem::path(*file);
-      if (path.empty()) throw CommandError(kExitBadInput, "no FILE given and no [access] policy_file in " + c.file.string());
+      // FILE, or else the policy the door applies (the backend's, or [access] policy_file).
       AccessPolicy policy;
-      try {
-        policy = load_access_policy(path);
-      } catch (const PolicyError& e) {
-        throw CommandError(kExitBadInput, e.what());
+      std::string source = *file;
+      if (file->empty()) {
+        const auto in_force = policy_in_force(c);
+        if (!in_force.policy)
+          throw CommandError(kExitBadInput, "no FILE given, and no access policy in force ([access] policy_file, "
+                                            "backend.sync_policy) in " + c.file.string());
+        policy = *in_force.policy;
+        source = in_force.source;
+      } else {
+        try {
+          policy = load_access_policy(*file);
+        } catch (const PolicyError& e) {
+          throw CommandError(kExitBadInput, e.what());
+        }
       }
       LocalTime when;
       std::string zone;
@@ -70,7 +79,7 @@ void add_policy_command(CLI::App& app, int& exit_code) {
         when = clock.now();
         zone = clock.zone_name();
       }
-      std::printf("%s: valid (version %s)\n", path.c_str(), policy.version.empty() ? "none" : policy.version.c_str());
+      std::printf("%s: valid (version %s)\n", source.c_str(), policy.version.empty() ? "none" : policy.version.c_str());
       for (const auto& [name, profile] : policy.profiles) {
         std::printf("profile %s\n", name.c_str());
         for (int d = 1; d <= 7; ++d) std::printf("  %-9s %s\n", kDayNames[d % 7], segments_text(profile.week[d % 7]).c_str());

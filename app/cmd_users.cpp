@@ -70,7 +70,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
         list.clear();
         for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
         std::printf("groups      %s\n", groups.empty() ? "none (no schedule restricts them)" : list.c_str());
-        if (const auto& policy = c.pipeline.access.policy) {
+        if (const auto policy = policy_in_force(c).policy; policy && c.pipeline.access.local_now) {
           const auto why = policy->refusal(groups, c.pipeline.access.local_now());
           std::printf("enters now  %s\n", why ? ("no: " + *why).c_str() : "yes");
         }
@@ -131,12 +131,12 @@ void add_users_command(CLI::App& app, int& exit_code) {
           if (!gallery.add_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is in group " + *name + " already");
           std::printf("%s is now in group %s\n", user->c_str(), name->c_str());
           // A group the policy does not name admits nobody: the installer hears it now.
-          const auto& policy = c.pipeline.access.policy;
-          if (!policy)
-            std::fprintf(stderr, "note: no [access] policy_file is set, so groups restrict nobody yet\n");
-          else if (!policy->group_profile.count(*name))
-            std::fprintf(stderr, "warning: the access policy %s has no group '%s': %s is refused until it has one\n",
-                         c.access_policy_file.c_str(), name->c_str(), user->c_str());
+          const auto in_force = policy_in_force(c);
+          if (!in_force.policy)
+            std::fprintf(stderr, "note: no access policy is in force ([access] policy_file, backend.sync_policy), so groups restrict nobody yet\n");
+          else if (!in_force.policy->group_profile.count(*name))
+            std::fprintf(stderr, "warning: the access policy of %s has no group '%s': %s is refused until it has one\n",
+                         in_force.source.c_str(), name->c_str(), user->c_str());
         } else {
           if (!gallery.remove_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is not in group " + *name);
           std::printf("%s is no longer in group %s\n", user->c_str(), name->c_str());

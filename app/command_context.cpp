@@ -51,6 +51,14 @@ std::unique_ptr<BackendLink> open_backend_link(const Config& c, Relay& relay, Ev
   }
 }
 
+PolicyInForce policy_in_force(const Config& c) {
+  if (c.backend.https.sync_policy) {
+    Gallery gallery(c.gallery_path);
+    if (auto d = gallery.load_directory(); d.policy) return {d.policy, "the backend (ETag " + d.policy_etag + ")"};
+  }
+  return {c.pipeline.access.policy, c.access_policy_file.string()};
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();

@@ -25,6 +25,15 @@ struct CommandError : std::runtime_error {
 // applies its logging and BLAS settings.
 Config prepare(const std::string& config_flag, ModelCheck check = ModelCheck::Verify);
 
+// The access policy the door applies, and where it comes from: the
+// backend's (kept in the gallery, with backend.sync_policy) before
+// [access] policy_file's. Null: none, nobody is restricted by time.
+struct PolicyInForce {
+  std::shared_ptr<const AccessPolicy> policy;
+  std::string source;  // "the backend (ETag ...)" or the file's path
+};
+PolicyInForce policy_in_force(const Config& config);
+
 // Runs a command body, mapping every exception to "portier: <message>" and
 // its exit code (ConfigError: 2).
 int guarded(const std::function<int()>& body);

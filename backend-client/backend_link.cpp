@@ -289,7 +289,7 @@ void BackendLink::on_connected() {
                                   status_message(options_.device_id, true, options_.version, outbox_->size()), true,
                                   std::chrono::seconds(5)))
       spdlog::warn("mqtt: status not published: {}", *why);
-    publish_state();
+    publish_state(/*even_if_unchanged=*/true);
     spdlog::info("mqtt: connected to {}", options_.config.mqtt.url);
   });
   if (mqtt_sender_) mqtt_sender_->retry_now();
@@ -435,17 +435,22 @@ void BackendLink::set_armed(bool armed) {
   publish_state();
 }
 
-void BackendLink::publish_state() {
+void BackendLink::publish_state(bool even_if_unchanged) {
   if (!mqtt_ || !mqtt_->connected()) return;
   DoorState s;
+  s.face_access_armed = gate_.armed();
   {
     std::lock_guard lock(state_mutex_);
     s.unlocked = std::chrono::steady_clock::now() < unlocked_until_;
     s.door_open = door_open_;
+    if (!even_if_unchanged && published_state_ == s) return;
   }
-  s.face_access_armed = gate_.armed();
-  if (auto why = mqtt_->publish(topic("state"), door_state_message(options_.device_id, s), true, std::chrono::seconds(5)))
+  if (auto why = mqtt_->publish(topic("state"), door_state_message(options_.device_id, s), true, std::chrono::seconds(5))) {
     spdlog::warn("mqtt: door state not published: {}", *why);
+    return;  // not recorded: the next change or connection sends it
+  }
+  std::lock_guard lock(state_mutex_);
+  published_state_ = s;
 }
 
 BackendLink::Health BackendLink::health() {

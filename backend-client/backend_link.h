@@ -102,7 +102,10 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   void on_message(const std::string& topic, const std::string& payload);
   void reply(const std::optional<std::string>& request_id, const std::string& command, bool ok, const std::string& error);
   void refuse(const CommandRefusal& refusal);
-  void publish_state();
+  // The retained door state, when it differs from the last one published
+  // (a relay held through office hours is renewed every minute, unchanged),
+  // or always (a new connection).
+  void publish_state(bool even_if_unchanged = false);
   void unlocked_for(std::chrono::milliseconds hold);
   void set_armed(bool armed);
   void run_sync(const std::optional<std::string>& request_id);
@@ -126,6 +129,7 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   std::mutex state_mutex_;
   std::chrono::steady_clock::time_point unlocked_until_{};
   std::optional<bool> door_open_;
+  std::optional<DoorState> published_state_;  // guarded by state_mutex_
 
   std::atomic<bool> overflowing_{false};  // the outbox records an overflow not yet ended
   std::atomic<std::uint64_t> refused_{0};

@@ -77,6 +77,7 @@ struct DoorState {
   bool unlocked = false;
   std::optional<bool> door_open;  // no contact wired: unknown
   bool face_access_armed = true;
+  bool operator==(const DoorState&) const = default;
 };
 std::string door_state_message(const std::string& device_id, const DoorState& state);
 

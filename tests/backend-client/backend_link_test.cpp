@@ -247,6 +247,28 @@ std::vector<nlohmann::json> replies(const TestSubscriber& s) {
   return out;
 }
 
+TEST(BackendLinkState, TheRetainedDoorStateIsSentOnChangeNotOnEveryPulse) {
+  Rig rig;
+  auto watcher = rig.subscriber();
+  SimulatedRelay relay;
+  BackendLink link(rig.options(), relay, nullptr);
+  link.start();
+  ASSERT_TRUE(test::eventually([&] { return link.health().mqtt_connected; }, 10s));
+  auto locks = [&] {
+    std::vector<std::string> out;
+    for (const auto& m : watcher->on("door/test-door/state")) out.push_back(nlohmann::json::parse(m.payload)["lock"]);
+    return out;
+  };
+  ASSERT_TRUE(test::eventually([&] { return locks().size() >= 1; }, 5s)) << "sent on connect";
+  // Office hours renew the hold before it runs out: the door stays unlocked throughout.
+  link.relay().pulse(1500ms);
+  std::this_thread::sleep_for(300ms);
+  link.relay().pulse(1500ms);
+  ASSERT_TRUE(test::eventually([&] { return locks().size() >= 3; }, 5s));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(locks(), (std::vector<std::string>{"locked", "unlocked", "locked"}));
+}
+
 TEST(BackendLinkCommands, ASignedUnlockOpensTheDoorOnceAndAReplayOrAForgeryDoesNot) {
   Rig rig;
   auto watcher = rig.subscriber();

@@ -122,6 +122,11 @@ TEST(ServiceWithBackend, TheBackendsAccessPolicyDecidesWhoEntersWhen) {
   const auto synced = test::run_command(test::portier("backend sync-policy --config " + config.string()));
   ASSERT_EQ(synced.exit_code, 0) << synced.err;
   EXPECT_NE(synced.out.find("synced     access policy version b7"), std::string::npos) << synced.out;
+  const auto check = test::run_command(test::portier("policy check --config " + config.string()));
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.out.find("the backend (ETag \"b7\"): valid (version b7)"), std::string::npos) << check.out;
+  const auto shown = test::run_command(test::portier("users show --config " + config.string() + " visitor"));
+  EXPECT_NE(shown.out.find("enters now  no: no group of theirs (night)"), std::string::npos) << shown.out;
   const auto run = test::run_command(test::portier("run --config " + config.string() + " --source images:" +
                                                    rig.visitor.frames.string()));
   ASSERT_EQ(run.exit_code, 0) << run.err;
