@@ -38,9 +38,7 @@ std::optional<ScheduledUnlock::Window> ScheduledUnlock::at(const LocalTime& t) {
   const auto why = window ? std::optional<std::string>(window->why) : std::nullopt;
   if (why != in_force_) {
     if (why) {
-      const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(window->left).count();
-      notice_ = fmt::format("the schedule keeps the door unlocked ({}) for {} h {:02} min", *why, minutes / 60,
-                            minutes % 60);
+      notice_ = fmt::format("the schedule keeps the door unlocked ({}) for {}", *why, hours_minutes(window->left));
     } else {
       notice_ = "the schedule's unlocked window (" + *in_force_ + ") has ended: the door locks";
     }

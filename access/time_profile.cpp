@@ -38,6 +38,11 @@ std::string to_string(TimeSegment s) {
   return fmt::format("{:02}:{:02}-{:02}:{:02}", s.begin / 60, s.begin % 60, s.end / 60, s.end % 60);
 }
 
+std::string hours_minutes(std::chrono::seconds duration) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(duration).count();
+  return fmt::format("{} h {:02} min", minutes / 60, minutes % 60);
+}
+
 const std::vector<TimeSegment>& TimeProfile::segments_on(date::year_month_day day) const {
   const auto d = date::sys_days(day);
   for (const auto& h : holidays)

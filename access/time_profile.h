@@ -26,6 +26,8 @@ constexpr size_t kMaxSegmentsPerDay = 8;
 // "HH:MM-HH:MM". Returns the problem in words, or nothing.
 std::optional<std::string> parse_segment(const std::string& text, TimeSegment& out);
 std::string to_string(TimeSegment segment);
+// "9 h 05 min": how long a window lasts, for people (seconds dropped).
+std::string hours_minutes(std::chrono::seconds duration);
 
 // A moment of the door's civil time.
 struct LocalTime {

@@ -94,11 +94,9 @@ void add_policy_command(CLI::App& app, int& exit_code) {
       for (const auto& rule : policy.door_unlocked) {
         const auto left = policy.profiles.at(rule.profile).holds_for(when);
         if (left.count() <= 0) continue;
-        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(left).count();
-        door = rule.first_in ? fmt::format("unlocked once a member of {} is granted, for {} h {:02} min (profile {})",
-                                           *rule.first_in, minutes / 60, minutes % 60, rule.profile)
-                             : fmt::format("kept unlocked for {} h {:02} min (profile {})", minutes / 60, minutes % 60,
-                                           rule.profile);
+        door = rule.first_in ? fmt::format("unlocked once a member of {} is granted, for {} (profile {})",
+                                           *rule.first_in, hours_minutes(left), rule.profile)
+                             : fmt::format("kept unlocked for {} (profile {})", hours_minutes(left), rule.profile);
         break;
       }
       std::printf("  door       %s\n", door.c_str());

@@ -167,19 +167,21 @@ std::filesystem::path default_models_dir() {
   return PORTIER_DEFAULT_MODELS_DIR;
 }
 
+// Whether PINs can be typed: a keypad, or a Wiegand reader, whose keypad
+// sends its keys on the reader's own lines.
+bool takes_pins(const Config& c) { return c.keypad.type != "none" || c.reader.type == "wiegand"; }
+
 }  // namespace
 
 std::optional<std::string> policy_device_problem(const AccessPolicy& policy, const Config& c) {
   // Every mode the schedule may switch to needs its devices now, not at 19:00.
-  // A Wiegand reader's keypad sends its keys on the reader's own lines.
-  const bool has_keypad = c.keypad.type != "none" || c.reader.type == "wiegand";
   std::vector<VerificationMode> modes;
   if (policy.door_mode) modes.push_back(*policy.door_mode);
   for (const auto& rule : policy.door_schedule) modes.push_back(rule.mode);
   for (const auto m : modes) {
     if (needs_card_reader(m) && c.reader.type == "none")
       return std::string("its door mode \"") + to_string(m) + "\" needs a card reader: set [reader] type and device";
-    if (needs_keypad(m) && !has_keypad)
+    if (needs_keypad(m) && !takes_pins(c))
       return std::string("its door mode \"") + to_string(m) + "\" needs a PIN keypad: set [keypad] type and device";
   }
   return std::nullopt;
@@ -498,9 +500,7 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   c.keypad.evdev.delivers = Credential::Kind::Pin;
   if (needs_card_reader(c.pipeline.access.mode) && c.reader.type == "none")
     access.fail("mode", std::string("\"") + verification + "\" needs a card reader: set [reader] type and device");
-  // A Wiegand reader's keypad sends its keys on the reader's own lines.
-  const bool has_keypad = c.keypad.type != "none" || c.reader.type == "wiegand";
-  if (needs_keypad(c.pipeline.access.mode) && !has_keypad)
+  if (needs_keypad(c.pipeline.access.mode) && !takes_pins(c))
     access.fail("mode", std::string("\"") + verification + "\" needs a PIN keypad: set [keypad] type and device (or a Wiegand [reader] with keys)");
   std::string policy_file;
   access.string("policy_file", policy_file, true);
