@@ -166,7 +166,7 @@ SequentialResult run_sequential(const Config& config, const std::string& source,
     for (const auto& face : faces) {
       (void)index.nearest(face.embedding);
       // The reference loops check liveness too; so does this one, to compare like with like.
-      if (liveness.model) (void)liveness.model->score(liveness_features(cut_liveness_crops(frame->bgr, face.box.rect)));
+      if (liveness.model) (void)liveness.score(frame->bgr, face.box.rect);
     }
     ++r.frames;
   }
@@ -191,7 +191,7 @@ PipelineRun run_pipeline(const Config& config, const std::string& source, const 
   LogOnlyEventSink events;
   Pipeline pipeline(options,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
-                                   liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
+                                   liveness.take_scorer()},
                     open_source(source, paced), index, nullptr, relay, events);
   const auto start = Clock::now();
   pipeline.start();

@@ -43,6 +43,15 @@ Check check_liveness(const Config& c) {
   if (!c.liveness.enabled)
     return {"liveness", Status::Warn, "disabled: a photo of an enrolled user opens the door",
             "set liveness.enabled = true"};
+  if (model_file_problem(c.models.dir, kResnetModel)) {
+    // Liveness reads its texture filters from the ResNet file; that it is
+    // missing is one failure, reported once by the model check.
+    auto loaded = load_liveness_model(c.liveness.model, c.liveness.model_sha256);
+    if (auto* why = std::get_if<std::string>(&loaded))
+      return {"liveness", Status::Fail, *why, "reinstall the package, or fix liveness.model and liveness.model_sha256"};
+    return {"liveness", Status::Warn, c.liveness.model.string() + ": sha256 verified; cannot run without the ResNet model file (above)",
+            "run scripts/setup.sh (installs and verifies the models)"};
+  }
   try {
     const auto setup = load_liveness(c);
     const bool calibrated = setup.threshold_source.rfind("calibration", 0) == 0;

@@ -17,6 +17,7 @@
 #include "hal/camera.h"
 #include "models/face_models.h"
 #include "models/model_files.h"
+#include "models/texture_stem.h"
 #include "pipeline/stage_timings.h"
 
 namespace portier {
@@ -25,19 +26,35 @@ namespace {
 struct TrainArgs {
   std::string config, root, labels, out = "portier-liveness.json";
   std::vector<std::string> crops_dirs;
-  double target_bpcer = 0.03;
+  double target_bpcer = 0.05;
   LivenessHyperparameters hyper;
+  int augment = 0;
+  std::uint64_t seed = 1;
   bool json = false;
 };
 
 std::string describe(const LivenessReport& r) {
-  return fmt::format("APCER {:.4f}  BPCER {:.4f}  ACER {:.4f}  EER {:.4f}  APCER@BPCER 5% {:.4f}, 1% {:.4f}", r.apcer,
-                     r.bpcer, r.acer, r.eer, r.apcer_at_bpcer_5, r.apcer_at_bpcer_1);
+  return fmt::format("APCER {:.4f}  BPCER {:.4f}  EER {:.4f}  APCER@BPCER 5% {:.4f}", r.apcer, r.bpcer, r.eer,
+                     r.apcer_at_bpcer_5);
+}
+
+nlohmann::json figures_json(const SourceFigures& s) {
+  return {{"source", s.source},
+          {"crops", s.crops},
+          {"images", s.at_threshold.images},
+          {"apcer", s.at_threshold.apcer},
+          {"bpcer", s.at_threshold.bpcer},
+          {"eer", s.at_threshold.eer},
+          {"apcer_at_bpcer_5", s.at_threshold.apcer_at_bpcer_5},
+          {"tracks", {{"live", s.tracks.live}, {"spoof", s.tracks.spoof}, {"apcer", s.tracks.apcer}, {"bpcer", s.tracks.bpcer}}}};
 }
 
 int train(const TrainArgs& args) {
   const Config config = prepare(args.config, ModelCheck::FaceModelsOnly);
-  const auto detector = make_face_detector(config.models);
+  // The still-image detector: it gives every image the same answer
+  // whichever thread sees it first, so the model is rebuilt byte for byte.
+  const auto detector = make_still_detector(config.models);
+  const TextureStem stem(resnet_stem_weights(config.models.dir / kResnetModel.name));
   auto is_crop = [&](const std::string& path) {
     return std::any_of(args.crops_dirs.begin(), args.crops_dirs.end(),
                        [&](const std::string& prefix) { return path.rfind(prefix, 0) == 0; });
@@ -45,7 +62,7 @@ int train(const TrainArgs& args) {
   LabelledSamples data;
   try {
     ProgressBar progress("features", 0);
-    data = labelled_samples(args.root, args.labels, is_crop, *detector,
+    data = labelled_samples(args.root, args.labels, is_crop, *detector, stem, {2, args.augment, args.seed},
                             [&](size_t total, const std::string& path) { progress.step(path, total); });
   } catch (const std::invalid_argument& e) {
     throw CommandError(kExitBadInput, e.what());
@@ -67,46 +84,43 @@ int train(const TrainArgs& args) {
     throw CommandError(kExitBadInput, e.what());
   }
 
-  std::printf("images            %zu (%zu live, %zu spoof), a face in %zu; features %.2f ms median per face\n",
-              images.size(), run.pooled.live, run.pooled.spoof, found, percentile(feature_ms, 50));
-  std::printf("cross-validation  %zu folds, each holding out a capture session (never random images)\n",
-              run.folds.size());
-  nlohmann::json folds = nlohmann::json::array();
-  for (size_t f = 0; f < run.folds.size(); ++f) {
-    const auto& fold = run.folds[f];
-    std::printf("  fold %zu  held out %s\n          %s\n", f + 1, fold.held_out.c_str(), describe(fold.at_threshold).c_str());
-    folds.push_back({{"held_out", fold.held_out},
-                     {"apcer", fold.at_threshold.apcer},
-                     {"bpcer", fold.at_threshold.bpcer},
-                     {"eer", fold.at_threshold.eer},
-                     {"apcer_at_bpcer_5", fold.at_threshold.apcer_at_bpcer_5},
-                     {"apcer_at_bpcer_1", fold.at_threshold.apcer_at_bpcer_1}});
+  std::printf("images            %zu (%zu live, %zu spoof), a face in %zu; %d augmented views each; features %.2f ms median per face\n",
+              images.size(), run.pooled.live, run.pooled.spoof, found, args.augment, percentile(feature_ms, 50));
+  std::printf("cross-validation  %zu sources, each held out in turn: scored by a model that never saw it\n",
+              run.sources.size());
+  std::printf("  %-34s %6s  %-6s %-6s %-6s %-14s | tracks of %d: APCER  BPCER\n", "held-out source", "images", "APCER",
+              "BPCER", "EER", "APCER@BPCER5%", kFramesPerTrack);
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& s : run.sources) {
+    std::printf("  %-34s %6zu  %.4f %.4f %.4f %-14.4f |               %.4f %.4f\n",
+                (s.source + (s.crops ? " (crops)" : "")).c_str(), s.at_threshold.images, s.at_threshold.apcer,
+                s.at_threshold.bpcer, s.at_threshold.eer, s.at_threshold.apcer_at_bpcer_5, s.tracks.apcer, s.tracks.bpcer);
+    sources.push_back(figures_json(s));
   }
+  std::printf("worst source      %s: EER %.4f; of camera frames: %s, EER %.4f\n", run.worst_source.c_str(),
+              run.worst_eer, run.worst_frame_source.c_str(), run.worst_frame_eer);
   std::printf("pooled            %s\n", describe(run.pooled).c_str());
-  nlohmann::json folders = nlohmann::json::object();
-  for (const auto& [name, r] : run.by_folder) {
-    std::printf("  %-15s %s\n", name.c_str(), describe(r).c_str());
-    folders[name] = {{"apcer", r.apcer},
-                     {"bpcer", r.bpcer},
-                     {"eer", r.eer},
-                     {"apcer_at_bpcer_5", r.apcer_at_bpcer_5},
-                     {"apcer_at_bpcer_1", r.apcer_at_bpcer_1}};
-  }
-  std::printf("threshold         %.4f (rejects %.0f%% of the held-out live faces); calibration floor %.4f\n",
+  std::printf("threshold         %.4f (rejects %.0f%% of the held-out live faces, every source weighing the same); "
+              "calibration floor %.4f\n",
               run.model.threshold, args.target_bpcer * 100, run.model.calibration_floor);
 
   std::string command = "portier liveness train --root " + args.root;
   for (const auto& c : args.crops_dirs) command += " --crops-dir " + c;
-  command += fmt::format(" --target-bpcer {} --face-c {} --face-gamma {} --scene-c {} {}", args.target_bpcer,
-                         args.hyper.face_c, args.hyper.face_gamma, args.hyper.scene_c, args.labels);
+  command += fmt::format(" --target-bpcer {} --c {} --augment {} --seed {} {}", args.target_bpcer, args.hyper.c,
+                         args.augment, args.seed, args.labels);
   run.model.training = {{"command", command},
                         {"labels", args.labels},
                         {"images", images.size()},
                         {"faces_found", found},
-                        {"hyperparameters",
-                         {{"face_c", args.hyper.face_c}, {"face_gamma", args.hyper.face_gamma}, {"scene_c", args.hyper.scene_c}}},
+                        {"hyperparameters", {{"c", args.hyper.c}, {"augment", args.augment}, {"seed", args.seed}}},
                         {"target_bpcer", args.target_bpcer},
-                        {"cross_validation", {{"folds", folds}, {"pooled", {{"apcer", run.pooled.apcer}, {"bpcer", run.pooled.bpcer}, {"eer", run.pooled.eer}}}, {"by_folder", folders}}}};
+                        {"leave_one_source_out",
+                         {{"sources", sources},
+                          {"worst_source", run.worst_source},
+                          {"worst_eer", run.worst_eer},
+                          {"worst_frame_source", run.worst_frame_source},
+                          {"worst_frame_eer", run.worst_frame_eer},
+                          {"pooled", {{"apcer", run.pooled.apcer}, {"bpcer", run.pooled.bpcer}, {"eer", run.pooled.eer}}}}}};
   if (auto why = write_file_atomically(args.out, liveness_model_text(run.model))) throw CommandError(kExitFailure, *why);
   const auto sha = sha256_of_file(args.out).value_or("?");
   std::printf("wrote             %s\n  sha256 %s\n  to use it: [liveness] model = \"%s\" and model_sha256 = \"%s\"\n",
@@ -115,8 +129,10 @@ int train(const TrainArgs& args) {
     const nlohmann::json out{{"images", images.size()},   {"faces_found", found},
                              {"threshold", run.model.threshold}, {"apcer", run.pooled.apcer},
                              {"bpcer", run.pooled.bpcer},  {"eer", run.pooled.eer},
-                             {"folds", folds},             {"by_folder", folders},
-                             {"model", args.out},          {"sha256", sha}};
+                             {"sources", sources},         {"worst_source", run.worst_source},
+                             {"worst_eer", run.worst_eer}, {"worst_frame_source", run.worst_frame_source},
+                             {"worst_frame_eer", run.worst_frame_eer}, {"model", args.out},
+                             {"sha256", sha}};
     std::printf("%s\n", out.dump().c_str());
   }
   return kExitOk;
@@ -151,7 +167,7 @@ int calibrate(const CalibrateArgs& args) {
     const auto faces = detector->detect(frame->bgr);
     // One person in view: with two, whose face this is would be a guess.
     if (faces.size() != 1) continue;
-    scores.push_back(liveness.model->score(liveness_features(cut_liveness_crops(frame->bgr, faces.front().rect))));
+    scores.push_back(liveness.score(frame->bgr, faces.front().rect));
   }
   if (!camera->error().empty()) spdlog::warn("{}", camera->error());
   if (static_cast<int>(scores.size()) < std::min(args.faces, 10))
@@ -200,7 +216,7 @@ void add_liveness_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("liveness", "Train the liveness model or calibrate it to a camera");
   cmd->require_subcommand(1);
 
-  auto* t = cmd->add_subcommand("train", "Train the liveness model from labelled images (cross-validated by capture session)");
+  auto* t = cmd->add_subcommand("train", "Train the liveness model from labelled images (each capture source held out in turn)");
   auto targs = std::make_shared<TrainArgs>();
   t->add_option("--config", targs->config, "Config file (for the face detector)");
   t->add_option("--root", targs->root, "Folder the image paths are relative to")->required();
@@ -209,9 +225,13 @@ void add_liveness_command(CLI::App& app, int& exit_code) {
   t->add_option("--target-bpcer", targs->target_bpcer, "Share of held-out live faces the threshold may reject")
       ->check(CLI::Range(0.001, 0.5))
       ->capture_default_str();
-  t->add_option("--face-c", targs->hyper.face_c, "C of the face head's RBF SVM")->check(CLI::PositiveNumber)->capture_default_str();
-  t->add_option("--face-gamma", targs->hyper.face_gamma, "gamma of the face head's RBF SVM")->check(CLI::PositiveNumber)->capture_default_str();
-  t->add_option("--scene-c", targs->hyper.scene_c, "C of the scene head's linear SVM")->check(CLI::PositiveNumber)->capture_default_str();
+  t->add_option("--c", targs->hyper.c, "Weight of the data against the L2 penalty (logistic regression)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  t->add_option("--augment", targs->augment, "Augmented views of each training image (scale, turn, colour, blur, noise, JPEG)")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
+  t->add_option("--seed", targs->seed, "Seed of the augmentation")->capture_default_str();
   t->add_flag("--json", targs->json, "End stdout with one JSON object");
   t->add_option("LABELS", targs->labels, "CSV with columns path,label (live or spoof)")->required();
   t->callback([&exit_code, targs] { exit_code = guarded([&] { return train(*targs); }); });

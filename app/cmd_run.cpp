@@ -168,7 +168,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
 
   Pipeline pipeline(options,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
-                                   liveness.model ? make_liveness_scorer(std::move(*liveness.model)) : nullptr},
+                                   liveness.take_scorer()},
                     std::move(camera), std::move(index), refresh, *relay, *events.load(), indicator, act_links);
   spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
                config.pipeline.detect_workers, config.gallery_path.string());

@@ -42,12 +42,29 @@ void write_liveness_calibration(const std::filesystem::path& file, const Livenes
   if (auto why = write_file_atomically(file, j.dump(2) + '\n')) throw std::runtime_error(*why);
 }
 
+double LivenessSetup::score(const cv::Mat& frame_bgr, const cv::Rect& box) const {
+  return model->score(liveness_features(cut_liveness_crops(frame_bgr, box), *stem));
+}
+
+std::unique_ptr<LivenessScorer> LivenessSetup::take_scorer() {
+  if (!model) return nullptr;
+  auto scorer = make_liveness_scorer(std::move(*model), stem);
+  model.reset();
+  return scorer;
+}
+
 LivenessSetup load_liveness(const Config& config, bool even_if_disabled) {
   LivenessSetup setup;
   if (!config.liveness.enabled && !even_if_disabled) return setup;
   auto loaded = load_liveness_model(config.liveness.model, config.liveness.model_sha256);
   if (auto* why = std::get_if<std::string>(&loaded)) throw ConfigError("config " + config.file.string() + ": key 'liveness.model': " + *why);
   setup.model = std::make_unique<LivenessModel>(std::move(std::get<LivenessModel>(loaded)));
+  const auto resnet = config.models.dir / kResnetModel.name;
+  try {
+    setup.stem = std::make_shared<const TextureStem>(resnet_stem_weights(resnet));
+  } catch (const std::exception& e) {
+    throw ConfigError("config " + config.file.string() + ": liveness needs the ResNet model's first layer: " + e.what());
+  }
   setup.threshold = setup.model->threshold;
   setup.threshold_source = "model";
   if (config.liveness.threshold) {

@@ -11,6 +11,7 @@
 
 #include "app/config.h"
 #include "models/liveness_model.h"
+#include "models/texture_stem.h"
 
 namespace portier {
 
@@ -32,8 +33,16 @@ void write_liveness_calibration(const std::filesystem::path& file, const Livenes
 
 struct LivenessSetup {
   std::unique_ptr<LivenessModel> model;  // null when liveness is disabled
+  // The texture filters the model's features need: the first layer of the
+  // ResNet, read from the models directory (models/texture_stem.h).
+  std::shared_ptr<const TextureStem> stem;
   double threshold = 0.5;
   std::string threshold_source;  // "config", "calibration <file>" or "model"
+
+  // How live the face in `box` looks, 0..1 (the model must be loaded).
+  double score(const cv::Mat& frame_bgr, const cv::Rect& box) const;
+  // The scorer the pipeline runs; it takes the model over. Null when liveness is off.
+  std::unique_ptr<LivenessScorer> take_scorer();
 };
 
 // Loads the configured model (its checksum verified) and resolves the

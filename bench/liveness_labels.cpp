@@ -1,5 +1,6 @@
 #include "bench/liveness_labels.h"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -26,14 +27,15 @@ std::vector<LabelledImage> read_liveness_labels(const std::filesystem::path& fil
   std::string line;
   if (!std::getline(in, line)) throw std::invalid_argument("labels file " + file.string() + " is empty");
   const auto header = split_csv_line(line);
-  int path_column = -1, label_column = -1;
+  int path_column = -1, label_column = -1, source_column = -1;
   for (size_t i = 0; i < header.size(); ++i) {
     if (header[i] == "path") path_column = static_cast<int>(i);
     if (header[i] == "label") label_column = static_cast<int>(i);
+    if (header[i] == "source_set") source_column = static_cast<int>(i);
   }
   if (path_column < 0 || label_column < 0)
     throw std::invalid_argument("labels file " + file.string() + ":1: the header must name the columns 'path' and 'label'");
-  const auto needed = static_cast<size_t>(std::max(path_column, label_column));
+  const auto needed = static_cast<size_t>(std::max({path_column, label_column, source_column}));
   std::vector<LabelledImage> out;
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -45,10 +47,20 @@ std::vector<LabelledImage> read_liveness_labels(const std::filesystem::path& fil
     if (path.empty()) throw std::invalid_argument(where + "the path is empty");
     if (label != "live" && label != "spoof")
       throw std::invalid_argument(where + "label must be 'live' or 'spoof', got '" + label + "'");
-    out.push_back({path, label == "live"});
+    out.push_back({path, label == "live", source_column < 0 ? std::string() : fields[static_cast<size_t>(source_column)]});
   }
   if (out.empty()) throw std::invalid_argument("labels file " + file.string() + " lists no images");
   return out;
+}
+
+std::string capture_source(const LabelledImage& image) {
+  std::string source = image.source;
+  if (source.empty()) {
+    const auto slash = image.path.find('/');
+    source = slash == std::string::npos ? std::string(".") : image.path.substr(0, slash);
+  }
+  if (auto session = capture_session(image.path)) source += " session " + *session;
+  return source;
 }
 
 std::optional<std::string> capture_session(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "bench/liveness_augment.h"
 #include "bench/liveness_labels.h"
 #include "models/face_models.h"
 #include "models/image_io.h"
@@ -15,8 +16,8 @@ namespace portier {
 
 std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path& root,
                                                      const std::vector<LivenessImage>& images,
-                                                     const FaceDetector& detector, int threads,
-                                                     const OnImage& on_image) {
+                                                     const FaceDetector& detector, const TextureStem& stem,
+                                                     const SampleOptions& options, const OnImage& on_image) {
   std::vector<LivenessSample> out(images.size());
   std::atomic<size_t> next{0};
   std::mutex progress_mutex;
@@ -39,23 +40,30 @@ std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path
         return;
       }
       const cv::Mat& bgr = std::get<cv::Mat>(loaded);
-      std::optional<cv::Rect> face;
-      if (!image.crop) {
-        const auto faces = own->detect(bgr);
-        const int chosen = face_nearest_centre(faces, bgr.size());
-        if (chosen < 0) continue;  // face_found stays false
-        face = faces[static_cast<size_t>(chosen)].rect;
-      }
+      const auto faces = own->detect(bgr);
+      const int chosen = face_nearest_centre(faces, bgr.size());
+      std::optional<cv::Rect> box;
+      if (chosen >= 0)
+        box = faces[static_cast<size_t>(chosen)].rect;
+      else if (image.crop)
+        box = cv::Rect(0, 0, bgr.cols, bgr.rows);
+      if (!box) continue;  // face_found stays false
+      auto cut = [&](const cv::Mat& picture, const cv::Rect& face) {
+        return image.crop ? cut_face_only_crops(picture, face) : cut_liveness_crops(picture, face);
+      };
       // What the pipeline's liveness stage pays per face: crops and features.
       const auto start = std::chrono::steady_clock::now();
-      const LivenessCrops crops = face ? cut_liveness_crops(bgr, *face) : liveness_crops_of_face_image(bgr);
-      out[i].features = liveness_features(crops);
-      out[i].face_found = true;
+      out[i].features = liveness_features(cut(bgr, *box), stem);
       out[i].feature_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      out[i].face_found = true;
+      for (int v = 0; v < options.augmented_views; ++v) {
+        const auto view = augment_view(bgr, *box, image.crop, options.seed * 1'000'003u + i * 101u + static_cast<unsigned>(v));
+        out[i].augmented.push_back(liveness_features(cut(view.image, view.box), stem));
+      }
     }
   };
   std::vector<std::thread> workers;
-  for (int t = 0; t < std::max(1, threads); ++t) workers.emplace_back(work);
+  for (int t = 0; t < std::max(1, options.threads); ++t) workers.emplace_back(work);
   for (auto& w : workers) w.join();
   if (!failure.empty()) throw std::invalid_argument(failure);
   return out;
@@ -63,10 +71,11 @@ std::vector<LivenessSample> extract_liveness_samples(const std::filesystem::path
 
 LabelledSamples labelled_samples(const std::filesystem::path& root, const std::filesystem::path& labels,
                                  const std::function<bool(const std::string& path)>& is_crop,
-                                 const FaceDetector& detector, const OnImage& on_image) {
+                                 const FaceDetector& detector, const TextureStem& stem, const SampleOptions& options,
+                                 const OnImage& on_image) {
   LabelledSamples out;
-  for (const auto& l : read_liveness_labels(labels)) out.images.push_back({l.path, l.live, is_crop(l.path)});
-  out.samples = extract_liveness_samples(root, out.images, detector, 2, on_image);
+  for (const auto& l : read_liveness_labels(labels)) out.images.push_back({l.path, l.live, is_crop(l.path), capture_source(l)});
+  out.samples = extract_liveness_samples(root, out.images, detector, stem, options, on_image);
   return out;
 }
 

@@ -1,25 +1,66 @@
 #include "bench/liveness_training_run.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
-#include "bench/liveness_labels.h"
+#include "models/track_score.h"
 
 namespace portier {
 namespace {
 
-std::string top_folder(const std::string& path) {
-  const auto slash = path.find('/');
-  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+// Every (source, class) weighs the same in training, whatever its size: NUAA
+// has thirty times the frames of a small source, and must not drown it.
+std::vector<double> balanced_weights(const std::vector<std::pair<std::string, bool>>& groups) {
+  std::map<std::pair<std::string, bool>, double> count;
+  for (const auto& g : groups) count[g] += 1;
+  std::vector<double> w;
+  double total = 0;
+  for (const auto& g : groups) total += w.emplace_back(1.0 / count[g]);
+  for (auto& v : w) v *= static_cast<double>(w.size()) / total;  // mean 1
+  return w;
+}
+
+struct HeadData {
+  std::vector<std::vector<float>> x;
+  std::vector<bool> live;
+  std::vector<std::pair<std::string, bool>> group;
+};
+
+// The training rows of one head: each image's own features and its augmented views.
+HeadData head_data(const std::vector<LivenessImage>& images, const std::vector<LivenessSample>& samples,
+                   const std::vector<size_t>& rows, bool scene) {
+  HeadData d;
+  for (size_t i : rows) {
+    const auto& s = samples[i];
+    if (!s.face_found || (scene && images[i].crop)) continue;
+    auto add = [&](const LivenessFeatures& f) {
+      d.x.push_back(scene ? f.scene : f.face);
+      d.live.push_back(images[i].live);
+      d.group.emplace_back(images[i].source, images[i].live);
+    };
+    add(s.features);
+    for (const auto& view : s.augmented) add(view);
+  }
+  return d;
+}
+
+LogisticHead fit_head(const HeadData& d, const LivenessHyperparameters& hyper) {
+  return train_logistic_head(d.x, d.live, balanced_weights(d.group), hyper.c);
+}
+
+double logit(double p) {
+  p = std::clamp(p, 1e-9, 1 - 1e-9);
+  return std::log(p / (1 - p));
 }
 
 // The spoof score above which `share` of the held-out attacks lie: a
 // calibration that sets the threshold lower would let more than that through
-// on the training data.
+// on the development data.
 double floor_at_apcer(const std::vector<LivenessResult>& results, double share) {
   std::vector<double> spoof;
   size_t total = 0;
@@ -34,115 +75,161 @@ double floor_at_apcer(const std::vector<LivenessResult>& results, double share) 
   return spoof[std::min(k, spoof.size() - 1)];
 }
 
-}  // namespace
-
-std::vector<int> assign_folds(const std::vector<LivenessImage>& images, int* folds) {
-  std::set<std::string> sessions;
-  for (const auto& image : images)
-    if (auto s = capture_session(image.path)) sessions.insert(*s);
-  const int k = std::max<int>(2, static_cast<int>(sessions.size()));
-  std::map<std::string, int> session_fold;
-  for (const auto& s : sessions) session_fold.emplace(s, static_cast<int>(session_fold.size()));
-
-  std::vector<int> fold(images.size(), 0);
-  std::map<std::string, std::vector<size_t>> groups;  // folder + label -> rows without a session
-  for (size_t i = 0; i < images.size(); ++i) {
-    if (auto s = capture_session(images[i].path))
-      fold[i] = session_fold.at(*s);
-    else
-      groups[top_folder(images[i].path) + (images[i].live ? "/live" : "/spoof")].push_back(i);
-  }
-  for (auto& [key, rows] : groups) {
-    std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return images[a].path < images[b].path; });
-    for (size_t j = 0; j < rows.size(); ++j) fold[rows[j]] = static_cast<int>(j * static_cast<size_t>(k) / rows.size());
-  }
-  *folds = k;
-  return fold;
+std::string track_key(const LivenessImage& image) {
+  // NUAA keeps one subject per folder; elsewhere a source's class is one clip.
+  const auto slash = image.path.rfind('/');
+  const std::string folder = slash == std::string::npos ? std::string() : image.path.substr(0, slash);
+  return image.source + "|" + (image.live ? "live" : "spoof") + "|" + folder;
 }
 
-LivenessModel fit_liveness_heads(const std::vector<LivenessSample>& samples, const std::vector<LivenessImage>& images,
-                                 const std::vector<size_t>& rows, const LivenessHyperparameters& hyper) {
-  std::vector<std::vector<float>> face_x, scene_x;
-  std::vector<bool> face_live, scene_live;
-  for (size_t i : rows) {
-    if (!samples[i].face_found) continue;
-    face_x.push_back(samples[i].features.face);
-    face_live.push_back(images[i].live);
-    if (!samples[i].features.scene.empty()) {
-      scene_x.push_back(samples[i].features.scene);
-      scene_live.push_back(images[i].live);
+}  // namespace
+
+double balanced_threshold_at_bpcer(const std::vector<double>& scores, const std::vector<std::string>& groups, double share) {
+  if (scores.empty()) return 0.5;
+  std::map<std::string, double> count;
+  for (const auto& g : groups) count[g] += 1;
+  std::vector<size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  const double total = static_cast<double>(count.size());
+  double below = 0;
+  for (size_t i : order) {
+    // The lowest score such that no more than `share` of the weight lies below it.
+    if (below + 1.0 / count[groups[i]] / total > share + 1e-12) return scores[i];
+    below += 1.0 / count[groups[i]] / total;
+  }
+  return scores[order.back()];
+}
+
+TrackFigures track_figures(const std::vector<LivenessImage>& images, const std::vector<LivenessResult>& results,
+                           double threshold) {
+  std::map<std::string, std::vector<size_t>> clips;
+  for (size_t i = 0; i < images.size(); ++i) clips[track_key(images[i])].push_back(i);
+  TrackFigures t;
+  size_t accepted_spoof = 0, rejected_live = 0;
+  for (auto& [key, rows] : clips) {
+    std::sort(rows.begin(), rows.end(), [&](size_t a, size_t b) { return images[a].path < images[b].path; });
+    for (size_t start = 0; start < rows.size(); start += kFramesPerTrack) {
+      std::vector<double> scores;
+      const size_t end = std::min(rows.size(), start + kFramesPerTrack);
+      for (size_t j = start; j < end; ++j)
+        if (results[rows[j]].face_found) scores.push_back(results[rows[j]].score);
+      const bool accepted = !scores.empty() && track_liveness_score(scores) >= threshold;
+      if (images[rows[start]].live) {
+        ++t.live;
+        rejected_live += !accepted;
+      } else {
+        ++t.spoof;
+        accepted_spoof += accepted;
+      }
     }
   }
-  if (scene_x.empty()) throw std::invalid_argument("liveness training needs full frames (not only face crops)");
-  LivenessModel model;
-  model.face = train_face_head(face_x, face_live, hyper.face_c, hyper.face_gamma);
-  model.scene = train_scene_head(scene_x, scene_live, hyper.scene_c);
-  return model;
+  t.apcer = t.spoof ? static_cast<double>(accepted_spoof) / static_cast<double>(t.spoof) : 0.0;
+  t.bpcer = t.live ? static_cast<double>(rejected_live) / static_cast<double>(t.live) : 0.0;
+  return t;
 }
 
 TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const std::vector<LivenessSample>& samples,
                                  const LivenessHyperparameters& hyper, double target_bpcer) {
-  int k = 0;
-  const auto fold = assign_folds(images, &k);
+  std::set<std::string> source_set;
+  for (const auto& image : images) source_set.insert(image.source);
+  if (source_set.size() < 2) throw std::invalid_argument("liveness training needs at least two capture sources to hold out");
+  const std::vector<std::string> sources(source_set.begin(), source_set.end());
 
-  // Held-out margins: each image scored by heads that never saw its fold.
-  std::vector<double> margin(images.size(), 0.0);
-  for (int f = 0; f < k; ++f) {
+  // Held-out margins: each image scored by heads that never saw its source.
+  std::vector<double> face_margin(images.size(), 0.0), scene_margin(images.size(), 0.0);
+  for (const auto& held : sources) {
     std::vector<size_t> train;
     for (size_t i = 0; i < images.size(); ++i)
-      if (fold[i] != f) train.push_back(i);
-    const LivenessModel heads = fit_liveness_heads(samples, images, train, hyper);
-    for (size_t i = 0; i < images.size(); ++i)
-      if (fold[i] == f && samples[i].face_found) margin[i] = heads.margin(samples[i].features);
-  }
-
-  TrainingRun run;
-  std::vector<double> found_margins;
-  std::vector<bool> found_live;
-  for (size_t i = 0; i < images.size(); ++i)
-    if (samples[i].face_found) {
-      found_margins.push_back(margin[i]);
-      found_live.push_back(images[i].live);
-    }
-  const auto [a, b] = fit_platt(found_margins, found_live);
-
-  std::vector<double> live_scores;
-  run.held_out.resize(images.size());
-  for (size_t i = 0; i < images.size(); ++i) {
-    const double score = platt_probability(a, b, margin[i]);
-    run.held_out[i] = {score, images[i].live, samples[i].face_found};
-    if (images[i].live && samples[i].face_found) live_scores.push_back(score);
-  }
-  const double threshold = threshold_at_bpcer(live_scores, target_bpcer);
-  run.pooled = evaluate_liveness(run.held_out, threshold);
-
-  for (int f = 0; f < k; ++f) {
-    std::vector<LivenessResult> part;
-    std::set<std::string> sessions;
-    for (size_t i = 0; i < images.size(); ++i)
-      if (fold[i] == f) {
-        part.push_back(run.held_out[i]);
-        if (auto s = capture_session(images[i].path)) sessions.insert(*s);
+      if (images[i].source != held) train.push_back(i);
+    const LogisticHead face = fit_head(head_data(images, samples, train, false), hyper);
+    const HeadData scene_data = head_data(images, samples, train, true);
+    std::optional<LogisticHead> scene;
+    if (!scene_data.x.empty()) scene = fit_head(scene_data, hyper);
+    for (size_t i = 0; i < images.size(); ++i) {
+      if (images[i].source != held || !samples[i].face_found) continue;
+      face_margin[i] = face.margin(samples[i].features.face);
+      if (!images[i].crop) {
+        if (!scene) throw std::invalid_argument("liveness training needs full frames (not only face crops) in every fold");
+        scene_margin[i] = scene->margin(samples[i].features.scene);
       }
-    FoldFigures figures;
-    figures.held_out = sessions.empty() ? fmt::format("block {} of {}", f + 1, k)
-                                        : fmt::format("session {} and block {} of {} of the rest",
-                                                      fmt::join(sessions, ","), f + 1, k);
-    figures.at_threshold = evaluate_liveness(part, threshold);
-    figures.calibrated_apcer = figures.at_threshold.apcer_at_bpcer_5;
-    run.folds.push_back(std::move(figures));
+    }
   }
-  std::map<std::string, std::vector<LivenessResult>> folders;
-  for (size_t i = 0; i < images.size(); ++i) folders[top_folder(images[i].path)].push_back(run.held_out[i]);
-  for (const auto& [name, part] : folders) run.by_folder.emplace_back(name, evaluate_liveness(part, threshold));
 
+  // Platt scaling per head, on held-out margins only.
+  std::vector<double> fm, sm;
+  std::vector<bool> fl, sl;
+  for (size_t i = 0; i < images.size(); ++i) {
+    if (!samples[i].face_found) continue;
+    fm.push_back(face_margin[i]);
+    fl.push_back(images[i].live);
+    if (!images[i].crop) {
+      sm.push_back(scene_margin[i]);
+      sl.push_back(images[i].live);
+    }
+  }
+  if (sm.empty()) throw std::invalid_argument("liveness training needs full frames (not only face crops)");
+  TrainingRun run;
+  LivenessModel& model = run.model;
   std::vector<size_t> all(images.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  run.model = fit_liveness_heads(samples, images, all, hyper);
-  run.model.platt_a = a;
-  run.model.platt_b = b;
-  run.model.threshold = threshold;
-  run.model.calibration_floor = std::min(threshold, floor_at_apcer(run.held_out, 0.10));
+  std::iota(all.begin(), all.end(), size_t{0});
+  model.face = fit_head(head_data(images, samples, all, false), hyper);
+  model.scene = fit_head(head_data(images, samples, all, true), hyper);
+  std::tie(model.face.platt_a, model.face.platt_b) = fit_platt(fm, fl);
+  std::tie(model.scene.platt_a, model.scene.platt_b) = fit_platt(sm, sl);
+
+  // The threshold: from the scene head's held-out live scores (camera
+  // frames are what the door sees), every source weighing the same. The
+  // face head's Platt offset is moved so that the same threshold rejects the
+  // same share of its own held-out live faces.
+  std::vector<double> live_scene, live_face;
+  std::vector<std::string> scene_groups, face_groups;
+  for (size_t i = 0; i < images.size(); ++i) {
+    if (!samples[i].face_found || !images[i].live) continue;
+    live_face.push_back(platt_probability(model.face.platt_a, model.face.platt_b, face_margin[i]));
+    face_groups.push_back(images[i].source);
+    if (!images[i].crop) {
+      live_scene.push_back(platt_probability(model.scene.platt_a, model.scene.platt_b, scene_margin[i]));
+      scene_groups.push_back(images[i].source);
+    }
+  }
+  model.threshold = balanced_threshold_at_bpcer(live_scene, scene_groups, target_bpcer);
+  const double face_threshold = balanced_threshold_at_bpcer(live_face, face_groups, target_bpcer);
+  model.face.platt_b += logit(model.threshold) - logit(face_threshold);
+
+  run.held_out.resize(images.size());
+  std::vector<LivenessResult> frames;
+  for (size_t i = 0; i < images.size(); ++i) {
+    const double score = images[i].crop ? platt_probability(model.face.platt_a, model.face.platt_b, face_margin[i])
+                                        : platt_probability(model.scene.platt_a, model.scene.platt_b, scene_margin[i]);
+    run.held_out[i] = {score, images[i].live, samples[i].face_found};
+    if (!images[i].crop) frames.push_back(run.held_out[i]);
+  }
+  run.pooled = evaluate_liveness(run.held_out, model.threshold);
+  model.calibration_floor = std::min(model.threshold, floor_at_apcer(frames, 0.10));
+
+  for (const auto& source : sources) {
+    std::vector<LivenessImage> part_images;
+    std::vector<LivenessResult> part;
+    bool crops = true;
+    for (size_t i = 0; i < images.size(); ++i)
+      if (images[i].source == source) {
+        part_images.push_back(images[i]);
+        part.push_back(run.held_out[i]);
+        crops = crops && images[i].crop;
+      }
+    SourceFigures figures{source, crops, evaluate_liveness(part, model.threshold),
+                          track_figures(part_images, part, model.threshold)};
+    if (figures.at_threshold.eer >= run.worst_eer) {
+      run.worst_eer = figures.at_threshold.eer;
+      run.worst_source = source;
+    }
+    if (!crops && figures.at_threshold.eer >= run.worst_frame_eer) {
+      run.worst_frame_eer = figures.at_threshold.eer;
+      run.worst_frame_source = source;
+    }
+    run.sources.push_back(std::move(figures));
+  }
   return run;
 }
 

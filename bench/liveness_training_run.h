@@ -1,13 +1,13 @@
 // Cross-validated training of the liveness model, the way that predicts how
-// it does on capture sessions it has never seen: whole sessions are held out,
-// never random images (neighbouring frames of one session are near copies,
-// and a random split measures memory, not generalisation).
+// it does on cameras, rooms and people it has never seen: one whole capture
+// source is held out at a time (each NUAA session counts as one), never
+// random images (neighbouring frames of one source are near copies, and a
+// random split measures memory, not generalisation). The figures that
+// matter are the worst source's, not the mean.
 #pragma once
 
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/liveness_metrics.h"
 #include "bench/liveness_samples.h"
@@ -15,34 +15,48 @@
 
 namespace portier {
 
-// The fold of each image: NUAA-style names are grouped by their capture
-// session (one fold per session); other files, per top-level folder and
-// label, are cut into as many contiguous blocks (file-name order), so that
-// neighbouring frames of one clip stay on one side.
-std::vector<int> assign_folds(const std::vector<LivenessImage>& images, int* folds);
+// Consecutive frames of one subject and class (NUAA: one subject folder),
+// in file-name order, cut into tracks of this many frames: what the door
+// decides on is a track's median score, not one frame's.
+inline constexpr int kFramesPerTrack = 5;
 
-// The heads fitted on the given samples (those with a face found); the
-// scene head on those with context. Platt scaling and thresholds are left
-// at their defaults.
-LivenessModel fit_liveness_heads(const std::vector<LivenessSample>& samples, const std::vector<LivenessImage>& images,
-                                 const std::vector<size_t>& rows, const LivenessHyperparameters& hyper);
+struct TrackFigures {
+  size_t live = 0, spoof = 0;
+  double apcer = 0, bpcer = 0;  // at the threshold, on each track's median score
+};
 
-struct FoldFigures {
-  std::string held_out;  // what the fold held out, for the report
-  LivenessReport at_threshold;
-  double calibrated_apcer = 0;  // APCER at 5% BPCER with the threshold set on this fold's live scores
+struct SourceFigures {
+  std::string source;
+  bool crops = false;         // scored by the face head alone
+  LivenessReport at_threshold;  // held-out scores, by a model that never saw this source
+  TrackFigures tracks;
 };
 
 struct TrainingRun {
-  LivenessModel model;  // fitted on everything, Platt and threshold from the held-out scores
-  std::vector<FoldFigures> folds;
-  LivenessReport pooled;                                   // all held-out scores at the chosen threshold
-  std::vector<std::pair<std::string, LivenessReport>> by_folder;  // the same, per top-level folder
-  std::vector<LivenessResult> held_out;                    // per image, input order
+  LivenessModel model;  // fitted on everything; Platt and thresholds from the held-out scores
+  std::vector<SourceFigures> sources;
+  LivenessReport pooled;  // all held-out scores at the threshold
+  std::string worst_source;  // the highest held-out EER
+  double worst_eer = 0;
+  std::string worst_frame_source;  // the same among sources of camera frames (what a door sees)
+  double worst_frame_eer = 0;
+  std::vector<LivenessResult> held_out;  // per image, input order
 };
 
-// target_bpcer: the threshold rejects that share of the held-out live faces.
+// target_bpcer: the threshold rejects that share of the held-out live faces,
+// every source counting the same. Throws std::invalid_argument with fewer
+// than two sources, or without full frames or both classes.
 TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const std::vector<LivenessSample>& samples,
                                  const LivenessHyperparameters& hyper, double target_bpcer);
+
+// The threshold below which `share` of the live scores fall, each group
+// (source) weighing the same whatever its size.
+double balanced_threshold_at_bpcer(const std::vector<double>& scores, const std::vector<std::string>& groups, double share);
+
+// Track-level rates (kFramesPerTrack consecutive frames of one subject and
+// class in name order; a track's score is the median of its frames'; a track
+// with no face found is rejected).
+TrackFigures track_figures(const std::vector<LivenessImage>& images, const std::vector<LivenessResult>& results,
+                           double threshold);
 
 }  // namespace portier

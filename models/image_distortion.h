@@ -29,7 +29,7 @@ struct DistortionCues {
   std::array<float, kCount> values() const;
 };
 
-// face: 8-bit BGR face region, any size (the liveness model uses 96x96).
+// face: 8-bit BGR face region, any size (the liveness model uses 112x112).
 DistortionCues distortion_cues(const cv::Mat& face_bgr);
 
 }  // namespace portier

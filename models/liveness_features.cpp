@@ -10,15 +10,7 @@
 namespace portier {
 namespace {
 
-// Area averaging when shrinking, so the features depend little on the camera's resolution.
-cv::Mat to_crop_size(const cv::Mat& region) {
-  cv::Mat out;
-  cv::resize(region, out, cv::Size(kLivenessCropSize, kLivenessCropSize), 0, 0,
-             region.cols > kLivenessCropSize ? cv::INTER_AREA : cv::INTER_LINEAR);
-  return out;
-}
-
-cv::Mat square_crop(const cv::Mat& bgr, const cv::Rect& box, double scale) {
+cv::Mat square_crop(const cv::Mat& bgr, const cv::Rect& box, double scale, int size) {
   const double side = std::max(box.width, box.height) * scale;
   const cv::Point2d centre(box.x + box.width / 2.0, box.y + box.height / 2.0);
   const cv::Rect want(static_cast<int>(std::lround(centre.x - side / 2)), static_cast<int>(std::lround(centre.y - side / 2)),
@@ -33,52 +25,71 @@ cv::Mat square_crop(const cv::Mat& bgr, const cv::Rect& box, double scale) {
     cv::copyMakeBorder(bgr(inside), region, inside.y - want.y, want.br().y - inside.br().y, inside.x - want.x,
                        want.br().x - inside.br().x, cv::BORDER_REFLECT_101);
   }
-  return to_crop_size(region);
+  cv::Mat out;
+  cv::resize(region, out, cv::Size(size, size), 0, 0, region.cols > size ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
 }
 
-// Micro-texture at three scales (Maatta et al. 2011): fine patterns per
-// cell of a 3x3 grid, so where a photo's border or a finger sits counts, and
-// a coarser global histogram.
-struct ContextTexture {
+// Colour texture (Boulkenafet, Komulainen & Hadid 2016): a recaptured face's
+// chroma carries the print's or screen's gamut and dithering, which grey
+// LBP cannot see.
+struct ColourTexture {
   UniformLbp fine{8, 1.0};
-  UniformLbp medium{8, 2.0};
-  UniformLbp coarse{16, 2.0};
-  int count() const { return 9 * fine.bins() + 9 * medium.bins() + coarse.bins(); }
+  UniformLbp coarse{8, 2.0};
+  static constexpr int kChannels = 6;  // Y, Cr, Cb, H, S, V
+  int count() const { return kChannels * (fine.bins() + coarse.bins()); }
 };
 
-const ContextTexture& context_texture() {
-  static const ContextTexture texture;  // immutable after construction: safe to share between threads
+const ColourTexture& colour_texture() {
+  static const ColourTexture texture;  // immutable after construction: safe to share between threads
   return texture;
+}
+
+void append_colour_lbp(const cv::Mat& face, std::vector<float>& out) {
+  cv::Mat small;
+  cv::resize(face, small, cv::Size(kLivenessTextureSize, kLivenessTextureSize), 0, 0, cv::INTER_AREA);
+  const auto& texture = colour_texture();
+  for (const int conversion : {cv::COLOR_BGR2YCrCb, cv::COLOR_BGR2HSV}) {
+    cv::Mat converted;
+    cv::cvtColor(small, converted, conversion);
+    cv::Mat channels[3];
+    cv::split(converted, channels);
+    for (const auto& channel : channels)
+      for (const auto* lbp : {&texture.fine, &texture.coarse})
+        // Square roots (the Hellinger map) let a linear model weigh rare and
+        // common patterns alike.
+        for (float v : lbp->histograms(channel, 1)) out.push_back(std::sqrt(v));
+  }
 }
 
 }  // namespace
 
-int scene_feature_count() { return kFaceFeatureCount + context_texture().count(); }
+int face_feature_count() {
+  return colour_texture().count() + TextureStem::kFeatureCount + DistortionCues::kCount;
+}
+int scene_feature_count() { return face_feature_count() + TextureStem::kFeatureCount; }
 
 LivenessCrops cut_liveness_crops(const cv::Mat& bgr, const cv::Rect& face_box) {
-  return {square_crop(bgr, face_box, kLivenessFaceScale), square_crop(bgr, face_box, kLivenessContextScale)};
+  return {square_crop(bgr, face_box, kLivenessFaceScale, kLivenessFaceSize),
+          square_crop(bgr, face_box, kLivenessContextScale, kLivenessContextSize)};
 }
 
-LivenessCrops liveness_crops_of_face_image(const cv::Mat& bgr) {
-  return {to_crop_size(bgr), cv::Mat()};
+LivenessCrops cut_face_only_crops(const cv::Mat& bgr, const cv::Rect& face_box) {
+  return {square_crop(bgr, face_box, kLivenessFaceScale, kLivenessFaceSize), cv::Mat()};
 }
 
-LivenessFeatures liveness_features(const LivenessCrops& crops) {
+LivenessFeatures liveness_features(const LivenessCrops& crops, const TextureStem& stem) {
   LivenessFeatures f;
+  f.face.reserve(static_cast<size_t>(scene_feature_count()));
+  append_colour_lbp(crops.face, f.face);
+  const auto face_stem = stem.describe(crops.face);
+  f.face.insert(f.face.end(), face_stem.begin(), face_stem.end());
   const auto cues = distortion_cues(crops.face).values();
-  f.face.assign(cues.begin(), cues.end());
+  f.face.insert(f.face.end(), cues.begin(), cues.end());
   if (crops.context.empty()) return f;
-
-  cv::Mat grey;
-  cv::cvtColor(crops.context, grey, cv::COLOR_BGR2GRAY);
-  const auto& texture = context_texture();
   f.scene = f.face;
-  f.scene.reserve(static_cast<size_t>(scene_feature_count()));
-  for (const auto& histogram : {texture.fine.histograms(grey, 3), texture.medium.histograms(grey, 3),
-                                texture.coarse.histograms(grey, 1)})
-    // Square roots (the Hellinger map) let a linear model weigh rare and
-    // common patterns alike.
-    for (float v : histogram) f.scene.push_back(std::sqrt(v));
+  const auto context_stem = stem.describe(crops.context);
+  f.scene.insert(f.scene.end(), context_stem.begin(), context_stem.end());
   return f;
 }
 

@@ -59,7 +59,7 @@ void Standardiser::apply(const std::vector<float>& x, std::vector<float>& z) con
   for (size_t i = 0; i < x.size(); ++i) z[i] = (x[i] - mean[i]) / scale[i];
 }
 
-double LinearHead::raw(const std::vector<float>& features) const {
+double LogisticHead::margin(const std::vector<float>& features) const {
   thread_local std::vector<float> z;
   standardiser.apply(features, z);
   double sum = bias;
@@ -67,51 +67,55 @@ double LinearHead::raw(const std::vector<float>& features) const {
   return sum;
 }
 
-double RbfHead::raw(const std::vector<float>& features) const {
-  thread_local std::vector<float> z;
-  standardiser.apply(features, z);
-  double sum = bias;
-  for (int r = 0; r < support.rows; ++r) {
-    const float* s = support.ptr<float>(r);
-    double d2 = 0;
-    for (size_t i = 0; i < z.size(); ++i) {
-      const double d = z[i] - s[i];
-      d2 += d * d;
-    }
-    sum += coefficients[static_cast<size_t>(r)] * std::exp(-gamma * d2);
-  }
-  return sum;
-}
-
-double LivenessModel::margin(const LivenessFeatures& features) const {
-  const double face_margin = face.raw(features.face);
-  if (features.scene.empty()) return face_margin;
-  return std::min(face_margin, scene.raw(features.scene));
+double LogisticHead::probability(const std::vector<float>& features) const {
+  return platt_probability(platt_a, platt_b, margin(features));
 }
 
 double platt_probability(double a, double b, double margin) { return 1.0 / (1.0 + std::exp(-(a * margin + b))); }
 
-double LivenessModel::score_of_margin(double m) const { return platt_probability(platt_a, platt_b, m); }
-
-double LivenessModel::score(const LivenessFeatures& features) const { return score_of_margin(margin(features)); }
+double LivenessModel::score(const LivenessFeatures& features) const {
+  return features.scene.empty() ? face.probability(features.face) : scene.probability(features.scene);
+}
 
 namespace {
 
 class ModelScorer final : public LivenessScorer {
  public:
-  explicit ModelScorer(LivenessModel model) : model_(std::move(model)) {}
+  ModelScorer(LivenessModel model, std::shared_ptr<const TextureStem> stem) : model_(std::move(model)), stem_(std::move(stem)) {}
   double score(const cv::Mat& frame_bgr, const cv::Rect& face) const override {
-    return model_.score(liveness_features(cut_liveness_crops(frame_bgr, face)));
+    return model_.score(liveness_features(cut_liveness_crops(frame_bgr, face), *stem_));
   }
 
  private:
   LivenessModel model_;
+  std::shared_ptr<const TextureStem> stem_;
 };
+
+LogisticHead read_head(const json& j, size_t dims) {
+  LogisticHead h;
+  h.standardiser = read_standardiser(j, dims);
+  h.weights = floats(j, "weights", dims);
+  h.bias = number(j, "bias");
+  h.platt_a = number(j, "platt_a");
+  h.platt_b = number(j, "platt_b");
+  if (!(h.platt_a > 0)) throw FormatError("'platt_a' must be positive (a higher margin is more live)");
+  return h;
+}
+
+json write_head(const LogisticHead& h) {
+  json j = write_standardiser(h.standardiser);
+  j["weights"] = h.weights;
+  j["bias"] = h.bias;
+  j["platt_a"] = h.platt_a;
+  j["platt_b"] = h.platt_b;
+  return j;
+}
 
 }  // namespace
 
-std::unique_ptr<LivenessScorer> make_liveness_scorer(LivenessModel model) {
-  return std::make_unique<ModelScorer>(std::move(model));
+std::unique_ptr<LivenessScorer> make_liveness_scorer(LivenessModel model, std::shared_ptr<const TextureStem> stem) {
+  if (!stem) throw std::invalid_argument("liveness scorer: no texture stem");
+  return std::make_unique<ModelScorer>(std::move(model), std::move(stem));
 }
 
 std::variant<LivenessModel, std::string> load_liveness_model(const std::filesystem::path& file,
@@ -132,26 +136,8 @@ std::variant<LivenessModel, std::string> load_liveness_model(const std::filesyst
     if (j.value("format", "") != kLivenessModelFormat)
       return name + " is not a " + std::string(kLivenessModelFormat) + " file";
     LivenessModel m;
-    const json& face = j.at("face_head");
-    m.face.standardiser = read_standardiser(face, kFaceFeatureCount);
-    m.face.gamma = number(face, "gamma");
-    m.face.bias = number(face, "bias");
-    if (!face.contains("support_vectors") || !face["support_vectors"].is_array() || face["support_vectors"].empty())
-      throw FormatError("'support_vectors' is missing");
-    const auto& sv = face["support_vectors"];
-    m.face.coefficients = floats(face, "coefficients", sv.size());
-    m.face.support = cv::Mat(static_cast<int>(sv.size()), kFaceFeatureCount, CV_32F);
-    for (size_t r = 0; r < sv.size(); ++r) {
-      const auto row = floats_of(sv[r], "support_vectors", kFaceFeatureCount);
-      std::copy(row.begin(), row.end(), m.face.support.ptr<float>(static_cast<int>(r)));
-    }
-    const json& scene = j.at("scene_head");
-    const auto dims = static_cast<size_t>(scene_feature_count());
-    m.scene.standardiser = read_standardiser(scene, dims);
-    m.scene.weights = floats(scene, "weights", dims);
-    m.scene.bias = number(scene, "bias");
-    m.platt_a = number(j.at("platt"), "a");
-    m.platt_b = number(j.at("platt"), "b");
+    m.face = read_head(j.at("face_head"), static_cast<size_t>(face_feature_count()));
+    m.scene = read_head(j.at("scene_head"), static_cast<size_t>(scene_feature_count()));
     m.threshold = number(j, "threshold");
     m.calibration_floor = number(j, "calibration_floor");
     if (!(m.threshold > 0 && m.threshold < 1)) throw FormatError("'threshold' must be between 0 and 1");
@@ -165,28 +151,16 @@ std::variant<LivenessModel, std::string> load_liveness_model(const std::filesyst
 }
 
 std::string liveness_model_text(const LivenessModel& m) {
-  json face = write_standardiser(m.face.standardiser);
-  face["gamma"] = m.face.gamma;
-  face["bias"] = m.face.bias;
-  face["coefficients"] = m.face.coefficients;
-  json rows = json::array();
-  for (int r = 0; r < m.face.support.rows; ++r) {
-    const float* p = m.face.support.ptr<float>(r);
-    rows.push_back(std::vector<float>(p, p + m.face.support.cols));
-  }
-  face["support_vectors"] = std::move(rows);
-  json scene = write_standardiser(m.scene.standardiser);
-  scene["weights"] = m.scene.weights;
-  scene["bias"] = m.scene.bias;
   const json j{{"format", kLivenessModelFormat},
-               {"features", {{"crop_size", kLivenessCropSize},
+               {"features", {{"face_size", kLivenessFaceSize},
+                             {"texture_size", kLivenessTextureSize},
+                             {"context_size", kLivenessContextSize},
                              {"face_scale", kLivenessFaceScale},
                              {"context_scale", kLivenessContextScale},
-                             {"face_features", kFaceFeatureCount},
+                             {"face_features", face_feature_count()},
                              {"scene_features", scene_feature_count()}}},
-               {"face_head", std::move(face)},
-               {"scene_head", std::move(scene)},
-               {"platt", {{"a", m.platt_a}, {"b", m.platt_b}}},
+               {"face_head", write_head(m.face)},
+               {"scene_head", write_head(m.scene)},
                {"threshold", m.threshold},
                {"calibration_floor", m.calibration_floor},
                {"training", m.training}};

@@ -1,6 +1,6 @@
-// The liveness classifier: two heads over the features of liveness_features.h,
-// each of which must find the face live. Pure computation; loading checks the
-// file's sha256 so a corrupt or swapped model is refused, never half-used.
+// The liveness classifier: two logistic heads over the features of
+// liveness_features.h. Pure computation; loading checks the file's sha256 so
+// a corrupt or swapped model is refused, never half-used.
 #pragma once
 
 #include <filesystem>
@@ -14,51 +14,41 @@
 #include <opencv2/core.hpp>
 
 #include "models/liveness_features.h"
+#include "models/texture_stem.h"
 
 namespace portier {
 
-// Features are standardised ((x - mean) / scale) before either head.
+// Features are standardised ((x - mean) / scale) before a head.
 struct Standardiser {
   std::vector<float> mean, scale;
   void apply(const std::vector<float>& x, std::vector<float>& z) const;
 };
 
-// Linear SVM: w.z + bias.
-struct LinearHead {
+// Logistic regression on standardised features: the margin w.z + bias, and
+// Platt's mapping of that margin to a probability of "live", fitted on
+// held-out margins.
+struct LogisticHead {
   Standardiser standardiser;
   std::vector<float> weights;
   double bias = 0;
-  double raw(const std::vector<float>& features) const;
-};
-
-// RBF SVM: sum_i c_i exp(-gamma |z - s_i|^2) + bias.
-struct RbfHead {
-  Standardiser standardiser;
-  double gamma = 0;
-  cv::Mat support;  // n x d, CV_32F
-  std::vector<float> coefficients;
-  double bias = 0;
-  double raw(const std::vector<float>& features) const;
+  double platt_a = 1, platt_b = 0;
+  double margin(const std::vector<float>& features) const;
+  double probability(const std::vector<float>& features) const;
 };
 
 struct LivenessModel {
-  // Face head: distortion cues of the face region, trained on prints and
-  // screen replays; the only head for images that are face crops.
-  RbfHead face;
-  // Scene head: the same cues plus the texture of the surroundings, where a
-  // held-up photo's edge shows; trained on the full frames.
-  LinearHead scene;
-  // Platt scaling of the combined margin into [0, 1], fitted on held-out
-  // (cross-validation) margins: a score reads as "how live", 0.5 even odds.
-  double platt_a = 1, platt_b = 0;
-  double threshold = 0.5;          // live when score >= threshold (chosen at training)
+  // Face head: the face region alone; for images that are face crops.
+  LogisticHead face;
+  // Scene head: the face region and its surroundings (a held-up photo's
+  // edge, a phone's frame, the hand); for camera frames, which is what the
+  // door sees.
+  LogisticHead scene;
+  double threshold = 0.5;          // live when score >= threshold (chosen at training, on held-out scores)
   double calibration_floor = 0.0;  // per-camera calibration never goes below this
   nlohmann::json training;         // how it was made: command, data, figures
 
-  // The smaller of the two heads' margins (the face head alone without context).
-  double margin(const LivenessFeatures& features) const;
+  // How live, 0..1: the scene head when there are surroundings, else the face head.
   double score(const LivenessFeatures& features) const;
-  double score_of_margin(double margin) const;
 };
 
 // What the pipeline asks of liveness: how live the face in this box of this
@@ -70,12 +60,13 @@ class LivenessScorer {
   virtual double score(const cv::Mat& frame_bgr, const cv::Rect& face) const = 0;
 };
 
-std::unique_ptr<LivenessScorer> make_liveness_scorer(LivenessModel model);
+// The stem is shared: it is read once from the ResNet model file.
+std::unique_ptr<LivenessScorer> make_liveness_scorer(LivenessModel model, std::shared_ptr<const TextureStem> stem);
 
-// Platt's mapping of an SVM margin to a probability: 1 / (1 + exp(-(a m + b))).
+// Platt's mapping of a margin to a probability: 1 / (1 + exp(-(a m + b))).
 double platt_probability(double a, double b, double margin);
 
-inline constexpr std::string_view kLivenessModelFormat = "portier-liveness/1";
+inline constexpr std::string_view kLivenessModelFormat = "portier-liveness/2";
 
 // Reads a model file and checks it: the sha256 when one is expected (empty:
 // not checked), the format, and that every size agrees with the features

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <opencv2/ml.hpp>
+#include <opencv2/core.hpp>
 
 namespace portier {
 namespace {
@@ -28,97 +28,79 @@ Standardiser fit_standardiser(const std::vector<std::vector<float>>& x) {
   return s;
 }
 
-struct Prepared {
-  Standardiser standardiser;
-  cv::Mat samples;    // standardised, CV_32F
-  cv::Mat responses;  // CV_32S: 1 live, 0 spoof
-};
-
-Prepared prepare(const std::vector<std::vector<float>>& x, const std::vector<bool>& live) {
-  if (x.empty() || x.size() != live.size()) throw std::invalid_argument("liveness training: no samples");
-  size_t n_live = 0;
-  for (bool l : live) n_live += l;
-  if (n_live == 0 || n_live == live.size()) throw std::invalid_argument("liveness training: needs live and spoof samples");
-  Prepared p;
-  p.standardiser = fit_standardiser(x);
-  p.samples = cv::Mat(static_cast<int>(x.size()), static_cast<int>(x.front().size()), CV_32F);
-  p.responses = cv::Mat(static_cast<int>(x.size()), 1, CV_32S);
-  std::vector<float> z;
-  for (size_t r = 0; r < x.size(); ++r) {
-    p.standardiser.apply(x[r], z);
-    std::copy(z.begin(), z.end(), p.samples.ptr<float>(static_cast<int>(r)));
-    p.responses.at<int>(static_cast<int>(r)) = live[r] ? 1 : 0;
-  }
-  return p;
-}
-
-cv::Ptr<cv::ml::SVM> fit_svm(const Prepared& p, int kernel, double c, double gamma) {
-  auto svm = cv::ml::SVM::create();
-  svm->setType(cv::ml::SVM::C_SVC);
-  svm->setKernel(kernel);
-  svm->setC(c);
-  if (kernel == cv::ml::SVM::RBF) svm->setGamma(gamma);
-  // OpenCV stops after 1000 iterations by default, far from the optimum on
-  // a few thousand samples; libsvm's own tolerance instead.
-  svm->setTermCriteria(cv::TermCriteria(cv::TermCriteria::MAX_ITER + cv::TermCriteria::EPS, 10'000'000, 1e-3));
-  if (!svm->train(cv::ml::TrainData::create(p.samples, cv::ml::ROW_SAMPLE, p.responses)))
-    throw std::runtime_error("liveness training: the SVM did not train");
-  return svm;
-}
-
-// The model's margins are positive for live. OpenCV's sign convention for
-// the decision value has changed between versions, so it is read off the
-// training data instead of assumed: +1 when live samples score higher.
-template <class Head>
-double live_sign(const Head& head, const std::vector<std::vector<float>>& x, const std::vector<bool>& live) {
-  double live_sum = 0, spoof_sum = 0, n_live = 0, n_spoof = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    const double m = head.raw(x[i]);
-    (live[i] ? live_sum : spoof_sum) += m;
-    (live[i] ? n_live : n_spoof) += 1;
-  }
-  return live_sum / n_live >= spoof_sum / n_spoof ? 1.0 : -1.0;
-}
+double log1p_exp(double v) { return v > 30 ? v : std::log1p(std::exp(v)); }
 
 }  // namespace
 
-RbfHead train_face_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live, double c, double gamma) {
-  const Prepared p = prepare(x, live);
-  const auto svm = fit_svm(p, cv::ml::SVM::RBF, c, gamma);
-  cv::Mat alpha, index;
-  const double rho = svm->getDecisionFunction(0, alpha, index);
-  const cv::Mat vectors = svm->getSupportVectors();
-  RbfHead head;
-  head.standardiser = p.standardiser;
-  head.gamma = gamma;
-  head.bias = -rho;
-  head.support = cv::Mat(index.rows * index.cols, vectors.cols, CV_32F);
-  alpha.convertTo(alpha, CV_64F);
-  for (int k = 0; k < head.support.rows; ++k) {
-    vectors.row(index.at<int>(k)).copyTo(head.support.row(k));
-    head.coefficients.push_back(static_cast<float>(alpha.at<double>(k)));
-  }
-  const double sign = live_sign(head, x, live);
-  head.bias *= sign;
-  for (auto& c : head.coefficients) c = static_cast<float>(c * sign);
-  return head;
-}
+LogisticHead train_logistic_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live,
+                                 const std::vector<double>& weight, double c) {
+  if (x.empty() || x.size() != live.size() || x.size() != weight.size())
+    throw std::invalid_argument("liveness training: no samples");
+  size_t n_live = 0;
+  for (bool l : live) n_live += l;
+  if (n_live == 0 || n_live == live.size()) throw std::invalid_argument("liveness training: needs live and spoof samples");
 
-LinearHead train_scene_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live, double c) {
-  const Prepared p = prepare(x, live);
-  const auto svm = fit_svm(p, cv::ml::SVM::LINEAR, c, 0.0);
-  cv::Mat alpha, index;
-  const double rho = svm->getDecisionFunction(0, alpha, index);
-  // A linear SVM keeps one compressed support vector: w itself.
-  const cv::Mat w = svm->getSupportVectors();
-  alpha.convertTo(alpha, CV_64F);
-  LinearHead head;
-  head.standardiser = p.standardiser;
-  head.bias = -rho;
-  for (int i = 0; i < w.cols; ++i) head.weights.push_back(static_cast<float>(alpha.at<double>(0) * w.at<float>(0, i)));
-  const double sign = live_sign(head, x, live);
-  head.bias *= sign;
-  for (auto& w_i : head.weights) w_i = static_cast<float>(w_i * sign);
+  LogisticHead head;
+  head.standardiser = fit_standardiser(x);
+  const int n = static_cast<int>(x.size()), d = static_cast<int>(x.front().size()), D = d + 1;  // the last column: the bias
+  cv::Mat X(n, D, CV_64F);
+  std::vector<float> z;
+  for (int r = 0; r < n; ++r) {
+    head.standardiser.apply(x[static_cast<size_t>(r)], z);
+    double* row = X.ptr<double>(r);
+    for (int i = 0; i < d; ++i) row[i] = z[static_cast<size_t>(i)];
+    row[d] = 1.0;
+  }
+  cv::Mat y(n, 1, CV_64F), s(n, 1, CV_64F);
+  for (int r = 0; r < n; ++r) {
+    y.at<double>(r) = live[static_cast<size_t>(r)] ? 1.0 : -1.0;
+    s.at<double>(r) = c * weight[static_cast<size_t>(r)];
+  }
+  // Minimise 0.5 |w|^2 + sum_i s_i log(1 + exp(-y_i x_i.w)), the bias unpenalised.
+  auto objective = [&](const cv::Mat& w) {
+    cv::Mat m = X * w;
+    double f = 0;
+    for (int i = 0; i < d; ++i) f += 0.5 * w.at<double>(i) * w.at<double>(i);
+    for (int r = 0; r < n; ++r) f += s.at<double>(r) * log1p_exp(-y.at<double>(r) * m.at<double>(r));
+    return f;
+  };
+  cv::Mat w = cv::Mat::zeros(D, 1, CV_64F);
+  double f = objective(w);
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    cv::Mat m = X * w;
+    cv::Mat g = w.clone();
+    g.at<double>(d) = 0;
+    cv::Mat coefficient(n, 1, CV_64F), root(n, 1, CV_64F);
+    for (int r = 0; r < n; ++r) {
+      const double p = 1.0 / (1.0 + std::exp(-y.at<double>(r) * m.at<double>(r)));  // P(correct class)
+      coefficient.at<double>(r) = -s.at<double>(r) * (1 - p) * y.at<double>(r);
+      root.at<double>(r) = std::sqrt(s.at<double>(r) * p * (1 - p));
+    }
+    g += X.t() * coefficient;
+    cv::Mat scaled = X.clone();
+    for (int r = 0; r < n; ++r) scaled.row(r) *= root.at<double>(r);
+    cv::Mat hessian;
+    cv::mulTransposed(scaled, hessian, true);
+    for (int i = 0; i < d; ++i) hessian.at<double>(i, i) += 1.0;
+    hessian.at<double>(d, d) += 1e-8;  // the bias: no penalty, only enough to stay solvable
+    cv::Mat step;
+    if (!cv::solve(hessian, g, step, cv::DECOMP_CHOLESKY)) cv::solve(hessian, g, step, cv::DECOMP_SVD);
+    // Halve the step until the objective falls (Newton overshoots rarely here).
+    double t = 1.0, next = f;
+    cv::Mat candidate;
+    for (int k = 0; k < 30; ++k, t *= 0.5) {
+      candidate = w - t * step;
+      next = objective(candidate);
+      if (next <= f) break;
+    }
+    if (next > f) break;
+    w = candidate;
+    const double decrease = f - next;
+    f = next;
+    if (decrease <= 1e-10 * std::max(1.0, std::abs(f))) break;
+  }
+  for (int i = 0; i < d; ++i) head.weights.push_back(static_cast<float>(w.at<double>(i)));
+  head.bias = w.at<double>(d);
   return head;
 }
 

@@ -10,14 +10,19 @@
 namespace portier {
 
 struct LivenessHyperparameters {
-  double face_c = 1.0;
-  double face_gamma = 1.0 / kFaceFeatureCount;  // on standardised features
-  double scene_c = 0.001;
+  // The weight of the data against the L2 penalty (sample weights average 1),
+  // as C in LIBLINEAR's and scikit-learn's logistic regression. Chosen by
+  // leaving one source out (docs/liveness.md).
+  double c = 0.003;
 };
 
-// x: one feature vector per sample; live: its label.
-RbfHead train_face_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live, double c, double gamma);
-LinearHead train_scene_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live, double c);
+// L2-regularised logistic regression on standardised features, by Newton's
+// method. x: one feature vector per sample; live: its label; weight: its
+// weight (e.g. so that every capture source counts the same). The bias is not
+// penalised. Platt scaling is left at a = 1, b = 0. Throws
+// std::invalid_argument without samples of both classes.
+LogisticHead train_logistic_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live,
+                                 const std::vector<double>& weight, double c);
 
 // Platt (1999) scaling: a and b of p = 1 / (1 + exp(-(a m + b))), fitted by
 // Newton's method on the smoothed targets Platt recommends against overfit.

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "models/face_embedder.h"
+#include "models/texture_stem.h"
 
 namespace portier {
 namespace {
@@ -67,6 +68,33 @@ class ResnetEmbedder final : public FaceEmbedder {
 };
 
 }  // namespace
+
+// The first layer's weights, for liveness (models/texture_stem.h): read here
+// because only this translation unit knows the network's type.
+TextureStemWeights resnet_stem_weights(const std::filesystem::path& resnet_model) {
+  ResnetNet net;
+  try {
+    deserialize(resnet_model.string()) >> net;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot read the ResNet model " + resnet_model.string() + ": " + e.what());
+  }
+  // From the input up: con (layer 130), affine (129), relu (128), max_pool (127).
+  const auto& con = layer<130>(net).layer_details();
+  const auto& affine = layer<129>(net).layer_details();
+  const tensor& params = con.get_layer_params();
+  const size_t taps = static_cast<size_t>(TextureStemWeights::kFilters) * TextureStemWeights::kTaps;
+  if (con.num_filters() != TextureStemWeights::kFilters || params.size() != taps + TextureStemWeights::kFilters)
+    throw std::runtime_error("the ResNet model " + resnet_model.string() + " does not start with the expected layer");
+  TextureStemWeights w;
+  w.filters.assign(params.host(), params.host() + taps);
+  w.biases.assign(params.host() + taps, params.host() + params.size());
+  const auto gamma_alias = affine.get_gamma(), beta_alias = affine.get_beta();
+  const tensor& gamma = gamma_alias.get();
+  const tensor& beta = beta_alias.get();
+  w.gamma.assign(gamma.host(), gamma.host() + gamma.size());
+  w.beta.assign(beta.host(), beta.host() + beta.size());
+  return w;
+}
 
 std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file, bool mirror) {
   return std::make_unique<ResnetEmbedder>(model_file, mirror);

@@ -189,8 +189,11 @@ TEST(LivenessTrain, TrainsACheckedModelThatTheConfigCanPin) {
                                                  (dir / "train.csv").string()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = last_json(r.out);
-  EXPECT_EQ(j["folds"].size(), 2u) << "one fold per capture session";
-  EXPECT_NE(j["folds"][0]["held_out"].get<std::string>().find("session 01"), std::string::npos);
+  ASSERT_EQ(j["sources"].size(), 2u) << "one fold per capture session";
+  EXPECT_NE(j["sources"][0]["source"].get<std::string>().find("session 01"), std::string::npos);
+  EXPECT_EQ(j["sources"][0]["tracks"]["live"], 3) << "3 subjects' 5 live frames: one track each";
+  EXPECT_DOUBLE_EQ(j["worst_eer"].get<double>(),
+                   std::max(j["sources"][0]["eer"].get<double>(), j["sources"][1]["eer"].get<double>()));
   ASSERT_TRUE(fs::exists(model));
   const std::string sha = j["sha256"];
 

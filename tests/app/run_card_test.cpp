@@ -35,7 +35,7 @@ void set_up(Door& door, int auth_timeout_s, const std::string& extra = "") {
   ASSERT_EQ(::mkfifo(door.fifo.c_str(), 0600), 0);
   door.config = test::write_config(door.dir, "[access]\nmode = \"card+face\"\nauth_timeout_s = " +
                                                  std::to_string(auth_timeout_s) + "\n[reader]\ntype = \"evdev\"\ndevice = \"" +
-                                                 door.fifo.string() + "\"\n" + extra);
+                                                 door.fifo.string() + "\"\n" + test::kClipLiveness + extra);
   const auto faces = test::kDataDir / "faces";
   const std::string config = " --config " + door.config.string();
   for (const auto& [name, photo] : {std::pair{"lin_manuel_miranda", faces / "face_recognition_examples/lin-manuel-miranda.png"},

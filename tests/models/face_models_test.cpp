@@ -7,6 +7,7 @@
 
 #include "models/image_io.h"
 #include "models/model_files.h"
+#include "models/texture_stem.h"
 #include "tests/test_support.h"
 
 namespace portier {
@@ -105,6 +106,28 @@ TEST_F(FaceModelsTest, MmodDetectorFindsTheFaceToo) {
   const auto found = cnn->detect(image);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_GT((found[0].rect & hog[0].rect).area(), 0) << "both detectors agree on where the face is";
+}
+
+TEST(TextureStemWeights, AreReadFromTheResnetFileAndGiveStableResponses) {
+  const auto w = resnet_stem_weights(test::kModelsDir / kResnetModel.name);
+  ASSERT_EQ(w.filters.size(), size_t{TextureStemWeights::kFilters * TextureStemWeights::kTaps});
+  const TextureStem stem(w);
+  cv::Mat image = photo("knn_examples/train/obama/obama.jpg");
+  cv::resize(image, image, cv::Size(112, 112), 0, 0, cv::INTER_AREA);
+  const auto a = stem.describe(image), b = stem.describe(image);
+  EXPECT_EQ(a, b);
+  double total = 0;
+  for (float v : a) total += v;
+  EXPECT_GT(total, 0.0) << "a real photo makes the learnt filters respond";
+  cv::Mat flat(112, 112, CV_8UC3, cv::Scalar(120, 120, 120));
+  const auto f = stem.describe(flat);
+  for (int i = 1; i < TextureStem::kFeatureCount; i += 2) EXPECT_NEAR(f[static_cast<size_t>(i)], 0.0f, 1e-5) << "no spread on a flat image";
+}
+
+TEST(TextureStemWeights, ANonNetworkFileIsRefused) {
+  test::TempDir dir;
+  test::write_file(dir / "not-a-net.dat", "hello");
+  EXPECT_THROW(resnet_stem_weights(dir / "not-a-net.dat"), std::runtime_error);
 }
 
 }  // namespace

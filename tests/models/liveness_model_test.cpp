@@ -26,38 +26,68 @@ void synthetic(int n, size_t dims, std::vector<std::vector<float>>& x, std::vect
   }
 }
 
+std::vector<double> ones(size_t n) { return std::vector<double>(n, 1.0); }
+
 LivenessModel trained_model() {
   std::vector<std::vector<float>> face, scene;
   std::vector<bool> face_live, scene_live;
-  synthetic(200, kFaceFeatureCount, face, face_live, 1);
+  synthetic(200, static_cast<size_t>(face_feature_count()), face, face_live, 1);
   synthetic(200, static_cast<size_t>(scene_feature_count()), scene, scene_live, 2);
   LivenessModel m;
-  m.face = train_face_head(face, face_live, 1.0, 1.0 / kFaceFeatureCount);
-  m.scene = train_scene_head(scene, scene_live, 0.01);
+  m.face = train_logistic_head(face, face_live, ones(face.size()), 0.01);
+  m.scene = train_logistic_head(scene, scene_live, ones(scene.size()), 0.01);
   m.threshold = 0.5;
   m.calibration_floor = 0.1;
   return m;
 }
 
 LivenessFeatures features(float level) {
-  return {std::vector<float>(kFaceFeatureCount, level), std::vector<float>(static_cast<size_t>(scene_feature_count()), level)};
+  return {std::vector<float>(static_cast<size_t>(face_feature_count()), level),
+          std::vector<float>(static_cast<size_t>(scene_feature_count()), level)};
 }
 
 TEST(LivenessTraining, BothHeadsGiveLiveSamplesPositiveMargins) {
   const auto m = trained_model();
-  EXPECT_GT(m.face.raw(features(1.0f).face), 0.5);
-  EXPECT_LT(m.face.raw(features(-1.0f).face), -0.5);
-  EXPECT_GT(m.scene.raw(features(1.0f).scene), 0.5);
-  EXPECT_LT(m.scene.raw(features(-1.0f).scene), -0.5);
-  EXPECT_GT(m.face.support.rows, 0);
+  EXPECT_GT(m.face.margin(features(1.0f).face), 0.5);
+  EXPECT_LT(m.face.margin(features(-1.0f).face), -0.5);
+  EXPECT_GT(m.scene.margin(features(1.0f).scene), 0.5);
+  EXPECT_LT(m.scene.margin(features(-1.0f).scene), -0.5);
 }
 
-TEST(LivenessModel, TheCombinedMarginIsTheWeakerHead) {
+TEST(LivenessTraining, IsDeterministicAndRefusesOneClass) {
+  std::vector<std::vector<float>> x;
+  std::vector<bool> live;
+  synthetic(60, 20, x, live, 3);
+  const auto a = train_logistic_head(x, live, ones(x.size()), 0.1);
+  const auto b = train_logistic_head(x, live, ones(x.size()), 0.1);
+  EXPECT_EQ(a.weights, b.weights);
+  EXPECT_EQ(a.bias, b.bias);
+  std::vector<bool> all_live(x.size(), true);
+  EXPECT_THROW(train_logistic_head(x, all_live, ones(x.size()), 0.1), std::invalid_argument);
+}
+
+TEST(LivenessTraining, WeightsDecideWhichSamplesCount) {
+  // Two groups disagree about one feature; the heavier group wins.
+  std::vector<std::vector<float>> x{{1.0f}, {-1.0f}, {1.0f}, {-1.0f}};
+  std::vector<bool> live{true, false, false, true};
+  const auto first = train_logistic_head(x, live, {10, 10, 0.1, 0.1}, 1.0);
+  const auto second = train_logistic_head(x, live, {0.1, 0.1, 10, 10}, 1.0);
+  EXPECT_GT(first.weights[0], 0.0f);
+  EXPECT_LT(second.weights[0], 0.0f);
+}
+
+TEST(LivenessModel, FramesUseTheSceneHeadAndCropsTheFaceHead) {
+  auto m = trained_model();
+  m.face.platt_b = 5;  // a face head that calls everything live
+  const LivenessFeatures spoof_frame = features(-1.0f);
+  EXPECT_LT(m.score(spoof_frame), 0.5) << "a frame is judged with its surroundings";
+  const LivenessFeatures spoof_crop{features(-1.0f).face, {}};
+  EXPECT_DOUBLE_EQ(m.score(spoof_crop), m.face.probability(spoof_crop.face));
+}
+
+TEST(LivenessModel, RefusesFeaturesOfTheWrongSize) {
   const auto m = trained_model();
-  LivenessFeatures mixed{features(1.0f).face, features(-1.0f).scene};
-  EXPECT_LT(m.margin(mixed), 0.0) << "a spoof-looking scene vetoes a live-looking face";
-  LivenessFeatures crop_only{features(1.0f).face, {}};
-  EXPECT_DOUBLE_EQ(m.margin(crop_only), m.face.raw(crop_only.face));
+  EXPECT_THROW(m.face.margin(std::vector<float>(3, 0.0f)), std::invalid_argument);
 }
 
 TEST(LivenessTraining, PlattScalingIsIncreasingAndCentred) {
@@ -75,8 +105,8 @@ TEST(LivenessTraining, PlattScalingIsIncreasingAndCentred) {
 TEST(LivenessModel, SavesAndLoadsTheSameModel) {
   test::TempDir dir;
   auto m = trained_model();
-  m.platt_a = 2.5;
-  m.platt_b = -0.3;
+  m.scene.platt_a = 2.5;
+  m.face.platt_b = -0.3;
   m.training = {{"command", "test"}};
   ASSERT_FALSE(write_file_atomically(dir / "m.json", liveness_model_text(m)));
   const auto sha = sha256_of_file(dir / "m.json");
@@ -113,7 +143,7 @@ TEST(LivenessModel, RefusesAMissingSwappedOrBrokenFile) {
   j = nlohmann::json::parse(text);
   j["format"] = "something-else";
   test::write_file(dir / "other.json", j.dump());
-  EXPECT_NE(load_error(dir / "other.json").find("is not a portier-liveness/1 file"), std::string::npos);
+  EXPECT_NE(load_error(dir / "other.json").find("is not a portier-liveness/2 file"), std::string::npos);
 
   j = nlohmann::json::parse(text);
   j["threshold"] = 3;
