@@ -1,7 +1,6 @@
 // portier eval liveness: APCER, BPCER and ACER of the liveness model at the
 // threshold the service would use, and its ROC.
 #include <cstdio>
-#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -84,7 +83,7 @@ int eval_liveness(const EvalArgs& args) {
   const auto report = evaluate_liveness(results, liveness.threshold);
 
   std::printf("images           %zu (%zu live, %zu spoof), %zu without a detected face%s\n", report.images, report.live,
-              report.spoof, report.no_face, args.crops ? " (face crops: no detection, no context)" : "");
+              report.spoof, report.no_face, args.crops ? " (face crops: the face looked for inside, no surroundings)" : "");
   std::printf("threshold        %.4f (from the %s)\n", report.threshold, liveness.threshold_source.c_str());
   std::printf("APCER            %.4f  (attacks accepted as live)\n", report.apcer);
   std::printf("BPCER            %.4f  (live faces rejected, faces not found included)\n", report.bpcer);
@@ -95,21 +94,14 @@ int eval_liveness(const EvalArgs& args) {
   std::printf("time per face    p50 %.2f ms, p95 %.2f ms (crops, features, score; not detection)\n", percentile(ms, 50),
               percentile(ms, 95));
   // Per capture source, when the labels name them: a mean over sources hides the one that fails.
-  std::map<std::string, std::pair<std::vector<LivenessImage>, std::vector<LivenessResult>>> by_source;
-  for (size_t i = 0; i < images.size(); ++i) {
-    auto& [source_images, source_results] = by_source[images[i].source];
-    source_images.push_back(images[i]);
-    source_results.push_back(results[i]);
-  }
+  const auto by_source = figures_by_source(images, results, report.threshold);
   if (by_source.size() > 1) {
     std::printf("by source        %-30s %6s  APCER   BPCER   EER     | tracks of %d: APCER  BPCER\n", "", "images",
                 kFramesPerTrack);
-    for (const auto& [source, part] : by_source) {
-      const auto r = evaluate_liveness(part.second, report.threshold);
-      const auto t = track_figures(part.first, part.second, report.threshold);
-      std::printf("                 %-30s %6zu  %.4f  %.4f  %.4f  |               %.4f %.4f\n", source.c_str(), r.images,
-                  r.apcer, r.bpcer, r.eer, t.apcer, t.bpcer);
-    }
+    for (const auto& s : by_source)
+      std::printf("                 %-30s %6zu  %.4f  %.4f  %.4f  |               %.4f %.4f\n", s.source.c_str(),
+                  s.at_threshold.images, s.at_threshold.apcer, s.at_threshold.bpcer, s.at_threshold.eer, s.tracks.apcer,
+                  s.tracks.bpcer);
   }
   std::printf("ROC              threshold  APCER   BPCER\n");
   const size_t step = std::max<size_t>(1, report.roc.size() / 12);

@@ -43,7 +43,7 @@ void write_liveness_calibration(const std::filesystem::path& file, const Livenes
 }
 
 double LivenessSetup::score(const cv::Mat& frame_bgr, const cv::Rect& box) const {
-  return model->score(liveness_features(cut_liveness_crops(frame_bgr, box), *stem));
+  return score_face_in_frame(*model, *stem, frame_bgr, box);
 }
 
 std::unique_ptr<LivenessScorer> LivenessSetup::take_scorer() {

@@ -129,6 +129,22 @@ TrackFigures track_figures(const std::vector<LivenessImage>& images, const std::
   return t;
 }
 
+std::vector<SourceFigures> figures_by_source(const std::vector<LivenessImage>& images,
+                                             const std::vector<LivenessResult>& results, double threshold) {
+  std::map<std::string, std::pair<std::vector<LivenessImage>, std::vector<LivenessResult>>> parts;
+  for (size_t i = 0; i < images.size(); ++i) {
+    auto& [part_images, part_results] = parts[images[i].source];
+    part_images.push_back(images[i]);
+    part_results.push_back(results[i]);
+  }
+  std::vector<SourceFigures> out;
+  for (const auto& [source, part] : parts) {
+    const bool crops = std::all_of(part.first.begin(), part.first.end(), [](const LivenessImage& i) { return i.crop; });
+    out.push_back({source, crops, evaluate_liveness(part.second, threshold), track_figures(part.first, part.second, threshold)});
+  }
+  return out;
+}
+
 TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const std::vector<LivenessSample>& samples,
                                  const LivenessHyperparameters& hyper, double target_bpcer) {
   std::set<std::string> source_set;
@@ -208,27 +224,16 @@ TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const
   run.pooled = evaluate_liveness(run.held_out, model.threshold);
   model.calibration_floor = std::min(model.threshold, floor_at_apcer(frames, 0.10));
 
-  for (const auto& source : sources) {
-    std::vector<LivenessImage> part_images;
-    std::vector<LivenessResult> part;
-    bool crops = true;
-    for (size_t i = 0; i < images.size(); ++i)
-      if (images[i].source == source) {
-        part_images.push_back(images[i]);
-        part.push_back(run.held_out[i]);
-        crops = crops && images[i].crop;
-      }
-    SourceFigures figures{source, crops, evaluate_liveness(part, model.threshold),
-                          track_figures(part_images, part, model.threshold)};
+  run.sources = figures_by_source(images, run.held_out, model.threshold);
+  for (const auto& figures : run.sources) {
     if (figures.at_threshold.eer >= run.worst_eer) {
       run.worst_eer = figures.at_threshold.eer;
-      run.worst_source = source;
+      run.worst_source = figures.source;
     }
-    if (!crops && figures.at_threshold.eer >= run.worst_frame_eer) {
+    if (!figures.crops && figures.at_threshold.eer >= run.worst_frame_eer) {
       run.worst_frame_eer = figures.at_threshold.eer;
-      run.worst_frame_source = source;
+      run.worst_frame_source = figures.source;
     }
-    run.sources.push_back(std::move(figures));
   }
   return run;
 }

@@ -53,6 +53,11 @@ TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const
 // (source) weighing the same whatever its size.
 double balanced_threshold_at_bpcer(const std::vector<double>& scores, const std::vector<std::string>& groups, double share);
 
+// The figures of each source (sorted by name) at the threshold, from one
+// score per image (input order).
+std::vector<SourceFigures> figures_by_source(const std::vector<LivenessImage>& images,
+                                             const std::vector<LivenessResult>& results, double threshold);
+
 // Track-level rates (kFramesPerTrack consecutive frames of one subject and
 // class in name order; a track's score is the median of its frames'; a track
 // with no face found is rejected).

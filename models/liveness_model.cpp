@@ -77,13 +77,18 @@ double LivenessModel::score(const LivenessFeatures& features) const {
   return features.scene.empty() ? face.probability(features.face) : scene.probability(features.scene);
 }
 
+double score_face_in_frame(const LivenessModel& model, const TextureStem& stem, const cv::Mat& frame_bgr,
+                           const cv::Rect& face) {
+  return model.score(liveness_features(cut_liveness_crops(frame_bgr, face), stem));
+}
+
 namespace {
 
 class ModelScorer final : public LivenessScorer {
  public:
   ModelScorer(LivenessModel model, std::shared_ptr<const TextureStem> stem) : model_(std::move(model)), stem_(std::move(stem)) {}
   double score(const cv::Mat& frame_bgr, const cv::Rect& face) const override {
-    return model_.score(liveness_features(cut_liveness_crops(frame_bgr, face), *stem_));
+    return score_face_in_frame(model_, *stem_, frame_bgr, face);
   }
 
  private:

@@ -60,6 +60,11 @@ class LivenessScorer {
   virtual double score(const cv::Mat& frame_bgr, const cv::Rect& face) const = 0;
 };
 
+// How live the face in `face` of a camera frame looks, 0..1: its crops, their
+// features, the scene head. What the pipeline's scorer and the commands call.
+double score_face_in_frame(const LivenessModel& model, const TextureStem& stem, const cv::Mat& frame_bgr,
+                           const cv::Rect& face);
+
 // The stem is shared: it is read once from the ResNet model file.
 std::unique_ptr<LivenessScorer> make_liveness_scorer(LivenessModel model, std::shared_ptr<const TextureStem> stem);
 
