@@ -94,18 +94,63 @@ Decision AccessController::resolve(const PendingCard& card, Decision face) const
   return d;
 }
 
+VerificationMode AccessController::mode_for(std::int64_t user_id) const {
+  const auto it = directory_.user_modes.find(user_id);
+  return mode_for_user(mode_, it == directory_.user_modes.end() ? std::nullopt : std::optional(it->second));
+}
+
+bool AccessController::faces_wait_for(VerificationMode mode) const {
+  return std::any_of(faces_.begin(), faces_.end(), [&](const PendingFace& p) { return p.mode == mode; });
+}
+
 std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::time_point now) {
   std::vector<Decision> out = expire_unstamped(now);
-  switch (mode_) {
+  const bool known = face.verdict == Verdict::Granted && face.user_id;
+  // A recognised user is judged by their own mode where it is stricter; an
+  // unrecognised face by the door's.
+  const VerificationMode mode = known ? mode_for(*face.user_id) : mode_;
+  if (face.verdict == Verdict::DeniedSpoof) {
+    // A photo with a (perhaps stolen) card, or a (perhaps overheard) PIN: the
+    // attempt ends here, card and PIN and all. At a door that takes no faces
+    // a photo held up to the camera is still worth an alert.
+    if (card_ && card_->mode == VerificationMode::CardAndFace) {
+      face.credential = "card+face";
+      face.card = card_->card;
+      face.reason += "; presented with the card of '" + card_->holder.name + "'";
+      card_.reset();
+    }
+    if (mode_ == VerificationMode::FaceAndPin) {
+      face.credential = "face+pin";
+      pin_.reset();
+    }
+    out.push_back(std::move(face));
+    return out;
+  }
+  if (known && (mode == VerificationMode::Face || mode == VerificationMode::CardOrFace)) {
+    // Their face alone opens: a card waiting for another visitor's face keeps waiting.
+    out.push_back(std::move(face));
+    return out;
+  }
+  if (card_ && card_->mode == VerificationMode::CardAndFace) {
+    out.push_back(resolve(*card_, std::move(face)));
+    card_.reset();
+    return out;
+  }
+  switch (mode) {
     case VerificationMode::Face:
     case VerificationMode::CardOrFace:
-      out.push_back(std::move(face));
+      out.push_back(std::move(face));  // an unrecognised face, refused as it is
       return out;
     case VerificationMode::Card:
+      return out;  // faces open nothing here
     case VerificationMode::CardAndPin:
-      // Faces open nothing here, but a photo held up to the camera is still
-      // worth an alert.
-      if (face.verdict == Verdict::DeniedSpoof) out.push_back(std::move(face));
+      // Their own mode asks for a card and a PIN, at a door where a face
+      // would do for others: tell them (and the log) why nothing opens.
+      if (known && mode_ != VerificationMode::Card && mode_ != VerificationMode::CardAndPin) {
+        face.verdict = Verdict::DeniedOther;
+        face.reason = "'" + face.user_name.value_or("?") + "' must present a card and their PIN (their own mode card+pin)";
+        out.push_back(std::move(face));
+      }
       return out;
     case VerificationMode::FaceAndPin: {
       auto more = face_and_pin(std::move(face), now);
@@ -115,29 +160,22 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
     case VerificationMode::CardAndFace:
       break;
   }
-  if (face.verdict == Verdict::DeniedSpoof) {
-    // A photo with a (perhaps stolen) card: the attempt ends here, card and all.
-    if (card_) {
-      face.credential = "card+face";
-      face.card = card_->card;
-      face.reason += "; presented with the card of '" + card_->holder.name + "'";
-      card_.reset();
-    }
-    out.push_back(std::move(face));
-    return out;
-  }
-  if (card_) {
-    out.push_back(resolve(*card_, std::move(face)));
-    card_.reset();
-    return out;
-  }
   // Wait for a card; a later decision on the same track replaces the earlier.
   std::erase_if(faces_, [&](const PendingFace& p) { return p.face.track_id == face.track_id; });
   wait_notice_ = fmt::format("track {}: {} waits up to {:g} s for a card", face.track_id,
-                             face.verdict == Verdict::Granted && face.user_name ? "face of '" + *face.user_name + "'" : std::string("an unrecognised face"),
+                             known ? "face of '" + *face.user_name + "'" : std::string("an unrecognised face"),
                              timeout_s());
-  faces_.push_back({std::move(face), now});
+  faces_.push_back({std::move(face), now, VerificationMode::CardAndFace});
   return out;
+}
+
+Decision AccessController::superseded_card() const {
+  const bool pin = card_->mode == VerificationMode::CardAndPin;
+  Decision earlier = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
+  if (pin) earlier.credential = "card+pin";
+  earlier.verdict = Verdict::DeniedSecondFactorTimeout;
+  earlier.reason = "card of '" + card_->holder.name + "': another card was shown before a " + (pin ? "PIN" : "face");
+  return earlier;
 }
 
 std::vector<Decision> AccessController::card_and_face(const Credential& credential, Clock::time_point now) {
@@ -147,24 +185,20 @@ std::vector<Decision> AccessController::card_and_face(const Credential& credenti
     out.push_back(card_decision(credential, holder));
     return out;
   }
-  PendingCard card{credential.value, *holder, now};
-  if (!faces_.empty()) {
+  PendingCard card{credential.value, *holder, now, VerificationMode::CardAndFace};
+  if (faces_wait_for(VerificationMode::CardAndFace)) {
     // Several people in view: the card goes with the face nearest its holder.
-    auto nearest = std::min_element(faces_.begin(), faces_.end(), [&](const PendingFace& a, const PendingFace& b) {
-      const auto da = directory_.faces.distance_to_user(holder->user_id, a.face.embedding);
-      const auto db = directory_.faces.distance_to_user(holder->user_id, b.face.embedding);
-      return da.value_or(1e9f) < db.value_or(1e9f);
-    });
+    auto distance = [&](const PendingFace& p) {
+      if (p.mode != VerificationMode::CardAndFace) return 2e9f;  // waits for a PIN, not a card
+      return directory_.faces.distance_to_user(holder->user_id, p.face.embedding).value_or(1e9f);
+    };
+    auto nearest = std::min_element(faces_.begin(), faces_.end(),
+                                    [&](const PendingFace& a, const PendingFace& b) { return distance(a) < distance(b); });
     out.push_back(resolve(card, std::move(nearest->face)));
     faces_.erase(nearest);
     return out;
   }
-  if (card_) {
-    Decision earlier = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-    earlier.verdict = Verdict::DeniedSecondFactorTimeout;
-    earlier.reason = "card of '" + card_->holder.name + "': another card was shown before a face";
-    out.push_back(std::move(earlier));
-  }
+  if (card_) out.push_back(superseded_card());
   wait_notice_ = fmt::format("card of '{}' waits up to {:g} s for a face", holder->name, timeout_s());
   card_ = std::move(card);
   fresh_faces_requested_ = true;
@@ -175,13 +209,27 @@ std::vector<Decision> AccessController::credential_unstamped(const Credential& c
   std::vector<Decision> out = expire_unstamped(now);
   std::vector<Decision> more;
   if (credential.kind == Credential::Kind::Pin) {
-    // A keypad at a door whose mode takes no PIN opens nothing and is not an attempt.
-    if (needs_keypad(mode_)) more = pin_entered(credential, now);
+    more = pin_entered(credential, now);
   } else {
-    switch (mode_) {
-      case VerificationMode::Face:
+    const CardHolder* holder = directory_.cards.find(credential.value);
+    // A valid card's holder is judged by their own mode where it is stricter.
+    const VerificationMode mode = holder && !holder_problem(holder) ? mode_for(holder->user_id) : mode_;
+    switch (mode) {
       case VerificationMode::FaceAndPin:
-        break;  // a card at a door that takes none opens nothing and is not an attempt
+        if (mode != mode_ && needs_card_reader(mode_)) {
+          // Their own mode asks for a face and a PIN, at a door where a card would do for others.
+          Decision d = card_decision(credential, holder);
+          d.verdict = Verdict::DeniedOther;
+          d.reason = "'" + holder->name + "' must present their face and PIN (their own mode face+pin)";
+          more.push_back(std::move(d));
+          break;
+        }
+        [[fallthrough]];
+      case VerificationMode::Face:
+        // A face of a user whose own mode is card+face may wait for this card;
+        // otherwise a card at a door that takes none opens nothing and is not an attempt.
+        if (faces_wait_for(VerificationMode::CardAndFace)) more = card_and_face(credential, now);
+        break;
       case VerificationMode::Card:
       case VerificationMode::CardOrFace:
         more.push_back(card_decision(credential, directory_.cards.find(credential.value)));
@@ -242,11 +290,6 @@ void AccessController::wait_for_pin(std::string what) {
 std::vector<Decision> AccessController::face_and_pin(Decision face, Clock::time_point now) {
   std::vector<Decision> out;
   face.credential = "face+pin";
-  if (face.verdict == Verdict::DeniedSpoof) {
-    pin_.reset();  // a photo and a (perhaps overheard) PIN: the attempt ends here
-    out.push_back(std::move(face));
-    return out;
-  }
   // The face names the user: an unknown face has nobody to check a PIN against.
   if (face.verdict != Verdict::Granted || !face.user_id) {
     out.push_back(std::move(face));
@@ -260,7 +303,7 @@ std::vector<Decision> AccessController::face_and_pin(Decision face, Clock::time_
   }
   std::erase_if(faces_, [&](const PendingFace& p) { return p.face.track_id == face.track_id; });
   wait_for_pin(fmt::format("track {}: face of '{}'", face.track_id, face.user_name.value_or("?")));
-  faces_.push_back({std::move(face), now});
+  faces_.push_back({std::move(face), now, VerificationMode::FaceAndPin});
   return out;
 }
 
@@ -279,21 +322,15 @@ std::vector<Decision> AccessController::card_and_pin(const Credential& credentia
     out.push_back(std::move(d));
     return out;
   }
-  if (card_) {
-    Decision earlier = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-    earlier.credential = "card+pin";
-    earlier.verdict = Verdict::DeniedSecondFactorTimeout;
-    earlier.reason = "card of '" + card_->holder.name + "': another card was shown before a PIN";
-    out.push_back(std::move(earlier));
-  }
+  if (card_) out.push_back(superseded_card());
   wait_for_pin("card of '" + holder->name + "'");
-  card_ = PendingCard{credential.value, *holder, now};
+  card_ = PendingCard{credential.value, *holder, now, VerificationMode::CardAndPin};
   return out;
 }
 
 std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock::time_point now) {
   std::vector<Decision> out;
-  if (mode_ == VerificationMode::CardAndPin && card_) {
+  if (card_ && card_->mode == VerificationMode::CardAndPin) {
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
     d.credential = "card+pin";
     d.captured = pin.at;
@@ -302,11 +339,13 @@ std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock
     out.push_back(std::move(d));
     return out;
   }
-  if (mode_ == VerificationMode::FaceAndPin && !faces_.empty()) {
+  if (faces_wait_for(VerificationMode::FaceAndPin)) {
     // Several people in view: the PIN is the newest face's, unless it is
     // another waiting face's own PIN.
-    auto chosen = std::prev(faces_.end());
+    auto chosen = faces_.end();
     for (auto it = faces_.rbegin(); it != faces_.rend(); ++it) {
+      if (it->mode != VerificationMode::FaceAndPin) continue;  // waits for a card
+      if (chosen == faces_.end()) chosen = std::prev(it.base());
       const auto check = directory_.pins.check(*it->face.user_id, pin.value);
       if (check == PinCheck::Right || check == PinCheck::Duress) {
         chosen = std::prev(it.base());
@@ -320,6 +359,9 @@ std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock
     out.push_back(std::move(d));
     return out;
   }
+  // A keypad at a door whose mode takes no PIN, with nothing waiting for one,
+  // opens nothing and is not an attempt.
+  if (!needs_keypad(mode_)) return out;
   // The PIN came first: it waits for the face or card that names its user.
   // A second PIN replaces the first (the visitor mistyped and started over).
   pin_ = PendingPin{pin.value, now};
@@ -331,10 +373,10 @@ std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock
 
 std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) {
   std::vector<Decision> out;
-  const bool pin_mode = needs_keypad(mode_);
   if (card_ && now - card_->at >= options_.auth_timeout) {
+    const bool pin_mode = card_->mode == VerificationMode::CardAndPin;
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-    if (mode_ == VerificationMode::CardAndPin) d.credential = "card+pin";
+    if (pin_mode) d.credential = "card+pin";
     d.verdict = Verdict::DeniedSecondFactorTimeout;
     d.reason = fmt::format("card of '{}': no {} within {:g} s", card_->holder.name, pin_mode ? "PIN" : "face", timeout_s());
     card_.reset();
@@ -342,6 +384,7 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
   }
   while (!faces_.empty() && now - faces_.front().at >= options_.auth_timeout) {
     Decision d = std::move(faces_.front().face);
+    const bool pin_mode = faces_.front().mode == VerificationMode::FaceAndPin;
     faces_.pop_front();
     const bool recognised = d.verdict == Verdict::Granted && d.user_name;
     d.verdict = Verdict::DeniedSecondFactorTimeout;
@@ -380,7 +423,7 @@ std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions,
     } else if (auto alert = lockout_.record(d, now)) {
       lockout_alert_ = std::move(alert);
     }
-    d.mode = to_string(mode_);
+    d.mode = to_string(d.user_id ? mode_for(*d.user_id) : mode_);
     if (d.card && !options_.full_card_numbers) d.card = mask_card_number(*d.card);
     if (local && d.verdict == Verdict::Granted && d.user_id)
       unlock_.granted(d.user_name.value_or("?"), directory_.groups.of(*d.user_id), *local);
@@ -445,9 +488,8 @@ std::vector<Decision> AccessController::flush() {
 }
 
 AccessController::Awaiting AccessController::awaiting() const {
-  const bool pin_mode = needs_keypad(mode_);
-  if (card_) return pin_mode ? Awaiting::Pin : Awaiting::Face;
-  if (!faces_.empty()) return pin_mode ? Awaiting::Pin : Awaiting::Card;
+  if (card_) return card_->mode == VerificationMode::CardAndPin ? Awaiting::Pin : Awaiting::Face;
+  if (!faces_.empty()) return faces_.front().mode == VerificationMode::FaceAndPin ? Awaiting::Pin : Awaiting::Card;
   if (pin_) return mode_ == VerificationMode::CardAndPin ? Awaiting::Card : Awaiting::Face;
   return Awaiting::Nothing;
 }

@@ -44,6 +44,11 @@ struct AccessControllerOptions {
   std::function<LocalTime()> local_now;
 };
 
+// A user may carry a stricter mode of their own (AccessDirectory::user_modes):
+// where it asks for more than the door's, their face or card starts that
+// mode's wait instead of opening (a card+face user's face at a face door waits
+// for their card), and a credential their mode does not take is refused
+// naming what they must present.
 // In card+face the card names the claimed user and the face is checked 1:1
 // against that user only: a face that matches somebody else is a denial for
 // the card, never a grant for the other person. In face+pin and card+pin the
@@ -92,10 +97,12 @@ class AccessController {
     std::string card;
     CardHolder holder;
     Clock::time_point at;
+    VerificationMode mode;  // card+face: waits for a face; card+pin: for a PIN
   };
   struct PendingFace {
     Decision face;
     Clock::time_point at;
+    VerificationMode mode;  // card+face: waits for a card; face+pin: for a PIN
   };
   struct PendingPin {
     std::string pin;
@@ -106,6 +113,11 @@ class AccessController {
     std::optional<Clock::time_point> blocked_until;
   };
   Decision card_decision(const Credential& credential, const CardHolder* holder) const;
+  // The mode a user's credentials are judged by: their own where it is stricter than the door's.
+  VerificationMode mode_for(std::int64_t user_id) const;
+  bool faces_wait_for(VerificationMode mode) const;
+  // The waiting card, refused because another card came before its second factor.
+  Decision superseded_card() const;
   std::optional<std::string> holder_problem(const CardHolder* holder) const;
   Decision resolve(const PendingCard& card, Decision face) const;
   float threshold_for(std::int64_t user_id) const;

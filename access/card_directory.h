@@ -10,6 +10,7 @@
 #include "access/embedding_index.h"
 #include "access/pin_directory.h"
 #include "access/user_groups.h"
+#include "access/verification_mode.h"
 
 namespace portier {
 
@@ -51,6 +52,9 @@ struct AccessDirectory {
   // The backend's access policy, when it sent one; null: the config's.
   std::shared_ptr<const AccessPolicy> policy;
   std::string policy_etag;  // which document it is: a reload of the same one changes nothing
+  // Users who carry a mode of their own (verification_mode.h: it applies
+  // when stricter than the door's); everyone else has the door's.
+  std::unordered_map<std::int64_t, VerificationMode> user_modes;
 };
 
 }  // namespace portier

@@ -62,6 +62,7 @@ constexpr std::pair<const char*, const char*> kAddedColumns[] = {
     {"external_id", "ALTER TABLE users ADD COLUMN external_id TEXT"},
     {"valid_from", "ALTER TABLE users ADD COLUMN valid_from INTEGER"},    // unix seconds, NULL: open
     {"valid_until", "ALTER TABLE users ADD COLUMN valid_until INTEGER"},
+    {"mode", "ALTER TABLE users ADD COLUMN mode TEXT"},  // the user's own verification mode, NULL: the door's
 };
 
 std::optional<std::chrono::system_clock::time_point> time_column(sqlite3_stmt* s, int column) {
@@ -233,7 +234,8 @@ size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string
   Transaction tx(db_, file_);
   for (const char* table : {"embeddings", "cards", "pins", "user_groups", "users"})
     exec(("DELETE FROM " + std::string(table)).c_str());
-  auto user = prepare("INSERT INTO users(name, created_at, external_id, valid_from, valid_until) VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto user = prepare(
+      "INSERT INTO users(name, created_at, external_id, valid_from, valid_until, mode) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   auto insert = prepare("INSERT INTO embeddings(user_id, vector, source, created_at) VALUES(?1, ?2, ?3, ?4)");
   auto card = prepare("INSERT INTO cards(card, user_id, created_at) VALUES(?1, ?2, ?3)");
   auto group = prepare("INSERT OR IGNORE INTO user_groups(user_id, grp) VALUES(?1, ?2)");
@@ -250,6 +252,8 @@ size_t Gallery::replace_all(const std::vector<Entry>& entries, const std::string
     sqlite3_bind_text(user.get(), 3, entry.external_id.c_str(), -1, SQLITE_TRANSIENT);
     bind_time(user.get(), 4, entry.validity.from);
     bind_time(user.get(), 5, entry.validity.until);
+    if (entry.mode) sqlite3_bind_text(user.get(), 6, to_string(*entry.mode), -1, SQLITE_STATIC);
+    else sqlite3_bind_null(user.get(), 6);
     step_done(user.get());
     const std::int64_t user_id = sqlite3_last_insert_rowid(db_);
     for (const auto& embedding : entry.embeddings) {
@@ -461,6 +465,43 @@ std::vector<std::string> Gallery::groups_of(const std::string& name) {
   return texts_of_user(name, "SELECT grp FROM user_groups WHERE user_id = ?1 ORDER BY grp");
 }
 
+void Gallery::set_mode(const std::string& name, std::optional<VerificationMode> mode) {
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto write = prepare("UPDATE users SET mode = ?1 WHERE id = ?2");
+  if (mode) sqlite3_bind_text(write.get(), 1, to_string(*mode), -1, SQLITE_STATIC);
+  else sqlite3_bind_null(write.get(), 1);
+  sqlite3_bind_int64(write.get(), 2, id);
+  step_done(write.get());
+  tx.commit();
+}
+
+std::optional<VerificationMode> Gallery::mode_of(const std::string& name) {
+  const auto modes = texts_of_user(name, "SELECT mode FROM users WHERE id = ?1 AND mode IS NOT NULL");
+  if (modes.empty()) return std::nullopt;
+  auto mode = parse_verification_mode(modes.front());
+  if (!mode) throw GalleryError("gallery " + file_.string() + ": user '" + name + "' has an unknown mode '" + modes.front() + "'");
+  return mode;
+}
+
+std::unordered_map<std::int64_t, VerificationMode> Gallery::load_modes() {
+  auto s = prepare("SELECT id, name, mode FROM users WHERE mode IS NOT NULL");
+  std::unordered_map<std::int64_t, VerificationMode> out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    const std::string text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2));
+    auto mode = parse_verification_mode(text);
+    // Only this class writes the column, so this is a damaged file: refuse
+    // it rather than let a card+pin user through on a face alone.
+    if (!mode)
+      throw GalleryError("gallery " + file_.string() + ": user '" +
+                         reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)) + "' has an unknown mode '" + text + "'");
+    out.emplace(sqlite3_column_int64(s.get(), 0), *mode);
+  }
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  return out;
+}
+
 UserGroups Gallery::load_groups() {
   auto s = prepare("SELECT user_id, grp FROM user_groups ORDER BY user_id, grp");
   UserGroups out;
@@ -495,7 +536,7 @@ AccessDirectory Gallery::load_directory() {
   // One read transaction: the faces, cards, PINs, groups and policy of the same moment.
   exec("BEGIN");
   try {
-    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups(), nullptr, {}};
+    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups(), nullptr, {}, load_modes()};
     if (auto stored = stored_policy()) {
       try {
         d.policy = std::make_shared<const AccessPolicy>(parse_access_policy(nlohmann::json::parse(stored->document)));

@@ -4,12 +4,15 @@
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "access/card_directory.h"
 #include "access/embedding_index.h"
 #include "access/pin_directory.h"
+#include "access/verification_mode.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -58,6 +61,7 @@ class Gallery {
     std::vector<std::string> cards;   // as the reader delivers them (card_number_problem)
     std::vector<std::string> groups;  // group_name_problem
     std::optional<PinRecord> pin;     // hashes only (pin_hash_problem)
+    std::optional<VerificationMode> mode;  // the user's own; none: the door's
   };
   // Replaces every user, with their cards, PINs and groups, by `entries`, in
   // one transaction: on any error (a card held twice included) the gallery
@@ -93,6 +97,13 @@ class Gallery {
   bool remove_group(const std::string& name, const std::string& group);
   std::vector<std::string> groups_of(const std::string& name);
   UserGroups load_groups();
+
+  // A user's own verification mode (verification_mode.h: it applies where
+  // it is stricter than the door's); none: the door's. Throws when no user
+  // has that name.
+  void set_mode(const std::string& name, std::optional<VerificationMode> mode);
+  std::optional<VerificationMode> mode_of(const std::string& name);
+  std::unordered_map<std::int64_t, VerificationMode> load_modes();
 
   EmbeddingIndex load_index();
   // The access policy from the backend (backend.sync_policy), kept whole with

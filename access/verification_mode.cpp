@@ -32,4 +32,12 @@ bool needs_keypad(VerificationMode mode) {
   return mode == VerificationMode::FaceAndPin || mode == VerificationMode::CardAndPin;
 }
 
+int factors(VerificationMode mode) {
+  return mode == VerificationMode::CardAndFace || needs_keypad(mode) ? 2 : 1;
+}
+
+VerificationMode mode_for_user(VerificationMode door, std::optional<VerificationMode> user) {
+  return user && factors(*user) > factors(door) ? *user : door;
+}
+
 }  // namespace portier

@@ -2,10 +2,13 @@
 #include <cstdio>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "access/access_policy.h"
 #include "access/card_directory.h"
 #include "access/gallery.h"
 #include "access/user_groups.h"
+#include "access/verification_mode.h"
 #include "app/command_context.h"
 #include "app/secret_input.h"
 
@@ -70,6 +73,13 @@ void add_users_command(CLI::App& app, int& exit_code) {
         list.clear();
         for (const auto& g : groups) list += (list.empty() ? "" : ", ") + g;
         std::printf("groups      %s\n", groups.empty() ? "none (no schedule restricts them)" : list.c_str());
+        const auto door = c.pipeline.access.mode;
+        if (const auto own = gallery.mode_of(u.name))
+          std::printf("mode        %s (their own; %s)\n", to_string(*own),
+                      mode_for_user(door, own) == *own ? fmt::format("stricter than the door's {}: it applies", to_string(door)).c_str()
+                                                       : fmt::format("not stricter than the door's {}: the door's applies", to_string(door)).c_str());
+        else
+          std::printf("mode        the door's (%s)\n", to_string(door));
         if (const auto policy = policy_in_force(c).policy; policy && c.pipeline.access.local_now) {
           const auto why = policy->refusal(groups, c.pipeline.access.local_now());
           std::printf("enters now  %s\n", why ? ("no: " + *why).c_str() : "yes");
@@ -145,6 +155,44 @@ void add_users_command(CLI::App& app, int& exit_code) {
       });
     });
   }
+
+  auto* mode = cmd->add_subcommand("mode", "Give a user a stricter verification mode of their own, or take it away");
+  auto mode_user = std::make_shared<std::string>();
+  auto mode_name = std::make_shared<std::string>();
+  mode->add_option("NAME", *mode_user, "User name")->required();
+  mode->add_option("MODE", *mode_name, "face, card, card|face, card+face, face+pin, card+pin; none: the door's")->required();
+  mode->fallthrough();
+  mode->callback([&exit_code, config, mode_user, mode_name] {
+    exit_code = guarded([&] {
+      std::optional<VerificationMode> chosen;
+      if (*mode_name != "none") {
+        chosen = parse_verification_mode(*mode_name);
+        if (!chosen)
+          throw CommandError(kExitBadInput, "unknown mode '" + *mode_name +
+                                                "': face, card, card|face, card+face, face+pin, card+pin, or none");
+      }
+      const Config c = prepare(*config, ModelCheck::Skip);
+      Gallery gallery(c.gallery_path);
+      gallery.set_mode(*mode_user, chosen);
+      if (!chosen) {
+        std::printf("%s now presents what the door's mode asks\n", mode_user->c_str());
+        return kExitOk;
+      }
+      std::printf("%s now presents %s wherever the door asks for less\n", mode_user->c_str(), to_string(*chosen));
+      // A mode that asks no more than the door's changes nothing here: say so now.
+      const auto door = c.pipeline.access.mode;
+      if (mode_for_user(door, chosen) != *chosen)
+        std::fprintf(stderr, "note: this door's mode %s asks as much as %s, so the door's applies here\n", to_string(door),
+                     to_string(*chosen));
+      else if (needs_card_reader(*chosen) && c.reader.type == "none")
+        std::fprintf(stderr, "warning: %s needs a card, and this door has no [reader]: %s cannot enter here\n",
+                     to_string(*chosen), mode_user->c_str());
+      else if (needs_keypad(*chosen) && !takes_pins(c))
+        std::fprintf(stderr, "warning: %s needs a PIN, and this door has no [keypad]: %s cannot enter here\n",
+                     to_string(*chosen), mode_user->c_str());
+      return kExitOk;
+    });
+  });
 
   auto* pin = cmd->add_subcommand("pin", "Set or remove a user's PIN (face+pin, card+pin)");
   pin->require_subcommand(1);

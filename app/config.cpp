@@ -167,11 +167,9 @@ std::filesystem::path default_models_dir() {
   return PORTIER_DEFAULT_MODELS_DIR;
 }
 
-// Whether PINs can be typed: a keypad, or a Wiegand reader, whose keypad
-// sends its keys on the reader's own lines.
-bool takes_pins(const Config& c) { return c.keypad.type != "none" || c.reader.type == "wiegand"; }
-
 }  // namespace
+
+bool takes_pins(const Config& c) { return c.keypad.type != "none" || c.reader.type == "wiegand"; }
 
 std::optional<std::string> policy_device_problem(const AccessPolicy& policy, const Config& c) {
   // Every mode the schedule may switch to needs its devices now, not at 19:00.

@@ -86,6 +86,9 @@ enum class ModelCheck { Verify, FaceModelsOnly, Skip };
 // model out (for training one).
 // Whether this device (its readers, keypad) can serve every door mode of
 // `policy`: the config's own policy file and the backend's are checked alike.
+// Whether PINs can be typed: a keypad, or a Wiegand reader, whose keypad
+// sends its keys on the reader's own lines.
+bool takes_pins(const Config& c);
 std::optional<std::string> policy_device_problem(const AccessPolicy& policy, const Config& c);
 
 Config load_config(const std::filesystem::path& file, ModelCheck check = ModelCheck::Verify);

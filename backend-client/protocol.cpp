@@ -180,6 +180,11 @@ Parsed<std::vector<SyncedUser>> parse_users_reply(std::string_view body) {
       if (auto problem = pin_hash_problem(hash)) return where(fmt::format("'{}': {}", key, *problem));
       (std::string(key) == "pin_hash" ? user.pin_hash : user.duress_pin_hash) = hash;
     }
+    if (u.contains("mode") && !u["mode"].is_null()) {
+      const auto mode = u["mode"].is_string() ? parse_verification_mode(u["mode"].get<std::string>()) : std::nullopt;
+      if (!mode) return where("'mode' must be null or one of face, card, card|face, card+face, face+pin, card+pin");
+      user.mode = mode;
+    }
     if (user.pin_hash.empty() && !user.duress_pin_hash.empty())
       return where("'duress_pin_hash' needs a 'pin_hash': a duress PIN is the usual PIN's alternative");
     users.push_back(std::move(user));

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/verification_mode.h"
 #include "models/face_types.h"
 
 namespace portier {
@@ -66,6 +67,7 @@ struct SyncedUser {
   std::vector<std::string> groups;  // optional: none (no schedule restricts the user)
   std::string pin_hash;             // optional: no PIN; argon2id strings, never digits
   std::string duress_pin_hash;
+  std::optional<VerificationMode> mode;  // optional: the door's mode (applies only when stricter)
 };
 // GET /api/users: {"users": [...]}. All or nothing: one bad user refuses
 // the whole list, so a half-understood list never replaces the gallery.

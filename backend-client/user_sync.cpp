@@ -24,6 +24,7 @@ std::variant<size_t, std::string> sync_users(HttpsClient& client, const std::fil
     e.validity = Validity{u.valid_from, u.valid_until};
     e.cards = std::move(u.cards);
     e.groups = std::move(u.groups);
+    e.mode = u.mode;
     if (!u.pin_hash.empty()) e.pin = PinRecord{u.pin_hash, u.duress_pin_hash};
     entries.push_back(std::move(e));
   }

@@ -482,5 +482,136 @@ TEST(VerificationMode, NamesRoundTrip) {
   EXPECT_FALSE(needs_keypad(VerificationMode::CardOrFace));
 }
 
+// Users who carry a stricter mode of their own: ann card+face, bob face+pin
+// (bob has no PIN: he is refused at the PIN), or ann card+pin.
+AccessController controller_with_modes(VerificationMode door, std::unordered_map<std::int64_t, VerificationMode> modes) {
+  AccessControllerOptions o;
+  o.mode = door;
+  o.auth_timeout = 10s;
+  o.card_face_fixed_threshold = 0.5f;
+  o.full_card_numbers = true;
+  auto d = directory();
+  d.user_modes = std::move(modes);
+  return AccessController(o, std::move(d));
+}
+
+TEST(VerificationMode, AUsersModeAppliesOnlyWhereItAsksForMore) {
+  using M = VerificationMode;
+  EXPECT_EQ(mode_for_user(M::Face, M::CardAndFace), M::CardAndFace);
+  EXPECT_EQ(mode_for_user(M::CardOrFace, M::FaceAndPin), M::FaceAndPin);
+  EXPECT_EQ(mode_for_user(M::Card, M::CardAndPin), M::CardAndPin);
+  EXPECT_EQ(mode_for_user(M::CardAndFace, M::Face), M::CardAndFace) << "never looser than the door";
+  EXPECT_EQ(mode_for_user(M::CardAndFace, M::FaceAndPin), M::CardAndFace) << "as strict: the door's";
+  EXPECT_EQ(mode_for_user(M::Face, M::Card), M::Face);
+  EXPECT_EQ(mode_for_user(M::Face, std::nullopt), M::Face);
+}
+
+TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAtAFaceDoorWaitsForTheirCard) {
+  auto c = controller_with_modes(VerificationMode::Face, {{1, VerificationMode::CardAndFace}});
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty()) << "ann's face alone does not open";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  ASSERT_TRUE(c.take_wait_notice());
+  // bob carries no mode of his own: the door's face mode opens for him meanwhile.
+  auto out = c.on_face(face(2, kBob), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].mode, "face");
+  out = c.on_credential(card("1001", t0 + 2s), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "card+face");
+  EXPECT_EQ(out[0].mode, "card+face") << "the mode that applied is ann's";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+}
+
+TEST(AccessControllerUserMode, ACardAndFaceUsersCardAtAFaceDoorWaitsForTheirFaceAndOtherCardsStillOpenNothing) {
+  auto c = controller_with_modes(VerificationMode::Face, {{1, VerificationMode::CardAndFace}});
+  EXPECT_TRUE(c.on_credential(card("2002"), t0).empty()) << "bob's card at a face door: not an attempt";
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Face);
+  EXPECT_TRUE(c.take_fresh_faces_request());
+  // Somebody else's face with ann's card is a denial for the card.
+  auto out = c.on_face(face(1, kBob, Verdict::DeniedUnknown), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedWrongFaceForCard);
+  EXPECT_EQ(out[0].user_name, "ann");
+}
+
+TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAloneTimesOutNamingTheCard) {
+  auto c = controller_with_modes(VerificationMode::CardOrFace, {{1, VerificationMode::CardAndFace}});
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
+  const auto out = c.expire(t0 + 10s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
+  EXPECT_NE(out[0].reason.find("no card"), std::string::npos) << out[0].reason;
+  EXPECT_EQ(out[0].mode, "card+face");
+}
+
+TEST(AccessControllerUserMode, AFaceAndPinUsersFaceAtAFaceDoorWaitsForTheirPin) {
+  auto c = controller_with_modes(VerificationMode::Face, {{1, VerificationMode::FaceAndPin}});
+  EXPECT_TRUE(c.on_credential(pin("1111"), t0).empty()) << "a PIN first, at a face door: not taken";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
+  auto out = c.on_credential(pin("1111", t0 + 3s), t0 + 3s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "face+pin");
+  EXPECT_EQ(out[0].mode, "face+pin");
+  // A wrong PIN is a PIN denial, as at a face+pin door.
+  c.on_face(face(2, kAnn), t0 + 20s);
+  out = c.on_credential(pin("4321", t0 + 21s), t0 + 21s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedPin);
+}
+
+TEST(AccessControllerUserMode, AFaceAndPinUsersCardAtACardDoorIsRefusedSayingWhatTheyMustPresent) {
+  auto c = controller_with_modes(VerificationMode::Card, {{1, VerificationMode::FaceAndPin}});
+  auto out = c.on_credential(card("1001"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedOther);
+  EXPECT_NE(out[0].reason.find("face and PIN"), std::string::npos) << out[0].reason;
+  out = c.on_credential(card("2002"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << "bob's card alone, as the door's mode says";
+}
+
+TEST(AccessControllerUserMode, ACardAndPinUsersFaceIsRefusedAndTheirCardWaitsForThePin) {
+  auto c = controller_with_modes(VerificationMode::CardOrFace, {{1, VerificationMode::CardAndPin}});
+  auto out = c.on_face(face(1, kAnn), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedOther);
+  EXPECT_NE(out[0].reason.find("card and their PIN"), std::string::npos) << out[0].reason;
+  EXPECT_TRUE(c.on_credential(card("1001", t0 + 1s), t0 + 1s).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
+  out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "card+pin");
+}
+
+TEST(AccessControllerUserMode, AtAStricterDoorTheDoorsModeHolds) {
+  // ann's own mode (face) asks less than the door's card+face: she needs both.
+  auto c = controller_with_modes(VerificationMode::CardAndFace, {{1, VerificationMode::Face}});
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+}
+
+TEST(AccessControllerUserMode, TwoUsersWaitingForDifferentSecondFactorsEachGetTheirOwn) {
+  // ann (card+face) waits for her card while bob (face+pin) waits for his PIN.
+  auto c = controller_with_modes(VerificationMode::Face,
+                                 {{1, VerificationMode::CardAndFace}, {2, VerificationMode::FaceAndPin}});
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
+  EXPECT_TRUE(c.on_face(face(2, kBob), t0).empty());
+  auto out = c.on_credential(card("1001", t0 + 1s), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << "the card goes with ann's face, not bob's";
+  EXPECT_EQ(out[0].user_name, "ann");
+  out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].user_name, "bob") << "the PIN goes with the face that waits for one";
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedPin) << "bob has no PIN";
+}
+
 }  // namespace
 }  // namespace portier

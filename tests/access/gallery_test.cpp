@@ -354,5 +354,67 @@ TEST(GalleryGroups, ABadGroupNameOrUnknownUserIsRefusedNamingIt) {
   EXPECT_TRUE(g.groups_of("alice").empty());
 }
 
+TEST(GalleryModes, AUsersOwnModeSurvivesReopeningAndIsClearedWithNone) {
+  test::TempDir dir;
+  {
+    Gallery g(dir / "g.db");
+    g.enroll("alice", {{embedding_with(0.1f), "a"}});
+    g.enroll("bob", {{embedding_with(0.9f), "b"}});
+    g.set_mode("alice", VerificationMode::CardAndFace);
+  }
+  Gallery g(dir / "g.db");
+  EXPECT_EQ(g.mode_of("alice"), VerificationMode::CardAndFace);
+  EXPECT_EQ(g.mode_of("bob"), std::nullopt);
+  const auto d = g.load_directory();
+  const auto alice = d.faces.nearest(embedding_with(0.1f))->user_id;
+  ASSERT_EQ(d.user_modes.size(), 1u);
+  EXPECT_EQ(d.user_modes.at(alice), VerificationMode::CardAndFace);
+  g.set_mode("alice", std::nullopt);
+  EXPECT_TRUE(g.load_modes().empty());
+  EXPECT_THROW(g.set_mode("zed", VerificationMode::Card), GalleryError);
+}
+
+TEST(GalleryModes, AnOlderGalleryGainsTheColumnAndADamagedModeIsNamed) {
+  test::TempDir dir;
+  {
+    // A gallery from before users carried modes.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "old.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);"
+                           "INSERT INTO users(name, created_at) VALUES('alice', '2026-01-01T00:00:00Z');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  {
+    Gallery g(dir / "old.db");
+    EXPECT_EQ(g.mode_of("alice"), std::nullopt);
+    g.set_mode("alice", VerificationMode::FaceAndPin);
+    EXPECT_EQ(g.mode_of("alice"), VerificationMode::FaceAndPin);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "old.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE users SET mode = 'face+card'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  Gallery g(dir / "old.db");
+  try {
+    g.load_directory();
+    ADD_FAILURE() << "a mode nobody knows was loaded";
+  } catch (const GalleryError& e) {
+    EXPECT_NE(std::string(e.what()).find("'alice' has an unknown mode 'face+card'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GalleryModes, TheBackendsUsersBringTheirModes) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  Gallery::Entry ann{"u1", "ann", {embedding_with(0.1f)}, {}, {}, {}, std::nullopt, VerificationMode::CardAndPin};
+  Gallery::Entry bo{"u2", "bo", {embedding_with(0.9f)}, {}, {}, {}, std::nullopt, std::nullopt};
+  ASSERT_EQ(g.replace_all({ann, bo}, "sync"), 2u);
+  EXPECT_EQ(g.mode_of("ann"), VerificationMode::CardAndPin);
+  EXPECT_EQ(g.mode_of("bo"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace portier

@@ -141,6 +141,34 @@ TEST(Commands, UsersCardAddShowAndRemove) {
   EXPECT_EQ(test::run_command(test::portier(users + "card add joe 04A1B2C3")).exit_code, 0);
 }
 
+TEST(Commands, UsersModeSetShowAndClear) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);  // a face door, no reader
+  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
+  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
+  const auto users = "users --config " + config.string() + " ";
+
+  auto r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("mode        the door's (face)"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(users + "mode joe card+face"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("this door has no [reader]: joe cannot enter here"), std::string::npos) << r.err;
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("mode        card+face (their own; stricter than the door's face: it applies)"), std::string::npos)
+      << r.out;
+  r = test::run_command(test::portier(users + "mode joe 'card|face'"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("asks as much as card|face, so the door's applies here"), std::string::npos) << r.err;
+  r = test::run_command(test::portier(users + "mode joe face+card"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown mode 'face+card'"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  EXPECT_EQ(test::run_command(test::portier(users + "mode nobody card")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(users + "mode joe none")).exit_code, 0);
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("mode        the door's (face)"), std::string::npos) << r.out;
+}
+
 TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   test::TempDir dir;
   const auto config = test::write_config(dir);

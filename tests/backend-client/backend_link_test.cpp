@@ -386,13 +386,14 @@ TEST(BackendLinkCommands, SyncUsersReplacesTheGalleryAndABadListLeavesItAlone) {
   EXPECT_EQ(g.users().size(), 2u) << "a failed sync leaves the gallery as it was";
 }
 
-TEST(BackendLinkCommands, SyncedUsersBringTheirCardsPinsAndGroups) {
+TEST(BackendLinkCommands, SyncedUsersBringTheirCardsPinsGroupsAndModes) {
   Rig rig;
   const auto hash = hash_pin("2468", minimal_pin_cost());
   nlohmann::json users = nlohmann::json::parse(users_body({"ann", "bo"}));
   users["users"][0]["cards"] = {"0004567123", "beef01"};
   users["users"][0]["groups"] = {"staff"};
   users["users"][0]["pin_hash"] = hash;
+  users["users"][0]["mode"] = "card+pin";
   rig.backend.users_reply(200, users.dump());
   SimulatedRelay relay;
   BackendLink link(rig.options(), relay, nullptr);
@@ -406,6 +407,8 @@ TEST(BackendLinkCommands, SyncedUsersBringTheirCardsPinsAndGroups) {
     EXPECT_FALSE(g.pin_status("bo").pin);
     EXPECT_EQ(g.load_directory().pins.size(), 1u);
     EXPECT_TRUE(g.cards_of("bo").empty());
+    EXPECT_EQ(g.mode_of("ann"), VerificationMode::CardAndPin);
+    EXPECT_EQ(g.mode_of("bo"), std::nullopt);
   }
   // The same card for two people is refused whole, naming both.
   users["users"][1]["cards"] = {"0004567123"};

@@ -103,6 +103,24 @@ TEST(Protocol, AUsersCardsGroupsAndPinHashesAreCheckedWithTheList) {
   EXPECT_EQ(error(two), "users[1]: card 7 also belongs to 'ann'");
 }
 
+TEST(Protocol, AUsersOwnModeIsOptionalAndOneOfTheModes) {
+  const auto user = [&](const std::string& extra) {
+    return users_json(R"({"id": "u1", "name": "ann", "embeddings": [)" + embedding() + "]" + extra + "}");
+  };
+  for (const auto& [extra, expected] : std::vector<std::pair<std::string, std::optional<VerificationMode>>>{
+           {"", std::nullopt}, {R"(, "mode": null)", std::nullopt}, {R"(, "mode": "card+face")", VerificationMode::CardAndFace}}) {
+    auto parsed = parse_users_reply(user(extra));
+    ASSERT_TRUE(std::holds_alternative<std::vector<SyncedUser>>(parsed)) << std::get<std::string>(parsed);
+    EXPECT_EQ(std::get<std::vector<SyncedUser>>(parsed)[0].mode, expected) << extra;
+  }
+  for (const std::string bad : {R"(, "mode": "face+card")", R"(, "mode": 2)"}) {
+    auto parsed = parse_users_reply(user(bad));
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << bad;
+    EXPECT_EQ(std::get<std::string>(parsed),
+              "users[0]: 'mode' must be null or one of face, card, card|face, card+face, face+pin, card+pin");
+  }
+}
+
 TEST(Protocol, ReadsRfc3339Times) {
   const auto t = parse_rfc3339("2026-11-22T10:00:00Z");
   ASSERT_TRUE(t);
