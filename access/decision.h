@@ -37,6 +37,13 @@ enum class Verdict {
   DeniedPin,                   // face+pin, card+pin: a wrong PIN, or the user has none
   DeniedSchedule,              // a known user, outside the hours any of their groups may enter
 };
+// Every verdict, for what lists them all (Home Assistant's event types): a new one goes here too.
+inline constexpr Verdict kAllVerdicts[] = {
+    Verdict::Granted,           Verdict::DeniedUnknown,         Verdict::DeniedSpoof,
+    Verdict::DeniedBackend,     Verdict::DeniedDisarmed,        Verdict::DeniedOther,
+    Verdict::DeniedCardUnknown, Verdict::DeniedWrongFaceForCard, Verdict::DeniedSecondFactorTimeout,
+    Verdict::DeniedLockout,     Verdict::DeniedPin,             Verdict::DeniedSchedule,
+};
 
 // At most one per track: the policy's conclusion, then the door's action.
 struct Decision {

@@ -415,6 +415,19 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   if (m.client_id.empty()) m.client_id = "portier-" + c.device_id;
   mqtt.finish();
 
+  Section ha = top.section("homeassistant");
+  auto& h = c.backend.home_assistant;
+  ha.boolean("enabled", h.enabled);
+  ha.string("discovery_prefix", h.discovery_prefix);
+  ha.boolean("allow_commands", h.allow_commands);
+  if (h.discovery_prefix.empty() || h.discovery_prefix.find_first_of("+# ") != std::string::npos ||
+      h.discovery_prefix.front() == '/' || h.discovery_prefix.back() == '/')
+    ha.fail("discovery_prefix", "must be a topic without '+', '#' or spaces, not starting or ending with '/', got \"" +
+                                    h.discovery_prefix + "\"");
+  if (h.enabled && m.url.empty()) ha.fail("enabled", "needs [mqtt] url: Home Assistant is reached over the broker");
+  if (h.allow_commands && !h.enabled) ha.fail("allow_commands", "needs homeassistant.enabled = true");
+  ha.finish();
+
   Section outbox = top.section("outbox");
   auto& o = c.backend.outbox;
   path_key(outbox, "path", o.path);

@@ -42,11 +42,22 @@ struct OutboxConfig {
   std::chrono::milliseconds retry_cap{60000};
 };
 
+// Home Assistant's MQTT discovery over the same broker (home_assistant.h).
+struct HomeAssistantConfig {
+  bool enabled = false;
+  std::string discovery_prefix = "homeassistant";
+  // Home Assistant cannot sign the project's commands: its lock and switch
+  // commands are taken only when the installer says so (and restricts their
+  // topic to its client by broker ACL).
+  bool allow_commands = false;
+};
+
 struct BackendConfig {
   DecisionMode mode = DecisionMode::Local;
   HttpsBackendConfig https;
   MqttConfig mqtt;
   OutboxConfig outbox;
+  HomeAssistantConfig home_assistant;
   bool enabled() const { return !https.url.empty() || !mqtt.url.empty(); }
   // The outbox's destinations: each must acknowledge an event before it leaves.
   std::vector<std::string> sinks() const {

@@ -13,6 +13,7 @@
 #include "access/time_format.h"
 #include "backend-client/command_token.h"
 #include "backend-client/event_forwarder.h"
+#include "backend-client/home_assistant.h"
 #include "backend-client/https_client.h"
 #include "backend-client/mqtt_link.h"
 #include "backend-client/nonce_store.h"
@@ -25,6 +26,9 @@ namespace {
 
 constexpr std::int64_t kAlertReserve = 16;  // room past the cap for outbox_full itself
 const char* kFaceAccessFile = "face-access";
+// Present while Home Assistant holds this device's discovery configs: turning
+// the integration off then removes its entities once.
+const char* kHomeAssistantFile = "homeassistant-discovery";
 
 std::string read_secret_or_throw(const char* key, const std::filesystem::path& file) {
   auto secret = read_secret(file);
@@ -243,6 +247,80 @@ void BackendLink::watch_overflow() {
 void BackendLink::publish(const AccessEvent& event) {
   if (echo_) echo_->publish(event);
   store(event.id, "access", to_json(event));
+  // Home Assistant's copy is a convenience, not the record: best effort, off
+  // the act stage's thread. The outbox above is what never loses an event.
+  if (mqtt_ && options_.config.home_assistant.enabled)
+    post([this, payload = home_assistant_event(event), granted = event.result == Verdict::Granted,
+          user = event.user_name.value_or("")] {
+      if (!mqtt_->connected()) return;
+      const HomeAssistantTopics t = ha_topics();
+      if (auto why = mqtt_->publish(t.event(), payload, false, std::chrono::seconds(5)))
+        spdlog::warn("mqtt: Home Assistant event not published: {}", *why);
+      if (granted && !user.empty()) (void)mqtt_->publish(t.last_user(), user, true, std::chrono::seconds(5));
+    });
+}
+
+HomeAssistantTopics BackendLink::ha_topics() const {
+  return {options_.config.home_assistant.discovery_prefix, options_.device_id,
+          options_.config.mqtt.topic_prefix + "/" + options_.device_id};
+}
+
+void BackendLink::announce_to_home_assistant() {
+  const auto marker = options_.state_dir / kHomeAssistantFile;
+  const HomeAssistantTopics t = ha_topics();
+  if (!options_.config.home_assistant.enabled) {
+    // Turned off: its entities go, once (an empty retained config removes one).
+    std::error_code ec;
+    if (!std::filesystem::exists(marker, ec)) return;
+    for (const auto& topic : t.config_topics())
+      if (auto why = mqtt_->publish(topic, "", true, std::chrono::seconds(5))) {
+        spdlog::warn("mqtt: Home Assistant entity not removed: {}", *why);
+        return;  // the marker stays: the next connection tries again
+      }
+    std::filesystem::remove(marker, ec);
+    spdlog::info("mqtt: Home Assistant entities removed (homeassistant.enabled is off)");
+    return;
+  }
+  for (const auto& m : home_assistant_configs(t, options_.version))
+    if (auto why = mqtt_->publish(m.topic, m.payload, true, std::chrono::seconds(5))) {
+      spdlog::warn("mqtt: Home Assistant discovery not published: {}", *why);
+      return;
+    }
+  if (auto why = write_file_atomically(marker, "published\n"))
+    spdlog::warn("mqtt: Home Assistant discovery published but not recorded: {}", *why);
+}
+
+void BackendLink::home_assistant_command(const std::string& topic, const std::string& payload) {
+  const auto parsed = parse_home_assistant_command(ha_topics(), topic, payload);
+  if (const auto* why = std::get_if<std::string>(&parsed)) {
+    refuse({*why, std::nullopt, "homeassistant"});
+    return;
+  }
+  const auto command = std::get<HomeAssistantCommand>(parsed);
+  if (!options_.config.home_assistant.allow_commands) {
+    refuse({std::string("Home Assistant's ") + to_string(command) + " command: homeassistant.allow_commands is off",
+            std::nullopt, "homeassistant"});
+    return;
+  }
+  switch (command) {
+    case HomeAssistantCommand::Unlock:
+    case HomeAssistantCommand::Open:
+      observed_relay_.pulse(options_.unlock_hold);
+      store_alert("remote_unlock", fmt::format("homeassistant: unlocked for {} ms", options_.unlock_hold.count()));
+      break;
+    case HomeAssistantCommand::Lock:
+      // A strike locks again by itself when the pulse ends: nothing to do
+      // but tell Home Assistant where the lock stands.
+      publish_state(/*even_if_unchanged=*/true);
+      break;
+    case HomeAssistantCommand::Arm:
+    case HomeAssistantCommand::Disarm: {
+      const bool armed = command == HomeAssistantCommand::Arm;
+      set_armed(armed);
+      store_alert(armed ? "face_access_armed" : "face_access_disarmed", "homeassistant");
+      break;
+    }
+  }
 }
 
 void BackendLink::publish(const AlertEvent& event) {
@@ -285,17 +363,34 @@ void BackendLink::on_connected() {
   // would deadlock: the work goes to the task thread.
   post([this] {
     mqtt_->subscribe(topic("commands"));
+    if (options_.config.home_assistant.enabled) {
+      const HomeAssistantTopics t = ha_topics();
+      for (const auto& filter : {t.status(), t.lock_command(), t.face_access_command()}) mqtt_->subscribe(filter);
+    }
     if (auto why = mqtt_->publish(topic("system/status"),
                                   status_message(options_.device_id, true, options_.version, outbox_->size()), true,
                                   std::chrono::seconds(5)))
       spdlog::warn("mqtt: status not published: {}", *why);
     publish_state(/*even_if_unchanged=*/true);
+    announce_to_home_assistant();
     spdlog::info("mqtt: connected to {}", options_.config.mqtt.url);
   });
   if (mqtt_sender_) mqtt_sender_->retry_now();
 }
 
 void BackendLink::on_message(const std::string& t, const std::string& payload) {
+  if (options_.config.home_assistant.enabled) {
+    const HomeAssistantTopics ha = ha_topics();
+    // Home Assistant came (back) online: it asks every device to announce again.
+    if (t == ha.status()) {
+      if (payload == "online") post([this] { announce_to_home_assistant(); });
+      return;
+    }
+    if (t == ha.lock_command() || t == ha.face_access_command()) {
+      post([this, t, payload] { home_assistant_command(t, payload); });
+      return;
+    }
+  }
   if (t != topic("commands")) return;
   post([this, payload] {
     const CommandPolicy policy{options_.device_id, options_.config.mqtt.command_max_age, std::chrono::seconds(30)};

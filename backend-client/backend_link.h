@@ -24,6 +24,7 @@
 #include "access/remote_verifier.h"
 #include "backend-client/backend_config.h"
 #include "backend-client/command_token.h"
+#include "backend-client/home_assistant.h"
 #include "backend-client/protocol.h"
 #include "backend-client/policy_sync.h"
 #include "hal/observed_relay.h"
@@ -100,6 +101,10 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   void watch_overflow();  // end_overflow() now and every second while an overflow is open
   void on_connected();
   void on_message(const std::string& topic, const std::string& payload);
+  HomeAssistantTopics ha_topics() const;
+  // The discovery configs (or, when turned off after being on, their removal).
+  void announce_to_home_assistant();
+  void home_assistant_command(const std::string& topic, const std::string& payload);
   void reply(const std::optional<std::string>& request_id, const std::string& command, bool ok, const std::string& error);
   void refuse(const CommandRefusal& refusal);
   // The retained door state, when it differs from the last one published

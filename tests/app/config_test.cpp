@@ -202,10 +202,17 @@ ca_file = "/etc/portier/ca.pem"
 cert_file = "/etc/portier/door.pem"
 key_file = "/etc/portier/credentials/door.key"
 topic_prefix = "site/a"
+[homeassistant]
+enabled = true
+discovery_prefix = "ha"
+allow_commands = true
 [outbox]
 max_events = 500
 )");
   const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_TRUE(c.backend.home_assistant.enabled);
+  EXPECT_EQ(c.backend.home_assistant.discovery_prefix, "ha");
+  EXPECT_TRUE(c.backend.home_assistant.allow_commands);
   EXPECT_EQ(c.backend.mode, DecisionMode::Backend);
   EXPECT_EQ(c.backend.https.url, "https://backend.example:8443") << "trailing slash dropped";
   EXPECT_EQ(c.backend.https.verify_timeout, std::chrono::milliseconds(900));
@@ -228,6 +235,12 @@ TEST(ConfigBackend, RefusesPlainTextLinksAndMissingCredentials) {
   EXPECT_NE(config_error("[mqtt]\ntopic_prefix = \"door/#\"\n").find("'mqtt.topic_prefix' must not hold"),
             std::string::npos);
   EXPECT_NE(config_error("device_id = \"front/door\"\n").find("'device_id' must be 1 to 64 letters"), std::string::npos);
+  EXPECT_NE(config_error("[homeassistant]\nenabled = true\n").find("'homeassistant.enabled' needs [mqtt] url"),
+            std::string::npos);
+  EXPECT_NE(config_error("[homeassistant]\nallow_commands = true\n").find("'homeassistant.allow_commands' needs"),
+            std::string::npos);
+  EXPECT_NE(config_error("[homeassistant]\ndiscovery_prefix = \"ha/#\"\n").find("'homeassistant.discovery_prefix' must be"),
+            std::string::npos);
 }
 
 TEST(ConfigBackend, AMissingCredentialFileIsNamedAtStartUp) {

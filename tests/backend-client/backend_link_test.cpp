@@ -551,5 +551,131 @@ TEST(BackendLinkVerify, ASlowOrBrokenBackendIsNoAnswer) {
   EXPECT_TRUE(std::holds_alternative<std::string>(link.verify(a_decision())));
 }
 
+// Home Assistant over the same real broker: discovery, events, commands.
+BackendLinkOptions home_assistant_options(Rig& rig, bool enabled, bool allow_commands) {
+  auto o = rig.options(/*https=*/false);
+  o.config.home_assistant.enabled = enabled;
+  o.config.home_assistant.allow_commands = allow_commands;
+  return o;
+}
+
+std::vector<nlohmann::json> alerts_named(const TestSubscriber& s, const std::string& alert) {
+  std::vector<nlohmann::json> out;
+  for (const auto& m : s.on("door/test-door/alerts")) {
+    auto j = nlohmann::json::parse(m.payload);
+    if (j["alert"] == alert) out.push_back(j);
+  }
+  return out;
+}
+
+size_t config_count(const TestSubscriber& s) {
+  size_t n = 0;
+  for (const auto& m : s.messages())
+    if (m.topic.size() > 7 && m.topic.compare(m.topic.size() - 7, 7, "/config") == 0 && !m.payload.empty()) ++n;
+  return n;
+}
+
+TEST(BackendLinkHomeAssistant, DiscoveryIsRetainedRepublishedOnHomeAssistantsBirthAndEventsFollow) {
+  Rig rig;
+  auto ha = rig.subscriber("homeassistant/#");
+  auto door = rig.subscriber("door/test-door/homeassistant/#");
+  SimulatedRelay relay;
+  BackendLink link(home_assistant_options(rig, true, false), relay, nullptr);
+  link.start();
+  ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 5; }, 10s)) << "five entities on connect";
+  for (const auto& m : ha->messages()) {
+    const auto config = nlohmann::json::parse(m.payload);
+    EXPECT_EQ(config["device"]["identifiers"][0], "portier_test-door") << m.topic;
+  }
+  // A Home Assistant that starts later finds them retained.
+  auto late = rig.subscriber("homeassistant/+/portier_test-door/+/config");
+  ASSERT_TRUE(late->wait([](auto& m) { return m.size() >= 5; }, 5s));
+  for (const auto& m : late->messages()) EXPECT_TRUE(m.retained) << m.topic;
+  // Home Assistant restarts and says so: every device announces again.
+  ha->publish("homeassistant/status", "online");
+  ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 10; }, 10s));
+
+  AccessEvent granted;
+  granted.id = new_uuid();
+  granted.device_id = "test-door";
+  granted.result = Verdict::Granted;
+  granted.user_name = "ann";
+  granted.distance = 0.31f;
+  link.publish(granted);
+  ASSERT_TRUE(door->wait([](auto& m) {
+    for (auto& x : m)
+      if (x.topic == "door/test-door/homeassistant/event") return true;
+    return false;
+  }, 5s));
+  const auto event = nlohmann::json::parse(door->on("door/test-door/homeassistant/event").at(0).payload);
+  EXPECT_EQ(event["event_type"], "granted");
+  EXPECT_EQ(event["user"], "ann");
+  ASSERT_TRUE(door->wait([](auto& m) {
+    for (auto& x : m)
+      if (x.topic == "door/test-door/homeassistant/last_user" && x.payload == "ann") return true;
+    return false;
+  }, 5s)) << "the last user let in";
+  link.stop();
+}
+
+TEST(BackendLinkHomeAssistant, ItsCommandsActOnlyWhenAllowedAndAreEventsNamingIt) {
+  Rig rig;
+  auto watcher = rig.subscriber();
+  SimulatedRelay relay;
+  {
+    BackendLink link(home_assistant_options(rig, true, /*allow_commands=*/false), relay, nullptr);
+    link.start();
+    ASSERT_TRUE(test::eventually([&] { return link.health().mqtt_connected; }, 10s));
+    std::this_thread::sleep_for(300ms);  // the subscriptions are made on connect
+    watcher->publish("door/test-door/homeassistant/lock/set", "OPEN");
+    ASSERT_TRUE(test::eventually([&] { return !alerts_named(*watcher, "command_refused").empty(); }, 5s));
+    EXPECT_NE(alerts_named(*watcher, "command_refused")[0]["detail"].get<std::string>().find("allow_commands is off"),
+              std::string::npos);
+    EXPECT_TRUE(relay.pulses().empty()) << "not allowed: the door stays shut";
+    link.stop();
+  }
+  BackendLink link(home_assistant_options(rig, true, /*allow_commands=*/true), relay, nullptr);
+  link.start();
+  ASSERT_TRUE(test::eventually([&] { return link.health().mqtt_connected; }, 10s));
+  std::this_thread::sleep_for(300ms);
+  watcher->publish("door/test-door/homeassistant/lock/set", "OPEN");
+  ASSERT_TRUE(test::eventually([&] { return relay.pulses().size() == 1; }, 5s));
+  EXPECT_EQ(relay.pulses()[0].hold, 2000ms) << "the configured unlock hold";
+  ASSERT_TRUE(test::eventually([&] { return !alerts_named(*watcher, "remote_unlock").empty(); }, 5s));
+  EXPECT_NE(alerts_named(*watcher, "remote_unlock")[0]["detail"].get<std::string>().find("homeassistant"), std::string::npos);
+  watcher->publish("door/test-door/homeassistant/face_access/set", "OFF");
+  ASSERT_TRUE(test::eventually([&] { return !link.gate().armed(); }, 5s));
+  ASSERT_TRUE(test::eventually([&] { return !alerts_named(*watcher, "face_access_disarmed").empty(); }, 5s));
+  EXPECT_EQ(alerts_named(*watcher, "face_access_disarmed")[0]["detail"], "homeassistant");
+  watcher->publish("door/test-door/homeassistant/lock/set", "{\"cmd\": \"open\"}");
+  ASSERT_TRUE(test::eventually([&] { return alerts_named(*watcher, "command_refused").size() >= 2; }, 5s));
+  EXPECT_EQ(relay.pulses().size(), 1u) << "a payload it does not know opens nothing";
+  link.stop();
+}
+
+TEST(BackendLinkHomeAssistant, TurningItOffRemovesTheEntitiesOnce) {
+  Rig rig;
+  SimulatedRelay relay;
+  {
+    auto ha = rig.subscriber("homeassistant/#");
+    BackendLink link(home_assistant_options(rig, true, false), relay, nullptr);
+    link.start();
+    ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 5; }, 10s));
+    link.stop();
+  }
+  auto ha = rig.subscriber("homeassistant/#");
+  BackendLink link(home_assistant_options(rig, false, false), relay, nullptr);
+  link.start();
+  ASSERT_TRUE(ha->wait([](auto& m) {
+    size_t empty = 0;
+    for (auto& x : m) empty += x.payload.empty() && !x.retained;
+    return empty >= 5;
+  }, 10s)) << "an empty retained config removes each entity";
+  link.stop();
+  auto later = rig.subscriber("homeassistant/#");
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(later->messages().empty()) << "nothing retained is left for Home Assistant to find";
+}
+
 }  // namespace
 }  // namespace portier
