@@ -11,6 +11,8 @@
 
 #include "access/gallery.h"
 #include "app/command_context.h"
+#include "console/admin_accounts.h"
+#include "console/tls_identity.h"
 #include "app/recognition_setup.h"
 #include "app/liveness_setup.h"
 #include "backend-client/https_client.h"
@@ -228,6 +230,32 @@ std::vector<Check> check_backend(const Config& c) {
   return checks;
 }
 
+Check check_console(const Config& c) {
+  if (!c.console.enabled) return {"console", Status::Ok, "off ([console] enabled = false)", ""};
+  std::filesystem::path cert = c.console.cert_file;
+  if (cert.empty()) {
+    // The service makes the pair at its first start; doctor may run before.
+    auto made = ensure_self_signed(c.state_dir(), c.device_id);
+    if (auto* why = std::get_if<std::string>(&made))
+      return {"console", Status::Fail, "no certificate: " + *why, "check that " + c.state_dir().string() + " is writable"};
+    cert = std::get<TlsIdentity>(made).cert_file;
+  }
+  std::string error;
+  const std::string fingerprint = certificate_fingerprint(cert, &error);
+  if (fingerprint.empty()) return {"console", Status::Fail, error, "fix console.cert_file, or empty it for a self-signed one"};
+  size_t admins = 0;
+  try {
+    admins = AdminAccounts(c.state_dir() / "console.db").count();
+  } catch (const std::exception& e) {
+    return {"console", Status::Fail, e.what(), "check " + c.state_dir().string()};
+  }
+  const std::string where = fmt::format("https://{}:{}/, certificate {} (check it against what the browser shows)",
+                                        c.console.address, c.console.port, fingerprint);
+  if (admins == 0)
+    return {"console", Status::Warn, where + "; no admin account", "portier console user add NAME"};
+  return {"console", Status::Ok, fmt::format("{}; {} admin account{}", where, admins, admins == 1 ? "" : "s"), ""};
+}
+
 Check check_clock() {
   timex tx{};
   const int state = ntp_adjtime(&tx);
@@ -257,6 +285,7 @@ int doctor(const std::string& config_flag) {
   checks.push_back(check_gallery(c));
   checks.push_back(check_recognition(c));
   for (auto& b : check_backend(c)) checks.push_back(std::move(b));
+  checks.push_back(check_console(c));
   checks.push_back(check_clock());
   checks.push_back(check_blas());
 

@@ -8,11 +8,15 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "access/face_access_state.h"
 #include "access/gallery.h"
 #include "app/command_context.h"
 #include "app/liveness_setup.h"
 #include "app/recognition_setup.h"
+#include "app/service_console.h"
 #include "backend-client/backend_link.h"
+#include "console/console_server.h"
+#include "console/tls_identity.h"
 #include "hal/evdev_reader.h"
 #include "hal/wiegand_reader.h"
 #include "hal/gpio_door.h"
@@ -38,7 +42,7 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-int run_service(const std::string& config_flag, const std::string& source_flag) {
+int run_service(const std::string& config_flag, const std::string& source_flag, bool loop) {
   // First of all: loading the models takes seconds (many on a Pi), and a
   // SIGTERM in that time (systemd stopping a service that is still starting)
   // must stop it cleanly, not kill it. The loop below sees the flag at once.
@@ -48,6 +52,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
 
   CameraOptions camera_options = config.camera;
   camera_options.pace_files = true;
+  camera_options.loop_files = loop;
   auto opened = open_camera(source, camera_options);
   if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
   auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
@@ -166,10 +171,72 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
     link->start();
   }
 
+  // Without a backend, face access is armed and disarmed from the console
+  // alone; it is kept across restarts all the same.
+  AccessGate local_gate(load_face_access(config.state_dir()));
+  if (!act_links.gate && config.console.enabled) act_links.gate = &local_gate;
+  // The console's status page shows the last decisions: they pass through here.
+  RecentDecisions recent(*events.load());
+  EventSink& decisions_to = config.console.enabled ? static_cast<EventSink&>(recent) : *events.load();
+
   Pipeline pipeline(options,
                     PipelineModels{std::move(models.detector), std::move(models.aligner), std::move(models.embedder),
                                    liveness.take_scorer()},
-                    std::move(camera), std::move(index), refresh, *relay, *events.load(), indicator, act_links);
+                    std::move(camera), std::move(index), refresh, *relay, decisions_to, indicator, act_links);
+  std::unique_ptr<AdminAccounts> admins;
+  std::unique_ptr<ServiceConsole> door_console;
+  std::unique_ptr<ConsoleServer> console;
+  if (config.console.enabled) {
+    ServiceParts parts;
+    parts.device_id = config.device_id;
+    parts.version = PORTIER_VERSION;
+    parts.mode = [&options] {
+      const auto& a = options.access;
+      return std::string(to_string(a.policy && a.local_now ? a.policy->mode_at(a.local_now(), a.mode) : a.mode));
+    };
+    parts.counters = [&pipeline](std::uint64_t& captured, std::uint64_t& dropped, size_t& decisions, size_t& granted) {
+      const auto c = pipeline.counters();
+      captured = c.captured, dropped = c.dropped, decisions = c.decisions, granted = c.granted;
+    };
+    AccessGate* gate = act_links.gate;
+    parts.armed = [gate] { return gate->armed(); };
+    BackendLink* backend = link.get();
+    parts.set_armed = [gate, backend, state_dir = config.state_dir()](bool armed) {
+      if (backend) return backend->set_armed(armed);  // it keeps and publishes it
+      gate->set_armed(armed);
+      if (auto why = save_face_access(state_dir, armed)) spdlog::warn("face access changed but not saved: {}", *why);
+    };
+    parts.pulse = [relay](std::chrono::milliseconds hold) { relay->pulse(hold); };
+    parts.door_open = [&door]() -> std::optional<bool> { return door ? door->door_open() : std::nullopt; };
+    if (backend)
+      parts.links = [backend](ConsoleStatus& s) {
+        const auto h = backend->health();
+        if (h.https_configured) s.links.emplace_back("backend (HTTPS)", h.https_error.empty() ? "delivering" : h.https_error);
+        if (h.mqtt_configured)
+          s.links.emplace_back("broker (MQTT)", h.mqtt_connected ? "connected" : "not connected " + h.mqtt_error);
+        s.outbox = h.outbox;
+      };
+    parts.recent = &recent;
+    door_console = std::make_unique<ServiceConsole>(std::move(parts));
+    admins = std::make_unique<AdminAccounts>(config.state_dir() / "console.db");
+    ConsoleOptions console_options;
+    console_options.address = config.console.address;
+    console_options.port = config.console.port;
+    console_options.device_id = config.device_id;
+    console_options.unlock_hold = config.pipeline.relay_hold;
+    console_options.cert_file = config.console.cert_file;
+    console_options.key_file = config.console.key_file;
+    if (console_options.cert_file.empty()) {
+      auto made = ensure_self_signed(config.state_dir(), config.device_id);
+      if (auto* why = std::get_if<std::string>(&made)) throw CommandError(kExitFailure, "console: " + *why);
+      console_options.cert_file = std::get<TlsIdentity>(made).cert_file;
+      console_options.key_file = std::get<TlsIdentity>(made).key_file;
+    }
+    console = std::make_unique<ConsoleServer>(console_options, *admins, *door_console, *events.load());
+    if (auto why = console->start()) throw CommandError(kExitFailure, *why);
+    if (admins->count() == 0)
+      spdlog::warn("console: no admin account yet; make one with 'portier console user add NAME'");
+  }
   spdlog::info("portier {} running: source {}, {} detect workers, gallery {}", config.device_id, source,
                config.pipeline.detect_workers, config.gallery_path.string());
   pipeline.start();
@@ -200,6 +267,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag) 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  if (console) console->stop();  // no admin action reaches the door while it drains
   pipeline.wait();
   relay->release();
   if (link) {
@@ -231,7 +299,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto source = std::make_shared<std::string>();
   cmd->add_option("--config", *config, "Config file (default: $PORTIER_CONFIG, /etc/portier/portier.toml, example)");
   cmd->add_option("--source", *source, "Frame source: video:PATH, images:DIR or v4l2:/dev/videoN (default: camera.source)");
-  cmd->callback([&exit_code, config, source] { exit_code = guarded([&] { return run_service(*config, *source); }); });
+  auto loop = std::make_shared<bool>(false);
+  cmd->add_flag("--loop", *loop, "Start a video file source again when it ends (demos, tests), until stopped");
+  cmd->callback([&exit_code, config, source, loop] {
+    exit_code = guarded([&] { return run_service(*config, *source, *loop); });
+  });
 }
 
 }  // namespace portier

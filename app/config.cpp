@@ -558,6 +558,31 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   c.pipeline.access.full_card_numbers = card_numbers == "full";
   events.finish();
 
+  Section console = top.section("console");
+  console.boolean("enabled", c.console.enabled);
+  std::string listen = c.console.address + ":" + std::to_string(c.console.port);
+  console.string("listen", listen);
+  {
+    // address:port; the address may be a bracketed IPv6 one.
+    const auto colon = listen.rfind(':');
+    int port = 0;
+    const bool port_ok = colon != std::string::npos && colon + 1 < listen.size() &&
+                         listen.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
+                         (port = std::atoi(listen.c_str() + colon + 1)) >= 1 && port <= 65535;
+    std::string address = port_ok ? listen.substr(0, colon) : "";
+    if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+    if (!port_ok || address.empty())
+      console.fail("listen", "must be ADDRESS:PORT (e.g. \"0.0.0.0:8443\", \"[::]:8443\"), got \"" + listen + "\"");
+    c.console.address = address;
+    c.console.port = port;
+  }
+  path_key(console, "cert_file", c.console.cert_file);
+  path_key(console, "key_file", c.console.key_file);
+  if (c.console.cert_file.empty() != c.console.key_file.empty())
+    console.fail(c.console.cert_file.empty() ? "cert_file" : "key_file",
+                 "goes with console.cert_file and console.key_file both set (or both empty for a self-signed pair)");
+  console.finish();
+
   Section log = top.section("log");
   log.choice("level", c.log_level, {"trace", "debug", "info", "warn", "error"});
   log.finish();

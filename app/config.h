@@ -53,6 +53,15 @@ struct ReaderConfig {
   WiegandReaderOptions wiegand;  // on [gpio] chip_label; its keypad, if any, gives PINs too
 };
 
+// The web console ([console], docs/console.md).
+struct ConsoleConfig {
+  bool enabled = false;
+  std::string address = "0.0.0.0";
+  int port = 8443;
+  // Both empty: a self-signed pair made at the first start in the state folder.
+  std::filesystem::path cert_file, key_file;
+};
+
 struct Config {
   std::filesystem::path file;  // where it was read from
   std::string device_id = "portier";
@@ -77,6 +86,10 @@ struct Config {
   std::filesystem::path access_policy_file;
   std::string time_zone;
   std::string log_level = "info";
+  ConsoleConfig console;
+  // Where the service keeps its state (face access, the console's accounts
+  // and certificate): beside the gallery.
+  std::filesystem::path state_dir() const { return gallery_path.parent_path(); }
 };
 
 enum class ModelCheck { Verify, FaceModelsOnly, Skip };

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   portier::add_liveness_command(app, exit_code);
   portier::add_backend_command(app, exit_code);
   portier::add_policy_command(app, exit_code);
+  portier::add_console_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "access/atomic_file.h"
+#include "access/face_access_state.h"
 #include "access/time_format.h"
 #include "backend-client/command_token.h"
 #include "backend-client/event_forwarder.h"
@@ -25,7 +26,6 @@ namespace portier {
 namespace {
 
 constexpr std::int64_t kAlertReserve = 16;  // room past the cap for outbox_full itself
-const char* kFaceAccessFile = "face-access";
 // Present while Home Assistant holds this device's discovery configs: turning
 // the integration off then removes its entities once.
 const char* kHomeAssistantFile = "homeassistant-discovery";
@@ -58,9 +58,7 @@ BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* ec
   if (!c.mqtt.command_key_file.empty()) command_key_ = read_secret_or_throw("mqtt.command_key_file", c.mqtt.command_key_file);
 
   // Face access survives a restart: a door disarmed for the night stays so.
-  std::ifstream armed_file(options_.state_dir / kFaceAccessFile);
-  std::string armed_text;
-  if (armed_file >> armed_text && armed_text == "disarmed") gate_.set_armed(false);
+  gate_.set_armed(load_face_access(options_.state_dir));
 
   try {
     outbox_ = std::make_unique<Outbox>(c.outbox.path, c.sinks(), c.outbox.max_events);
@@ -525,7 +523,7 @@ void BackendLink::door_contact(bool open) {
 
 void BackendLink::set_armed(bool armed) {
   gate_.set_armed(armed);
-  if (auto why = write_file_atomically(options_.state_dir / kFaceAccessFile, armed ? "armed\n" : "disarmed\n"))
+  if (auto why = save_face_access(options_.state_dir, armed))
     spdlog::warn("face access {} but not saved: {}", armed ? "armed" : "disarmed", *why);
   publish_state();
 }

@@ -71,6 +71,9 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   Relay& relay() { return observed_relay_; }
   AccessGate& gate() { return gate_; }
   void door_contact(bool open);  // from the GPIO door, when a contact is wired
+  // Arms or disarms face access (a signed command, Home Assistant, the
+  // console): kept across restarts, published as the door state.
+  void set_armed(bool armed);
 
   void publish(const AccessEvent& event) override;
   void publish(const AlertEvent& event) override;
@@ -112,7 +115,6 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   // or always (a new connection).
   void publish_state(bool even_if_unchanged = false);
   void unlocked_for(std::chrono::milliseconds hold);
-  void set_armed(bool armed);
   void run_sync(const std::optional<std::string>& request_id);
   void run_policy_sync(const std::optional<std::string>& request_id);
   void post(std::function<void()> task, std::chrono::steady_clock::time_point at = {});

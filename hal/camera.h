@@ -42,6 +42,9 @@ struct CameraOptions {
   // Replay video files at their own frame rate, as a camera would deliver them.
   // Off for throughput measurement: then every frame is read as fast as asked.
   bool pace_files = true;
+  // Start a video file again when it ends (`portier run --loop`: demos, the
+  // console's browser test), instead of ending the run.
+  bool loop_files = false;
   // What devices are asked for (files and folders deliver what they hold).
   int width = 640;
   int height = 480;

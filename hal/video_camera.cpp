@@ -15,13 +15,15 @@ VideoCamera::VideoCamera(cv::VideoCapture capture, std::string description, bool
   if (!(fps_ > 0.0 && fps_ < 1000.0)) fps_ = 0.0;
 }
 
-std::variant<std::unique_ptr<Camera>, std::string> VideoCamera::open_file(const std::string& path, bool paced) {
+std::variant<std::unique_ptr<Camera>, std::string> VideoCamera::open_file(const std::string& path, bool paced,
+                                                                         bool loop) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return "video " + path + " does not exist";
   cv::VideoCapture capture(path, cv::CAP_ANY);
   if (!capture.isOpened()) return "video " + path + " cannot be opened (unreadable or not a video OpenCV can decode)";
-  auto camera = std::unique_ptr<Camera>(new VideoCamera(std::move(capture), "video:" + path, false, paced));
-  return camera;
+  auto camera = std::unique_ptr<VideoCamera>(new VideoCamera(std::move(capture), "video:" + path, false, paced));
+  camera->loop_ = loop;
+  return std::unique_ptr<Camera>(std::move(camera));
 }
 
 std::variant<std::unique_ptr<Camera>, std::string> VideoCamera::open_v4l2(const std::string& device,
@@ -49,6 +51,12 @@ std::optional<CapturedFrame> VideoCamera::read() {
   CapturedFrame frame;
   if (!capture_.read(frame.bgr) || frame.bgr.empty()) {
     if (is_device_) error_ = description_ + " stopped delivering frames";
+    // Looping: from the first frame again, paced from now. A file with no
+    // frame at all ends the run rather than spin.
+    if (loop_ && frame_index_ > 0 && capture_.set(cv::CAP_PROP_POS_FRAMES, 0)) {
+      frame_index_ = 0;
+      return read();
+    }
     return std::nullopt;
   }
   frame.captured = std::chrono::steady_clock::now();

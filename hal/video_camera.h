@@ -9,7 +9,8 @@ namespace portier {
 // A video file or a V4L2 device through OpenCV's videoio.
 class VideoCamera final : public Camera {
  public:
-  static std::variant<std::unique_ptr<Camera>, std::string> open_file(const std::string& path, bool paced);
+  static std::variant<std::unique_ptr<Camera>, std::string> open_file(const std::string& path, bool paced,
+                                                                      bool loop = false);
   static std::variant<std::unique_ptr<Camera>, std::string> open_v4l2(const std::string& device,
                                                                       const CameraOptions& options);
 
@@ -26,6 +27,7 @@ class VideoCamera final : public Camera {
   std::string description_;
   bool is_device_;
   bool paced_;
+  bool loop_ = false;
   bool realtime_;
   double fps_;
   long frame_index_ = 0;

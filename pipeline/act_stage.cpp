@@ -138,10 +138,10 @@ void ActStage::act(Decision& decision) {
   }
   if (decision.verdict == Verdict::Granted) {
     relay_.pulse(hold_);
-    ++granted_;
+    granted_.fetch_add(1, std::memory_order_relaxed);
   }
   if (indicator_) indicator_->show(decision.verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
-  ++decisions_;
+  decisions_.fetch_add(1, std::memory_order_relaxed);
   const auto acted = Clock::now();
   auto event = make_access_event(decision, device_id_, acted);
   // A credential that waited in vain says nothing about the door's speed.

@@ -13,11 +13,11 @@ void CaptureStage::run(const std::atomic<bool>& stop) {
       error_ = camera_.error();
       break;
     }
-    ++captured_;
+    captured_.fetch_add(1, std::memory_order_relaxed);
     auto frame = std::make_unique<Frame>(Frame{seq, std::move(captured->bgr), captured->captured});
     if (realtime) {
       if (!out_.try_push(frame)) {
-        ++dropped_;
+        dropped_.fetch_add(1, std::memory_order_relaxed);
         continue;  // seq is not used up: the frames that enter stay consecutive
       }
     } else if (!out_.push(std::move(frame))) {

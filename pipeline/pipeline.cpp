@@ -106,6 +106,10 @@ void Pipeline::wait() {
   threads_.clear();
 }
 
+Pipeline::Counters Pipeline::counters() const {
+  return {capture_.captured(), capture_.dropped(), act_.decisions(), act_.granted()};
+}
+
 PipelineReport Pipeline::report() const {
   PipelineReport r;
   r.captured = capture_.captured();

@@ -73,6 +73,12 @@ class Pipeline {
   // Moves while frames get through, or while the camera is being reconnected.
   std::uint64_t progress() const { return track_.progress() + camera_->heartbeat(); }
   PipelineReport report() const;  // after wait()
+  // The counts, safe to read while it runs (a status page).
+  struct Counters {
+    std::uint64_t captured = 0, dropped = 0;
+    size_t decisions = 0, granted = 0;
+  };
+  Counters counters() const;
 
  private:
   template <class F>

@@ -43,15 +43,17 @@ class CaptureStage {
  public:
   CaptureStage(Camera& camera, BoundedQueue<Frame>& out) : camera_(camera), out_(out) {}
   void run(const std::atomic<bool>& stop);
-  std::uint64_t captured() const { return captured_; }
-  std::uint64_t dropped() const { return dropped_; }
+  // Read while the stage runs (the console's status): hence atomic, relaxed,
+  // as each is a count with nothing else ordered by it.
+  std::uint64_t captured() const { return captured_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   const std::string& error() const { return error_; }
 
  private:
   Camera& camera_;
   BoundedQueue<Frame>& out_;
-  std::uint64_t captured_ = 0;
-  std::uint64_t dropped_ = 0;
+  std::atomic<std::uint64_t> captured_{0};
+  std::atomic<std::uint64_t> dropped_{0};
   std::string error_;
 };
 
@@ -253,8 +255,8 @@ class ActStage {
   const StageTimings& timings() const { return timings_; }
   const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
   const std::vector<double>& track_to_decision_ms() const { return track_ms_; }
-  size_t granted() const { return granted_; }
-  size_t decisions() const { return decisions_; }
+  size_t granted() const { return granted_.load(std::memory_order_relaxed); }  // read while running, as above
+  size_t decisions() const { return decisions_.load(std::memory_order_relaxed); }
 
  private:
   Relay& relay_;
@@ -279,8 +281,8 @@ class ActStage {
   BoundedQueue<ActInput>& in_;
   std::vector<double> latency_ms_;
   std::vector<double> track_ms_;
-  size_t granted_ = 0;
-  size_t decisions_ = 0;
+  std::atomic<size_t> granted_{0};
+  std::atomic<size_t> decisions_{0};
   StageTimings timings_{"act"};
 };
 

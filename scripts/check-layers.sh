@@ -13,7 +13,7 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 layers=(
   "models hal"
   "access"
-  "pipeline backend-client bench"
+  "pipeline backend-client bench console"
   "app"
   "tests"
 )

@@ -22,6 +22,8 @@ portier_library_packages() {
     libhowardhinnant-date-dev
     libgpiod-dev libsystemd-dev libcamera-dev
     libpaho-mqttpp-dev libpaho-mqtt-dev libcurl4-openssl-dev libjwt-dev
+    # The console's HTTPS server.
+    libcpp-httplib-dev
   )
   # Debian 12 builds atomic_queue for amd64 only; elsewhere the same headers
   # come from third_party/atomic_queue.
@@ -51,5 +53,6 @@ portier_install_missing() {
 
 # What only the tests need: the test framework, real peers (a TLS broker, an
 # HTTPS server, a PKI) and the fuzzer (clang).
-portier_test_library_packages=(libgtest-dev libcpp-httplib-dev)
-portier_test_tool_packages=(mosquitto openssl clang libclang-rt-14-dev)
+portier_test_library_packages=(libgtest-dev)
+# A real browser for the console (tests/console/browser_test.py).
+portier_test_tool_packages=(mosquitto openssl clang libclang-rt-14-dev chromium chromium-driver python3-selenium)

@@ -169,6 +169,37 @@ TEST(Commands, UsersModeSetShowAndClear) {
   EXPECT_NE(r.out.find("mode        the door's (face)"), std::string::npos) << r.out;
 }
 
+TEST(Commands, ConsoleUsersAddFromStdinListChangeAndRemove) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto console = "console --config " + config.string() + " user ";
+  auto with_stdin = [&](const std::string& line, const std::string& args) {
+    const auto file = dir / "stdin";
+    std::ofstream(file) << line << "\n";
+    return test::run_command("( " + test::portier(console + args) + " < " + file.string() + " )");
+  };
+  auto r = with_stdin("a long password", "add ann");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("console admin added: ann"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("the console is off"), std::string::npos) << "says how to turn it on: " << r.err;
+  EXPECT_EQ(r.out.find("a long password"), std::string::npos) << "never echoed";
+  r = with_stdin("another long one", "add ann");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("exists already"), std::string::npos) << r.err;
+  r = with_stdin("short", "add bob");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("at least 10 characters"), std::string::npos) << r.err;
+  r = with_stdin("a long password", "add 'bad name'");
+  EXPECT_EQ(r.exit_code, 2);
+  r = test::run_command(test::portier(console + "list"));
+  EXPECT_EQ(r.out, "ann\n");
+  EXPECT_EQ(with_stdin("a new long password", "password ann").exit_code, 0);
+  EXPECT_EQ(with_stdin("a new long password", "password zed").exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(console + "remove ann")).exit_code, 0);
+  EXPECT_EQ(test::run_command(test::portier(console + "remove ann")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(console + "list")).out, "");
+}
+
 TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   test::TempDir dir;
   const auto config = test::write_config(dir);

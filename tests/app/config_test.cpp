@@ -412,6 +412,19 @@ TEST(ConfigAccess, RefusesABadPolicyOrZoneNamingIt) {
   EXPECT_NE(e.find("cannot read the access policy"), std::string::npos) << e;
 }
 
+TEST(ConfigConsole, ReadsListenAndRefusesWhatCannotBeServed) {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml", "[console]\nenabled = true\nlisten = \"[::]:9443\"\n");
+  const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
+  EXPECT_TRUE(c.console.enabled);
+  EXPECT_EQ(c.console.address, "::");
+  EXPECT_EQ(c.console.port, 9443);
+  EXPECT_TRUE(c.console.cert_file.empty()) << "self-signed";
+  EXPECT_NE(config_error("[console]\nlisten = \"8443\"\n").find("'console.listen' must be ADDRESS:PORT"), std::string::npos);
+  EXPECT_NE(config_error("[console]\nlisten = \"0.0.0.0:99999\"\n").find("'console.listen'"), std::string::npos);
+  EXPECT_NE(config_error("[console]\ncert_file = \"/etc/c.pem\"\n").find("'console.key_file' goes with"), std::string::npos);
+}
+
 TEST(Config, ResolvesTheFlagFirst) {
   EXPECT_EQ(resolve_config_path("/x/y.toml"), "/x/y.toml");
 }

@@ -45,6 +45,19 @@ TEST(VideoCamera, ReadsEveryFrameOfTheClipUnpaced) {
   EXPECT_TRUE(camera.error().empty()) << "end of file is not an error";
 }
 
+TEST(VideoCamera, ALoopedFileStartsAgainFromItsFirstFrame) {
+  auto opened = open_camera("video:" + (test::kDataDir / "video/short_hamilton_clip.mp4").string(),
+                            {.pace_files = false, .loop_files = true});
+  auto& camera = *std::get<std::unique_ptr<Camera>>(opened);
+  const auto first = camera.read();
+  ASSERT_TRUE(first);
+  for (int i = 1; i < 275; ++i) ASSERT_TRUE(camera.read()) << "frame " << i;
+  const auto again = camera.read();
+  ASSERT_TRUE(again) << "past the end: the clip again";
+  EXPECT_EQ(cv::norm(first->bgr, again->bgr, cv::NORM_INF), 0.0) << "the first frame, not the last";
+  EXPECT_TRUE(camera.error().empty());
+}
+
 TEST(VideoCamera, APacedFileIsRealtime) {
   auto opened = open_camera("video:" + (test::kDataDir / "video/short_hamilton_clip.mp4").string(), {.pace_files = true});
   auto& camera = *std::get<std::unique_ptr<Camera>>(opened);

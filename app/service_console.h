@@ -1,0 +1,43 @@
+// The running service as the web console sees it (console/door_console.h):
+// cmd_run wires each part to the pipeline, the door, the gate and the
+// backend link it has.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+
+#include "console/door_console.h"
+
+namespace portier {
+
+struct ServiceParts {
+  std::string device_id, version;
+  std::function<std::string()> mode;  // the verification mode in force
+  std::function<void(std::uint64_t& captured, std::uint64_t& dropped, size_t& decisions, size_t& granted)> counters;
+  std::function<bool()> armed;
+  std::function<void(bool)> set_armed;  // kept across restarts, published as the door state
+  std::function<void(std::chrono::milliseconds)> pulse;
+  std::function<std::optional<bool>()> door_open;
+  // ("backend (HTTPS)", state) rows and the outbox backlog; empty: no backend.
+  std::function<void(ConsoleStatus&)> links;
+  const RecentDecisions* recent = nullptr;
+};
+
+class ServiceConsole final : public DoorConsole {
+ public:
+  explicit ServiceConsole(ServiceParts parts) : parts_(std::move(parts)), started_(std::chrono::steady_clock::now()) {}
+  ConsoleStatus status() override;
+  void set_face_access(bool armed) override { parts_.set_armed(armed); }
+  void unlock(std::chrono::milliseconds hold) override { parts_.pulse(hold); }
+
+ private:
+  ServiceParts parts_;
+  std::chrono::steady_clock::time_point started_;
+  std::mutex mutex_;  // the rate below
+  std::chrono::steady_clock::time_point rate_at_{};
+  std::uint64_t rate_captured_ = 0;
+  double fps_ = 0;
+};
+
+}  // namespace portier

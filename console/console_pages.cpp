@@ -1,0 +1,156 @@
+#include "console/console_pages.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace portier {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string layout(const std::string& title, const std::string& body) {
+  return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+         "<title>" + html_escape(title) + "</title><link rel=\"stylesheet\" href=\"/static/console.css\">"
+         "<script src=\"/static/console.js\" defer></script></head><body>" + body + "</body></html>";
+}
+
+std::string yes_no(const std::optional<bool>& door_open) {
+  return !door_open ? "unknown (no contact wired)" : *door_open ? "open" : "closed";
+}
+
+std::string decisions_rows(const ConsoleStatus& s) {
+  std::string rows;
+  for (const auto& e : s.recent) {
+    std::string credentials;
+    for (const auto& c : e.credentials) credentials += (credentials.empty() ? "" : "+") + c;
+    rows += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        e.result == Verdict::Granted ? "granted" : "denied", html_escape(e.time),
+                        html_escape(to_string(e.result)), html_escape(e.user_name.value_or("")), html_escape(credentials),
+                        e.distance ? fmt::format("{:.3f}", *e.distance) : "",
+                        e.liveness_score ? fmt::format("{:.2f}", *e.liveness_score) : "");
+  }
+  if (rows.empty()) rows = "<tr><td colspan=\"6\">no decisions since the service started</td></tr>";
+  return rows;
+}
+
+}  // namespace
+
+std::string no_admin_page(const std::string& device_id) {
+  return layout("portier " + device_id,
+                "<main class=\"narrow\"><h1>portier " + html_escape(device_id) +
+                    "</h1><p>No console account exists yet. On the device, make one:</p>"
+                    "<pre>sudo portier console user add NAME</pre>"
+                    "<p>It asks for the password (10 characters or more). Then reload this page.</p></main>");
+}
+
+std::string login_page(const std::string& device_id, const std::string& message) {
+  return layout("Log in: portier " + device_id,
+                "<main class=\"narrow\"><h1>portier " + html_escape(device_id) + "</h1>" +
+                    (message.empty() ? std::string() : "<p class=\"error\" id=\"message\">" + html_escape(message) + "</p>") +
+                    "<form method=\"post\" action=\"/login\">"
+                    "<label>Name <input name=\"name\" id=\"name\" autocomplete=\"username\" required></label>"
+                    "<label>Password <input name=\"password\" id=\"password\" type=\"password\" "
+                    "autocomplete=\"current-password\" required></label>"
+                    "<button type=\"submit\" id=\"login\">Log in</button></form></main>");
+}
+
+std::string status_page(const ConsoleStatus& s, const std::string& admin, const std::string& csrf) {
+  const std::string token = "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf) + "\">";
+  std::string links;
+  for (const auto& [name, state] : s.links)
+    links += "<tr><th>" + html_escape(name) + "</th><td>" + html_escape(state) + "</td></tr>";
+  if (s.outbox) links += fmt::format("<tr><th>events not yet delivered</th><td id=\"outbox\">{}</td></tr>", *s.outbox);
+  if (links.empty()) links = "<tr><th>backend</th><td>none configured: events go to the journal only</td></tr>";
+  const std::string body = fmt::format(
+      R"(<header><h1>portier {device}</h1><form method="post" action="/logout">{token}<span>{admin}</span> <button id="logout">Log out</button></form></header>
+<main>
+<section><h2>Door</h2><table>
+<tr><th>face access</th><td id="face_access">{armed}</td></tr>
+<tr><th>door</th><td id="door">{door}</td></tr>
+<tr><th>verification mode</th><td id="mode">{mode}</td></tr>
+</table>
+<div class="controls">
+<form method="post" action="/control/{toggle}">{token}<button id="{toggle}">{toggle_label}</button></form>
+<form method="post" action="/control/unlock" data-confirm="Open the door now?">{token}<label><input type="checkbox" name="confirm" value="yes" required> I am at the door or know who is</label><button id="unlock">Unlock once</button></form>
+</div></section>
+<section><h2>Camera and decisions</h2><table>
+<tr><th>frames per second</th><td id="fps">{fps:.1f}</td></tr>
+<tr><th>frames captured / dropped</th><td id="frames">{captured} / {dropped}</td></tr>
+<tr><th>decisions / granted</th><td id="decisions">{decisions} / {granted}</td></tr>
+<tr><th>running for</th><td id="uptime">{uptime:.0f} s</td></tr>
+</table></section>
+<section><h2>Links</h2><table>{links}</table></section>
+<section class="wide"><h2>Last decisions</h2><table id="recent"><tr><th>time</th><th>result</th><th>user</th><th>presented</th><th>distance</th><th>liveness</th></tr>{rows}</table></section>
+</main>)",
+      fmt::arg("device", html_escape(s.device_id)), fmt::arg("token", token), fmt::arg("admin", html_escape(admin)),
+      fmt::arg("armed", s.face_access_armed ? "armed" : "disarmed"), fmt::arg("door", yes_no(s.door_open)),
+      fmt::arg("mode", html_escape(s.mode)), fmt::arg("toggle", s.face_access_armed ? "disarm" : "arm"),
+      fmt::arg("toggle_label", s.face_access_armed ? "Disarm face access" : "Arm face access"), fmt::arg("fps", s.fps),
+      fmt::arg("captured", s.captured), fmt::arg("dropped", s.dropped), fmt::arg("decisions", s.decisions),
+      fmt::arg("granted", s.granted), fmt::arg("uptime", s.uptime_s), fmt::arg("links", links),
+      fmt::arg("rows", decisions_rows(s)));
+  return layout("portier " + s.device_id, body);
+}
+
+std::string status_json(const ConsoleStatus& s) {
+  nlohmann::json recent = nlohmann::json::array();
+  for (const auto& e : s.recent) recent.push_back(to_json(e));
+  return nlohmann::json{{"device_id", s.device_id},
+                        {"face_access", s.face_access_armed ? "armed" : "disarmed"},
+                        {"door", yes_no(s.door_open)},
+                        {"mode", s.mode},
+                        {"fps", s.fps},
+                        {"captured", s.captured},
+                        {"dropped", s.dropped},
+                        {"decisions", s.decisions},
+                        {"granted", s.granted},
+                        {"uptime_s", s.uptime_s},
+                        {"outbox", s.outbox ? nlohmann::json(*s.outbox) : nlohmann::json(nullptr)},
+                        {"recent", recent}}
+      .dump();
+}
+
+std::string message_page(const std::string& title, const std::string& message) {
+  return layout(title, "<main class=\"narrow\"><h1>" + html_escape(title) + "</h1><p id=\"message\">" +
+                           html_escape(message) + "</p><p><a href=\"/\">Back</a></p></main>");
+}
+
+const char* const kConsoleCss = R"(body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#f6f6f4}
+header{display:flex;justify-content:space-between;align-items:center;padding:.5em 1em;background:#234;color:#fff}
+header h1{font-size:1.2em;margin:0}header form{margin:0}
+main{display:flex;flex-wrap:wrap;gap:1em;padding:1em}main.narrow{display:block;max-width:26em;margin:3em auto}
+section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.5em 1em;min-width:18em}section.wide{flex-basis:100%}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.2em .5em;border-bottom:1px solid #eee}
+tr.granted td:nth-child(2){color:#0a6a0a}tr.denied td:nth-child(2){color:#a01010}
+label{display:block;margin:.5em 0}input{font:inherit}button{font:inherit;padding:.3em .8em;margin:.3em 0}
+.controls form{margin:.5em 0}.error{color:#a01010}pre{background:#eee;padding:.5em})";
+
+const char* const kConsoleJs = R"((function(){
+document.querySelectorAll('form[data-confirm]').forEach(function(f){
+  f.addEventListener('submit',function(e){if(!window.confirm(f.getAttribute('data-confirm')))e.preventDefault();});});
+var face=document.getElementById('face_access');if(!face)return;
+function set(id,v){var el=document.getElementById(id);if(el)el.textContent=v;}
+setInterval(function(){fetch('/api/status',{credentials:'same-origin'}).then(function(r){
+  if(r.status===401){window.location='/login';return null;}return r.json();}).then(function(s){if(!s)return;
+  set('face_access',s.face_access);set('door',s.door);set('mode',s.mode);set('fps',s.fps.toFixed(1));
+  set('frames',s.captured+' / '+s.dropped);set('decisions',s.decisions+' / '+s.granted);
+  set('uptime',Math.round(s.uptime_s)+' s');if(s.outbox!==null)set('outbox',s.outbox);}).catch(function(){});},3000);
+})();)";
+
+}  // namespace portier
