@@ -12,7 +12,7 @@ clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-reco
   -I"$src" $(pkg-config --cflags libjwt) $(pkg-config --cflags opencv4) \
   "$src/tests/fuzz/fuzz_parsers.cpp" "$src/backend-client/protocol.cpp" "$src/backend-client/command_token.cpp" \
   "$src/access/time_format.cpp" "$src/access/card_directory.cpp" "$src/access/pin_directory.cpp" \
-  "$src/access/user_groups.cpp" \
+  "$src/access/user_groups.cpp" "$src/access/verification_mode.cpp" \
   $(pkg-config --libs libjwt libsodium) -lfmt -lcrypto -o "$out/fuzz_parsers"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
