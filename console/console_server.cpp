@@ -121,7 +121,14 @@ void ConsoleServer::login(const httplib::Request& req, httplib::Response& res) {
     html(res, 429, login_page(options_.device_id, "Too many failed logins: wait 30 seconds."));
     return;
   }
-  if (!accounts_.check(name, password)) {
+  bool right = false;
+  {
+    // One password hash at a time: each takes 64 MiB, and a burst of logins
+    // must not take a Pi's memory (the server runs requests side by side).
+    std::lock_guard lock(login_mutex_);
+    right = accounts_.check(name, password);
+  }
+  if (!right) {
     if (limiter_.failed(name, req.remote_addr, now))
       alert("console_login_blocked",
             fmt::format("5 failed logins as '{}' from {}: both blocked for 30 s", name.substr(0, 32), req.remote_addr));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -49,9 +50,6 @@ class ConsoleServer {
   int port() const { return port_; }
 
  private:
-  struct Authed {
-    ConsoleSession session;
-  };
   void routes();
   // The logged-in session, or the reply already made (login page, 401).
   std::optional<ConsoleSession> session_of(const httplib::Request& req, httplib::Response& res, bool page);
@@ -65,6 +63,7 @@ class ConsoleServer {
   EventSink& events_;
   ConsoleSessions sessions_;
   LoginLimiter limiter_;
+  std::mutex login_mutex_;
   std::unique_ptr<httplib::SSLServer> server_;
   std::thread thread_;
   int port_ = 0;
