@@ -85,15 +85,15 @@ void ConsoleServer::alert(const std::string& kind, const std::string& detail) {
 }
 
 std::optional<ConsoleSession> ConsoleServer::session_of(const httplib::Request& req, httplib::Response& res, bool page) {
-  if (accounts_.count() == 0) {
-    html(res, 403, no_admin_page(options_.device_id));
-    return std::nullopt;
-  }
   if (auto s = sessions_.find(cookie_token(req), std::chrono::steady_clock::now())) {
     // `portier console user remove` or `password` (another process) ends the
     // account's sessions at their next request.
     if (accounts_.stamp(s->admin) == s->stamp) return s;
     sessions_.close_all_of(s->admin);
+  }
+  if (accounts_.count() == 0) {
+    html(res, 403, no_admin_page(options_.device_id));
+    return std::nullopt;
   }
   if (page) {
     see_other(res, "/login");
