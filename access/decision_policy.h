@@ -47,6 +47,11 @@ class DecisionPolicy {
   void reopen();
   // The gallery changed: a new rule applies from the next frame on.
   void set_threshold(float threshold) { options_.threshold = threshold; }
+  // A new liveness calibration: from the next frame on. Liveness that is
+  // off stays off.
+  void set_liveness_threshold(double threshold) {
+    if (options_.liveness_threshold) options_.liveness_threshold = threshold;
+  }
   float threshold() const { return options_.threshold; }
   const DecisionOptions& options() const { return options_; }
   size_t tracked() const { return tracks_.size(); }

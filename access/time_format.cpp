@@ -14,4 +14,9 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
                      utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
 }
 
+std::string format_day(date::year_month_day day) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                     static_cast<unsigned>(day.day()));
+}
+
 }  // namespace portier

@@ -4,7 +4,9 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <atomic>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "app/command_context.h"
 #include "app/liveness_setup.h"
 #include "app/recognition_setup.h"
+#include "app/service_console.h"
 #include "hal/simulated_relay.h"
 #include "models/image_io.h"
 #include "pipeline/pipeline.h"
@@ -178,9 +181,11 @@ SequentialResult run_sequential(const Config& config, const std::string& source,
 struct PipelineRun {
   PipelineReport report;
   double seconds = 0.0;
+  size_t live_frames = 0;  // sent to the simulated live viewers
 };
 
-PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced) {
+PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced,
+                         int live_viewers = 0) {
   FaceModels models = load_face_models(config.models);
   LivenessSetup liveness = load_liveness(config);
   PipelineOptions options = config.pipeline;
@@ -195,13 +200,40 @@ PipelineRun run_pipeline(const Config& config, const std::string& source, const 
                     open_source(source, paced), index, nullptr, relay, events);
   const auto start = Clock::now();
   pipeline.start();
+  // The console's live viewers, as the console serves them (the frame drawn,
+  // scaled and encoded at console.live_fps on a thread of their own), less
+  // the TLS: what watching costs the door's decisions.
+  ServiceParts parts;
+  parts.live = &pipeline.live_view();
+  ServiceConsole console(std::move(parts));
+  std::atomic<size_t> live_frames{0};
+  std::vector<std::thread> viewers;
+  const auto period = std::chrono::duration<double>(1.0 / config.console.live_fps);
+  for (int v = 0; v < live_viewers; ++v)
+    viewers.emplace_back([&] {
+      console.watch(true);
+      std::uint64_t seq = 0;
+      while (pipeline.running()) {
+        const auto next = Clock::now() + std::chrono::duration_cast<Clock::duration>(period);
+        if (auto frame = console.live_jpeg(seq)) {
+          seq = frame->first;
+          live_frames.fetch_add(1, std::memory_order_relaxed);
+          std::this_thread::sleep_until(next);
+        } else {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+      console.watch(false);
+    });
   pipeline.wait();
-  PipelineRun run{pipeline.report(), std::chrono::duration<double>(Clock::now() - start).count()};
+  for (auto& v : viewers) v.join();
+  PipelineRun run{pipeline.report(), std::chrono::duration<double>(Clock::now() - start).count(), live_frames.load()};
   if (!run.report.failure.empty()) throw CommandError(kExitFailure, "pipeline failed: " + run.report.failure);
   return run;
 }
 
-int bench(const std::string& config_flag, const std::string& source, const std::vector<std::string>& enroll, bool json) {
+int bench(const std::string& config_flag, const std::string& source, const std::vector<std::string>& enroll, bool json,
+          int live_viewers) {
   const Config config = prepare(config_flag);
   spdlog::set_level(spdlog::level::warn);  // the report is the output
   EmbeddingIndex index;
@@ -214,7 +246,7 @@ int bench(const std::string& config_flag, const std::string& source, const std::
   const auto sequential = run_sequential(config, source, index);
   set_blas_threads(config.blas_threads);
   const auto throughput = run_pipeline(config, source, index, false);
-  const auto paced = run_pipeline(config, source, index, true);
+  const auto paced = run_pipeline(config, source, index, true, live_viewers);
 
   const double pipeline_fps = static_cast<double>(throughput.report.processed) / throughput.seconds;
   const auto& lat = paced.report.decision_latency_ms;
@@ -233,6 +265,9 @@ int bench(const std::string& config_flag, const std::string& source, const std::
               static_cast<unsigned long long>(paced.report.processed),
               static_cast<unsigned long long>(paced.report.dropped));
   std::printf("  decisions           %zu (%zu granted)\n", paced.report.decisions, paced.report.granted);
+  if (live_viewers > 0)
+    std::printf("  live view           %d viewers, %zu frames sent (%.1f fps each)\n", live_viewers, paced.live_frames,
+                static_cast<double>(paced.live_frames) / live_viewers / paced.seconds);
   std::printf("  decision latency    p50 %.1f ms, p95 %.1f ms (capture of deciding frame -> action)\n", p50, p95);
   const auto& recog = paced.report.recognition_latency_ms;
   std::printf("  recognition latency p50 %.1f ms, p95 %.1f ms over %zu judged frames (capture -> identity)\n",
@@ -267,6 +302,8 @@ int bench(const std::string& config_flag, const std::string& source, const std::
                              {"recognition_latency_p95_ms", percentile(recog, 95)},
                              {"search_100k_ms", search_ms},
                              {"policy_p95_ms", policy_ms},
+                             {"live_viewers", live_viewers},
+                             {"live_frames", paced.live_frames},
                              {"stages", stages}};
     std::printf("%s\n", out.dump().c_str());
   }
@@ -281,12 +318,16 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto source = std::make_shared<std::string>();
   auto enroll = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
+  auto live_viewers = std::make_shared<int>(0);
   cmd->add_option("--config", *config, "Config file");
   cmd->add_option("--source", *source, "video:PATH")->required();
   cmd->add_option("--enroll", *enroll, "NAME=IMAGE, enrolled in memory for the run")->required();
   cmd->add_flag("--json", *json, "End stdout with one JSON object");
-  cmd->callback([&exit_code, config, source, enroll, json] {
-    exit_code = guarded([&] { return bench(*config, *source, *enroll, *json); });
+  cmd->add_option("--live-viewers", *live_viewers,
+                  "Console live viewers watching during the paced run (frames drawn and encoded at console.live_fps)")
+      ->check(CLI::Range(0, 8));
+  cmd->callback([&exit_code, config, source, enroll, json, live_viewers] {
+    exit_code = guarded([&] { return bench(*config, *source, *enroll, *json, *live_viewers); });
   });
 }
 

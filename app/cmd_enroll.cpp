@@ -5,16 +5,12 @@
 
 #include "access/gallery.h"
 #include "app/command_context.h"
+#include "app/enrolment.h"
 #include "app/progress_bar.h"
 #include "models/image_io.h"
 
 namespace portier {
 namespace {
-
-struct Rejection {
-  std::string image;
-  std::string reason;
-};
 
 int enroll(const std::string& config_flag, const std::string& name, const std::vector<std::string>& images) {
   if (name.empty() || name.find_first_not_of(" \t") == std::string::npos)
@@ -24,52 +20,19 @@ int enroll(const std::string& config_flag, const std::string& name, const std::v
   const EmbeddingIndex enrolled = gallery.load_index();
   FaceModels models = load_face_models(config.models, ImageKind::Stills);
 
-  std::vector<Gallery::Sample> accepted;
-  std::vector<Rejection> rejected;
+  EnrolmentCheck check;
   {
     ProgressBar progress("enrolling " + name, images.size());
-    for (const auto& path : images) {
-      progress.step(path);
-      auto loaded = load_bgr_image(path);
-      if (auto* why = std::get_if<std::string>(&loaded)) {
-        rejected.push_back({path, *why});
-        continue;
-      }
-      const cv::Mat& image = std::get<cv::Mat>(loaded);
-      const auto faces = models.detector->detect(image);
-      if (auto problem = enrollment_problem(image, faces, config.enroll)) {
-        rejected.push_back({path, *problem});
-        continue;
-      }
-      const auto aligned = models.aligner->align(image, faces.front().rect);
-      const auto embedding = models.embedder->embed({aligned.chip}).front();
-      // One face must not open the door under two names.
-      if (auto other = enrolled.nearest(embedding);
-          other && other->name != name && other->distance < config.pipeline.decision.threshold) {
-        rejected.push_back({path, fmt::format("face matches enrolled user '{}' (distance {:.3f} < threshold {:.2f})",
-                                              other->name, other->distance, config.pipeline.decision.threshold)});
-        continue;
-      }
-      accepted.push_back({embedding, path});
-    }
+    check = check_enrolment(models, config.enroll, config.pipeline.decision.threshold, enrolled, name, images,
+                            [&](size_t i) {
+                              progress.step(images[i]);
+                              return load_bgr_image(images[i]);
+                            });
   }
-  // A picture of someone else slipped into the set shows as far from all the others.
-  if (accepted.size() >= 3) {
-    std::vector<Gallery::Sample> consistent;
-    for (size_t i = 0; i < accepted.size(); ++i) {
-      bool near_another = false;
-      for (size_t j = 0; j < accepted.size() && !near_another; ++j)
-        near_another = j != i && embedding_distance(accepted[i].embedding, accepted[j].embedding) <
-                                     config.pipeline.decision.threshold;
-      if (near_another)
-        consistent.push_back(accepted[i]);
-      else
-        rejected.push_back({accepted[i].source, "face does not match the other images given for " + name});
-    }
-    accepted = std::move(consistent);
-  }
+  const auto& accepted = check.accepted;
+  const auto& rejected = check.rejected;
 
-  for (const auto& r : rejected) std::fprintf(stderr, "rejected %s: %s\n", r.image.c_str(), r.reason.c_str());
+  for (const auto& r : rejected) std::fprintf(stderr, "rejected %s: %s\n", r.source.c_str(), r.reason.c_str());
   if (accepted.empty())
     throw CommandError(kExitFailure, fmt::format("no usable image for '{}' ({} rejected): nothing enrolled", name,
                                                  rejected.size()));

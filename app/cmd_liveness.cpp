@@ -170,32 +170,15 @@ int calibrate(const CalibrateArgs& args) {
     scores.push_back(liveness.score(frame->bgr, faces.front().rect));
   }
   if (!camera->error().empty()) spdlog::warn("{}", camera->error());
-  if (static_cast<int>(scores.size()) < std::min(args.faces, 10))
-    throw CommandError(kExitFailure, fmt::format("only {} frames with one face from {}: need at least {} to calibrate "
-                                                 "(is someone in front of the camera, and is it lit?)",
-                                                 scores.size(), source, std::min(args.faces, 10)));
-  std::vector<double> sorted = scores;
-  std::sort(sorted.begin(), sorted.end());
-  const double wanted = threshold_at_bpcer(sorted, args.target_bpcer);
-  const double median = sorted[sorted.size() / 2];
-  std::printf("live captures     %zu, scores min %.3f median %.3f max %.3f\n", sorted.size(), sorted.front(), median,
-              sorted.back());
   std::printf("model threshold   %.3f, calibration floor %.3f\n", liveness.model->threshold,
               liveness.model->calibration_floor);
-  if (wanted < liveness.model->calibration_floor)
-    throw CommandError(kExitFailure,
-                       fmt::format("live faces on this camera score too low (a threshold of {:.3f} would be needed, the "
-                                   "floor is {:.3f}): liveness would not be safe here. Check focus, lighting and that no "
-                                   "photo or screen was shown; nothing was written",
-                                   wanted, liveness.model->calibration_floor));
-  LivenessCalibration c;
-  c.threshold = wanted;
-  c.model_sha256 = config.liveness.model_sha256;
-  c.source = source;
-  c.time = rfc3339_utc(std::chrono::system_clock::now());
-  c.faces = static_cast<int>(sorted.size());
-  c.target_bpcer = args.target_bpcer;
-  c.live_p50 = median;
+  auto made = calibration_from_scores(scores, *liveness.model, config.liveness.model_sha256, source, args.target_bpcer,
+                                      std::min(args.faces, 10));
+  if (auto* why = std::get_if<std::string>(&made)) throw CommandError(kExitFailure, *why);
+  const LivenessCalibration c = std::get<LivenessCalibration>(made);
+  const double wanted = c.threshold;
+  const auto [low, high] = std::minmax_element(scores.begin(), scores.end());
+  std::printf("live captures     %zu, scores min %.3f median %.3f max %.3f\n", scores.size(), *low, c.live_p50, *high);
   std::printf("threshold         %.3f (rejects about %.0f%% of live faces like these)\n", wanted, args.target_bpcer * 100);
   if (config.liveness.threshold)
     std::printf("note              liveness.threshold = %.3f in %s overrides any calibration: remove it to use this one\n",

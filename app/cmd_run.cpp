@@ -1,5 +1,6 @@
 #include <signal.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -8,9 +9,13 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "access/access_log.h"
+#include "access/card_directory.h"
 #include "access/face_access_state.h"
 #include "access/gallery.h"
+#include "access/time_format.h"
 #include "app/command_context.h"
+#include "app/enrolment.h"
 #include "app/liveness_setup.h"
 #include "app/recognition_setup.h"
 #include "app/service_console.h"
@@ -175,6 +180,36 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   // alone; it is kept across restarts all the same.
   AccessGate local_gate(load_face_access(config.state_dir()));
   if (!act_links.gate && config.console.enabled) act_links.gate = &local_gate;
+  // The console's log page: the door's own access log, with a picture of
+  // each face. Only with the console: nobody else reads it, and faces are
+  // not kept where nobody can look at them. A log that cannot be opened
+  // costs the page, never the door.
+  std::unique_ptr<AccessLog> access_log;
+  if (config.console.enabled) {
+    AccessLogOptions log_options;
+    log_options.max_events = config.access_log.max_events;
+    log_options.max_face_bytes = config.access_log.keep_faces ? std::int64_t{config.access_log.faces_max_mb} << 20 : 0;
+    if (const auto& now = options.access.local_now)
+      log_options.local_time = [now] {
+        const auto t = now();
+        return fmt::format("{} {:02}:{:02}:{:02}", format_day(t.day), t.minute / 60, t.minute % 60, t.second);
+      };
+    auto opened = AccessLog::open(config.state_dir() / "access-log.db", std::move(log_options));
+    if (auto* why = std::get_if<std::string>(&opened))
+      spdlog::warn("console: no access log page: {}", *why);
+    else
+      access_log = std::move(std::get<std::unique_ptr<AccessLog>>(opened));
+  }
+  const bool ha_faces = link && config.backend.home_assistant.enabled;
+  if (access_log || ha_faces)
+    act_links.record = [log = access_log.get(), ha = ha_faces ? link.get() : nullptr,
+                        keep_faces = config.access_log.keep_faces](const AccessEvent& event, std::string_view jpeg) {
+      // The log is a help for the console, not the record (that is the
+      // outbox): a failure is logged, and the door goes on.
+      if (log)
+        if (auto why = log->append(event, jpeg)) spdlog::warn("access log: event {} not kept: {}", event.id, *why);
+      if (ha && keep_faces && !jpeg.empty()) ha->publish_face(jpeg);
+    };
   // The console's status page shows the last decisions: they pass through here.
   RecentDecisions recent(*events.load());
   EventSink& decisions_to = config.console.enabled ? static_cast<EventSink&>(recent) : *events.load();
@@ -217,6 +252,85 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
         s.outbox = h.outbox;
       };
     parts.recent = &recent;
+    parts.live = &pipeline.live_view();
+    // Liveness calibration from the page: `portier liveness calibrate`'s
+    // rule on the live view's faces, a model of its own loaded at the first
+    // calibration, the result kept and in force from the next frame.
+    auto calibration_model = std::make_shared<std::pair<std::mutex, std::unique_ptr<LivenessSetup>>>();
+    parts.calibrate = [&config, &pipeline, calibration_model,
+                       liveness_on = options.decision.liveness_threshold.has_value()](
+                          const std::vector<std::pair<cv::Mat, cv::Rect>>& faces) -> CalibrationResult {
+      if (!liveness_on) return {false, "liveness is off (liveness.enabled = false): there is nothing to calibrate"};
+      if (config.liveness.threshold)
+        return {false, fmt::format("liveness.threshold = {:.3f} in {} overrides any calibration: remove it first",
+                                   *config.liveness.threshold, config.file.string())};
+      try {
+        std::lock_guard lock(calibration_model->first);
+        auto& setup = calibration_model->second;
+        if (!setup) setup = std::make_unique<LivenessSetup>(load_liveness(config, true));
+        std::vector<double> scores;
+        for (const auto& [frame, box] : faces) scores.push_back(setup->score(frame, box));
+        auto made = calibration_from_scores(scores, *setup->model, config.liveness.model_sha256,
+                                            "console: " + config.camera_source, 0.02, 10);
+        if (auto* why = std::get_if<std::string>(&made)) return {false, *why};
+        const auto& c = std::get<LivenessCalibration>(made);
+        write_liveness_calibration(config.liveness.calibration_file, c);
+        pipeline.set_liveness_threshold(c.threshold);
+        return {true, fmt::format("threshold {:.3f} from {} live faces (median score {:.3f}, the model's floor {:.3f}); "
+                                  "in force now, and kept in {}",
+                                  c.threshold, c.faces, c.live_p50, setup->model->calibration_floor,
+                                  config.liveness.calibration_file.string())};
+      } catch (const std::exception& e) {
+        return {false, e.what()};
+      }
+    };
+    // Users, as `portier users` and `portier enroll` see them: a gallery
+    // connection of the request's own (one per thread), and the face models
+    // loaded at the first enrolment and kept (none until then: most doors
+    // are enrolled once).
+    parts.users = [&config] {
+      ConsoleUsers out;
+      out.from_backend = config.backend.https.sync_users;
+      Gallery gallery(config.gallery_path);
+      for (const auto& u : gallery.users()) {
+        ConsoleUser& c = out.users.emplace_back();
+        c.name = u.name;
+        c.created_at = u.created_at;
+        c.photos = u.embeddings;
+        c.synced = !u.external_id.empty();
+        for (const auto& card : gallery.cards_of(u.name)) c.cards.push_back(mask_card_number(card));
+        c.groups = gallery.groups_of(u.name);
+        if (const auto mode = gallery.mode_of(u.name)) c.mode = to_string(*mode);
+      }
+      return out;
+    };
+    parts.remove_user = [&config](const std::string& name) -> std::optional<std::string> {
+      Gallery gallery(config.gallery_path);
+      if (!gallery.remove(name)) return "no user named '" + name + "'";
+      return std::nullopt;
+    };
+    auto enrol_models = std::make_shared<std::pair<std::mutex, std::unique_ptr<FaceModels>>>();
+    parts.enrol = [&config, enrol_models](const std::string& name, const std::vector<std::string>& sources,
+                                          const std::function<std::variant<cv::Mat, std::string>(size_t)>& load) {
+      EnrolResult result;
+      try {
+        std::lock_guard lock(enrol_models->first);  // one enrolment at a time: each holds a ResNet's scratch
+        auto& models = enrol_models->second;
+        if (!models) models = std::make_unique<FaceModels>(load_face_models(config.models, ImageKind::Stills));
+        Gallery gallery(config.gallery_path);
+        const auto check = check_enrolment(*models, config.enroll, config.pipeline.decision.threshold,
+                                           gallery.load_index(), name, sources, load);
+        for (const auto& r : check.rejected) result.rejected.emplace_back(r.source, r.reason);
+        result.accepted = check.accepted.size();
+        if (!check.accepted.empty()) {
+          gallery.enroll(name, check.accepted);
+          result.enrolled = true;
+        }
+      } catch (const std::exception& e) {
+        result.error = e.what();
+      }
+      return result;
+    };
     door_console = std::make_unique<ServiceConsole>(std::move(parts));
     admins = std::make_unique<AdminAccounts>(config.state_dir() / "console.db");
     ConsoleOptions console_options;
@@ -224,6 +338,8 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
     console_options.port = config.console.port;
     console_options.device_id = config.device_id;
     console_options.unlock_hold = config.pipeline.relay_hold;
+    console_options.live_viewers = config.console.live_viewers;
+    console_options.live_fps = config.console.live_fps;
     console_options.cert_file = config.console.cert_file;
     console_options.key_file = config.console.key_file;
     if (console_options.cert_file.empty()) {
@@ -232,7 +348,8 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
       console_options.cert_file = std::get<TlsIdentity>(made).cert_file;
       console_options.key_file = std::get<TlsIdentity>(made).key_file;
     }
-    console = std::make_unique<ConsoleServer>(console_options, *admins, *door_console, *events.load());
+    console = std::make_unique<ConsoleServer>(console_options, *admins, *door_console, *events.load(),
+                                              access_log.get());
     if (auto why = console->start()) throw CommandError(kExitFailure, *why);
     if (admins->count() == 0)
       spdlog::warn("console: no admin account yet; make one with 'portier console user add NAME'");

@@ -556,6 +556,9 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   std::string card_numbers = "masked";
   events.choice("card_numbers", card_numbers, {"masked", "full"});
   c.pipeline.access.full_card_numbers = card_numbers == "full";
+  events.boolean("keep_faces", c.access_log.keep_faces);
+  events.integer("faces_max_mb", c.access_log.faces_max_mb, 1, 100000);
+  events.integer("log_max_events", c.access_log.max_events, 100, 10000000);
   events.finish();
 
   Section console = top.section("console");
@@ -581,6 +584,8 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   if (c.console.cert_file.empty() != c.console.key_file.empty())
     console.fail(c.console.cert_file.empty() ? "cert_file" : "key_file",
                  "goes with console.cert_file and console.key_file both set (or both empty for a self-signed pair)");
+  console.integer("live_viewers", c.console.live_viewers, 0, 8);
+  console.number("live_fps", c.console.live_fps, 0.5, 15.0);
   console.finish();
 
   Section log = top.section("log");

@@ -60,6 +60,15 @@ struct ConsoleConfig {
   int port = 8443;
   // Both empty: a self-signed pair made at the first start in the state folder.
   std::filesystem::path cert_file, key_file;
+  int live_viewers = 2;  // the live view: viewers at once, frames a second each
+  double live_fps = 5;
+};
+
+// The door's own access log for the console (access/access_log.h).
+struct AccessLogConfig {
+  bool keep_faces = true;       // a small JPEG of the face with each decision
+  int faces_max_mb = 200;       // the faces' cap; the oldest go first
+  int max_events = 100000;      // the log's cap; the oldest go first
 };
 
 struct Config {
@@ -87,6 +96,7 @@ struct Config {
   std::string time_zone;
   std::string log_level = "info";
   ConsoleConfig console;
+  AccessLogConfig access_log;  // [events]
   // Where the service keeps its state (face access, the console's accounts
   // and certificate): beside the gallery.
   std::filesystem::path state_dir() const { return gallery_path.parent_path(); }

@@ -1,12 +1,16 @@
 #include "app/liveness_setup.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "access/atomic_file.h"
+#include "access/time_format.h"
+#include "bench/liveness_metrics.h"
 #include "models/model_files.h"
 
 namespace portier {
@@ -40,6 +44,33 @@ void write_liveness_calibration(const std::filesystem::path& file, const Livenes
                          {"time", c.time},           {"faces", c.faces},               {"target_bpcer", c.target_bpcer},
                          {"live_p50", c.live_p50}};
   if (auto why = write_file_atomically(file, j.dump(2) + '\n')) throw std::runtime_error(*why);
+}
+
+std::variant<LivenessCalibration, std::string> calibration_from_scores(std::vector<double> scores,
+                                                                       const LivenessModel& model,
+                                                                       const std::string& model_sha256,
+                                                                       const std::string& source, double target_bpcer,
+                                                                       int min_faces) {
+  if (static_cast<int>(scores.size()) < min_faces)
+    return fmt::format("only {} frames with one face from {}: need at least {} to calibrate (is someone in front of "
+                       "the camera, and is it lit?)",
+                       scores.size(), source, min_faces);
+  std::sort(scores.begin(), scores.end());
+  const double wanted = threshold_at_bpcer(scores, target_bpcer);
+  if (wanted < model.calibration_floor)
+    return fmt::format("live faces on this camera score too low (a threshold of {:.3f} would be needed, the floor is "
+                       "{:.3f}): liveness would not be safe here. Check focus, lighting and that no photo or screen "
+                       "was shown; nothing was changed",
+                       wanted, model.calibration_floor);
+  LivenessCalibration c;
+  c.threshold = wanted;
+  c.model_sha256 = model_sha256;
+  c.source = source;
+  c.time = rfc3339_utc(std::chrono::system_clock::now());
+  c.faces = static_cast<int>(scores.size());
+  c.target_bpcer = target_bpcer;
+  c.live_p50 = scores[scores.size() / 2];
+  return c;
 }
 
 double LivenessSetup::score(const cv::Mat& frame_bgr, const cv::Rect& box) const {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "app/config.h"
 #include "models/liveness_model.h"
@@ -30,6 +32,16 @@ struct LivenessCalibration {
 std::optional<LivenessCalibration> read_liveness_calibration(const std::filesystem::path& file);
 // Atomic: written to a temporary file and renamed into place.
 void write_liveness_calibration(const std::filesystem::path& file, const LivenessCalibration& calibration);
+
+// The calibration live faces of one camera give (the threshold that lets
+// `target_bpcer` of them fall below it), or why none may be made: fewer
+// than `min_faces`, or live faces scoring under the model's floor, where a
+// photo would pass too.
+std::variant<LivenessCalibration, std::string> calibration_from_scores(std::vector<double> scores,
+                                                                       const LivenessModel& model,
+                                                                       const std::string& model_sha256,
+                                                                       const std::string& source, double target_bpcer,
+                                                                       int min_faces);
 
 struct LivenessSetup {
   std::unique_ptr<LivenessModel> model;  // null when liveness is disabled

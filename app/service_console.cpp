@@ -1,5 +1,12 @@
 #include "app/service_console.h"
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <thread>
+
+#include "models/image_io.h"
+
 namespace portier {
 
 ConsoleStatus ServiceConsole::status() {
@@ -28,6 +35,107 @@ ConsoleStatus ServiceConsole::status() {
   if (parts_.links) parts_.links(s);
   if (parts_.recent) s.recent = parts_.recent->newest_first();
   return s;
+}
+
+void ServiceConsole::watch(bool on) {
+  if (!parts_.live) return;
+  if (on)
+    parts_.live->watch();
+  else
+    parts_.live->unwatch();
+}
+
+// On the console's thread, never the pipeline's: drawing and encoding cost
+// the viewer's time (and a core's share), not a decision's.
+std::optional<std::pair<std::uint64_t, std::string>> ServiceConsole::live_jpeg(std::uint64_t after) {
+  if (!parts_.live) return std::nullopt;
+  auto frame = parts_.live->newest(after);
+  if (!frame || frame->bgr.empty()) return std::nullopt;
+  cv::Mat drawn = LiveView::draw(*frame);
+  constexpr int kWidth = 640;  // enough to see who is at the door; a Pi's uplink may be Wi-Fi
+  if (drawn.cols > kWidth) {
+    cv::Mat small;
+    const double scale = static_cast<double>(kWidth) / drawn.cols;
+    cv::resize(drawn, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    drawn = small;
+  }
+  std::vector<unsigned char> jpeg;
+  if (!cv::imencode(".jpg", drawn, jpeg, {cv::IMWRITE_JPEG_QUALITY, 75})) return std::nullopt;
+  return std::make_pair(frame->seq, std::string(jpeg.begin(), jpeg.end()));
+}
+
+namespace {
+EnrolResult failed(std::string why) {
+  EnrolResult r;
+  r.error = std::move(why);
+  return r;
+}
+}  // namespace
+
+std::optional<std::string> ServiceConsole::remove_user(const std::string& name) {
+  if (!parts_.remove_user) return "users cannot be changed here";
+  return parts_.remove_user(name);
+}
+
+EnrolResult ServiceConsole::enrol(const std::string& name, const std::vector<UploadedPhoto>& photos) {
+  if (!parts_.enrol) return failed("enrolment is not available here");
+  std::vector<std::string> sources;
+  for (const auto& p : photos) sources.push_back(p.filename.empty() ? "photo" : p.filename);
+  return parts_.enrol(name, sources, [&](size_t i) { return decode_bgr_image(photos[i].bytes, sources[i]); });
+}
+
+EnrolResult ServiceConsole::enrol_from_camera(const std::string& name) {
+  if (!parts_.enrol || !parts_.live) return failed("enrolment from the camera is not available here");
+  // Four frames 0.4 s apart: the person moves a little between them, so the
+  // samples differ as the visits to come will.
+  constexpr int kFrames = 4;
+  const auto gap = std::chrono::milliseconds(400);
+  const auto give_up = std::chrono::seconds(4);
+  std::vector<cv::Mat> frames;
+  parts_.live->watch();
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t seq = 0;
+  auto next = start;
+  while (static_cast<int>(frames.size()) < kFrames && std::chrono::steady_clock::now() - start < give_up) {
+    std::this_thread::sleep_until(next);
+    if (auto frame = parts_.live->newest(seq)) {
+      seq = frame->seq;
+      frames.push_back(frame->bgr);  // shared, read-only: the check does not write
+      next = std::chrono::steady_clock::now() + gap;
+    } else {
+      next = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    }
+  }
+  parts_.live->unwatch();
+  if (frames.empty()) return failed("no frame came from the camera in 4 s: see the status page");
+  std::vector<std::string> sources;
+  for (size_t i = 0; i < frames.size(); ++i) sources.push_back("camera frame " + std::to_string(i + 1));
+  return parts_.enrol(name, sources, [&](size_t i) -> std::variant<cv::Mat, std::string> { return frames[i]; });
+}
+
+CalibrationResult ServiceConsole::calibrate_liveness() {
+  if (!parts_.calibrate || !parts_.live) return {false, "liveness calibration is not available here"};
+  // The frames with exactly one face (whose face it is would otherwise be a
+  // guess), 0.2 s apart, up to 40 of them or 20 s.
+  constexpr size_t kFaces = 40;
+  std::vector<std::pair<cv::Mat, cv::Rect>> faces;
+  parts_.live->watch();
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t seq = 0;
+  while (faces.size() < kFaces && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    auto frame = parts_.live->newest(seq);
+    if (!frame) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    seq = frame->seq;
+    if (frame->faces.size() == 1) {
+      faces.emplace_back(frame->bgr, frame->faces.front().box);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  parts_.live->unwatch();
+  return parts_.calibrate(faces);
 }
 
 }  // namespace portier

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <variant>
 
 #include "console/door_console.h"
+#include "pipeline/live_view.h"
 
 namespace portier {
 
@@ -22,6 +24,15 @@ struct ServiceParts {
   // ("backend (HTTPS)", state) rows and the outbox backlog; empty: no backend.
   std::function<void(ConsoleStatus&)> links;
   const RecentDecisions* recent = nullptr;
+  LiveView* live = nullptr;  // the pipeline's; null: no live view
+  std::function<ConsoleUsers()> users;
+  std::function<std::optional<std::string>(const std::string& name)> remove_user;
+  // Enrols `name` from the photos `load(i)` gives (of sources.size()), by
+  // `portier enroll`'s rules (app/enrolment.h).
+  std::function<EnrolResult(const std::string& name, const std::vector<std::string>& sources,
+                            const std::function<std::variant<cv::Mat, std::string>(size_t)>& load)>
+      enrol;
+  std::function<CalibrationResult(const std::vector<std::pair<cv::Mat, cv::Rect>>& faces)> calibrate;
 };
 
 class ServiceConsole final : public DoorConsole {
@@ -30,6 +41,13 @@ class ServiceConsole final : public DoorConsole {
   ConsoleStatus status() override;
   void set_face_access(bool armed) override { parts_.set_armed(armed); }
   void unlock(std::chrono::milliseconds hold) override { parts_.pulse(hold); }
+  void watch(bool on) override;
+  std::optional<std::pair<std::uint64_t, std::string>> live_jpeg(std::uint64_t after) override;
+  ConsoleUsers users() override { return parts_.users ? parts_.users() : ConsoleUsers{}; }
+  std::optional<std::string> remove_user(const std::string& name) override;
+  EnrolResult enrol(const std::string& name, const std::vector<UploadedPhoto>& photos) override;
+  EnrolResult enrol_from_camera(const std::string& name) override;
+  CalibrationResult calibrate_liveness() override;
 
  private:
   ServiceParts parts_;

@@ -258,6 +258,15 @@ void BackendLink::publish(const AccessEvent& event) {
     });
 }
 
+void BackendLink::publish_face(std::string_view jpeg) {
+  if (!mqtt_ || !options_.config.home_assistant.enabled || jpeg.empty()) return;
+  post([this, face = std::string(jpeg)] {
+    if (!mqtt_->connected()) return;
+    if (auto why = mqtt_->publish(ha_topics().last_face(), face, true, std::chrono::seconds(5)))
+      spdlog::warn("mqtt: Home Assistant face not published: {}", *why);
+  });
+}
+
 HomeAssistantTopics BackendLink::ha_topics() const {
   return {options_.config.home_assistant.discovery_prefix, options_.device_id,
           options_.config.mqtt.topic_prefix + "/" + options_.device_id};
@@ -270,7 +279,12 @@ void BackendLink::announce_to_home_assistant() {
     // Turned off: its entities go, once (an empty retained config removes one).
     std::error_code ec;
     if (!std::filesystem::exists(marker, ec)) return;
-    for (const auto& topic : t.config_topics())
+    // The retained face and last user go with them: nobody should find a
+    // visitor's face on the broker after Home Assistant was turned off.
+    auto retained = t.config_topics();
+    retained.push_back(t.last_face());
+    retained.push_back(t.last_user());
+    for (const auto& topic : retained)
       if (auto why = mqtt_->publish(topic, "", true, std::chrono::seconds(5))) {
         spdlog::warn("mqtt: Home Assistant entity not removed: {}", *why);
         return;  // the marker stays: the next connection tries again

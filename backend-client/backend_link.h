@@ -77,6 +77,9 @@ class BackendLink final : public EventSink, public RemoteVerifier {
 
   void publish(const AccessEvent& event) override;
   void publish(const AlertEvent& event) override;
+  // Home Assistant's image entity: the last decision's face (a JPEG), retained.
+  // Best effort, off the caller's thread; nothing without Home Assistant.
+  void publish_face(std::string_view jpeg);
   std::variant<RemoteVerdict, std::string> verify(const Decision& decision) override;
 
   struct Health {

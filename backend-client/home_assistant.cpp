@@ -18,7 +18,8 @@ namespace {
 
 // Components and object ids, in publishing order.
 constexpr std::pair<const char*, const char*> kEntities[] = {
-    {"lock", "lock"}, {"binary_sensor", "door"}, {"event", "access"}, {"sensor", "last_user"}, {"switch", "face_access"},
+    {"lock", "lock"},           {"binary_sensor", "door"},   {"event", "access"},
+    {"sensor", "last_user"},    {"switch", "face_access"},   {"image", "last_face"},
 };
 
 }  // namespace
@@ -89,8 +90,14 @@ std::vector<RetainedMessage> home_assistant_configs(const HomeAssistantTopics& t
   face_access["payload_off"] = "OFF";
   face_access["icon"] = "mdi:face-recognition";
 
+  // The face of the last decision, as the console's access log keeps it
+  // (events.keep_faces): a small JPEG, retained on its own topic.
+  json last_face = base("last_face", "Last face at the door");
+  last_face["image_topic"] = t.last_face();
+  last_face["content_type"] = "image/jpeg";
+
   const auto topics = t.config_topics();
-  const json configs[] = {lock, door, event, last_user, face_access};
+  const json configs[] = {lock, door, event, last_user, face_access, last_face};
   std::vector<RetainedMessage> out;
   for (size_t i = 0; i < topics.size(); ++i) out.push_back({topics[i], configs[i].dump()});
   return out;

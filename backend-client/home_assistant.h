@@ -1,6 +1,7 @@
 // Home Assistant's MQTT discovery (docs/home-assistant.md): the door as one
 // device with a lock (the strike), the door contact, an event entity for the
-// access decisions, the last user let in and the face-access switch. What is
+// access decisions, the last user let in, the last decision's face and the
+// face-access switch. What is
 // published and what Home Assistant may send, as values; BackendLink does the
 // publishing on its broker connection.
 #pragma once
@@ -25,6 +26,7 @@ class HomeAssistantTopics {
   std::string face_access_command() const { return root_ + "/homeassistant/face_access/set"; }
   std::string event() const { return root_ + "/homeassistant/event"; }
   std::string last_user() const { return root_ + "/homeassistant/last_user"; }
+  std::string last_face() const { return root_ + "/homeassistant/last_face"; }  // a JPEG, retained
   // The discovery config topic of each entity, in publishing order.
   std::vector<std::string> config_topics() const;
 

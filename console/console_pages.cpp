@@ -1,5 +1,7 @@
 #include "console/console_pages.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -28,6 +30,31 @@ std::string layout(const std::string& title, const std::string& body) {
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          "<title>" + html_escape(title) + "</title><link rel=\"stylesheet\" href=\"/static/console.css\">"
          "<script src=\"/static/console.js\" defer></script></head><body>" + body + "</body></html>";
+}
+
+// The bar on every page of a logged-in admin: where to go, who is in.
+std::string top_bar(const std::string& device_id, const std::string& admin, const std::string& csrf,
+                    const std::string& here) {
+  auto link = [&](const char* href, const char* label) {
+    return here == href ? fmt::format("<a href=\"{}\" aria-current=\"page\">{}</a>", href, label)
+                        : fmt::format("<a href=\"{}\">{}</a>", href, label);
+  };
+  return "<header><h1>portier " + html_escape(device_id) + "</h1><nav>" + link("/", "Status") +
+         link("/live", "Live view") + link("/users", "Users") + link("/log", "Access log") + "</nav><form method=\"post\" action=\"/logout\"><input type=\"hidden\" "
+         "name=\"csrf\" value=\"" + html_escape(csrf) + "\"><span>" + html_escape(admin) +
+         "</span> <button id=\"logout\">Log out</button></form></header>";
+}
+
+// For a link's query string: everything but unreserved characters escaped.
+std::string url_encode(const std::string& text) {
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
 }
 
 std::string yes_no(const std::optional<bool>& door_open) {
@@ -77,9 +104,8 @@ std::string status_page(const ConsoleStatus& s, const std::string& admin, const 
     links += "<tr><th>" + html_escape(name) + "</th><td>" + html_escape(state) + "</td></tr>";
   if (s.outbox) links += fmt::format("<tr><th>events not yet delivered</th><td id=\"outbox\">{}</td></tr>", *s.outbox);
   if (links.empty()) links = "<tr><th>backend</th><td>none configured: events go to the journal only</td></tr>";
-  const std::string body = fmt::format(
-      R"(<header><h1>portier {device}</h1><form method="post" action="/logout">{token}<span>{admin}</span> <button id="logout">Log out</button></form></header>
-<main>
+  const std::string body = top_bar(s.device_id, admin, csrf, "/") + fmt::format(
+      R"(<main>
 <section><h2>Door</h2><table>
 <tr><th>face access</th><td id="face_access">{armed}</td></tr>
 <tr><th>door</th><td id="door">{door}</td></tr>
@@ -88,6 +114,7 @@ std::string status_page(const ConsoleStatus& s, const std::string& admin, const 
 <div class="controls">
 <form method="post" action="/control/{toggle}">{token}<button id="{toggle}">{toggle_label}</button></form>
 <form method="post" action="/control/unlock" data-confirm="Open the door now?">{token}<label><input type="checkbox" name="confirm" value="yes" required> I am at the door or know who is</label><button id="unlock">Unlock once</button></form>
+<form method="post" action="/control/calibrate">{token}<label><input type="checkbox" name="confirm" value="yes" required> A real person stands at the door, facing the camera, and moves a little</label><button id="calibrate">Calibrate liveness to this camera</button></form>
 </div></section>
 <section><h2>Camera and decisions</h2><table>
 <tr><th>frames per second</th><td id="fps">{fps:.1f}</td></tr>
@@ -98,7 +125,7 @@ std::string status_page(const ConsoleStatus& s, const std::string& admin, const 
 <section><h2>Links</h2><table>{links}</table></section>
 <section class="wide"><h2>Last decisions</h2><table id="recent"><tr><th>time</th><th>result</th><th>user</th><th>presented</th><th>distance</th><th>liveness</th></tr>{rows}</table></section>
 </main>)",
-      fmt::arg("device", html_escape(s.device_id)), fmt::arg("token", token), fmt::arg("admin", html_escape(admin)),
+      fmt::arg("token", token),
       fmt::arg("armed", s.face_access_armed ? "armed" : "disarmed"), fmt::arg("door", yes_no(s.door_open)),
       fmt::arg("mode", html_escape(s.mode)), fmt::arg("toggle", s.face_access_armed ? "disarm" : "arm"),
       fmt::arg("toggle_label", s.face_access_armed ? "Disarm face access" : "Arm face access"), fmt::arg("fps", s.fps),
@@ -106,6 +133,126 @@ std::string status_page(const ConsoleStatus& s, const std::string& admin, const 
       fmt::arg("granted", s.granted), fmt::arg("uptime", s.uptime_s), fmt::arg("links", links),
       fmt::arg("rows", decisions_rows(s)));
   return layout("portier " + s.device_id, body);
+}
+
+std::string log_page(const std::string& device_id, const AccessLogPage& page, const AccessLogQuery& q,
+                     const std::string& admin, const std::string& csrf) {
+  std::string results = "<option value=\"\">any</option>";
+  for (const Verdict v : kAllVerdicts)
+    results += fmt::format("<option{}>{}</option>", q.result == v ? " selected" : "", to_string(v));
+  std::string rows;
+  for (const auto& e : page.entries) {
+    const std::string face =
+        e.has_face ? "<img class=\"face\" alt=\"face\" loading=\"lazy\" src=\"/log/face?id=" + url_encode(e.id) + "\">" : "";
+    rows += fmt::format(
+        "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        e.result == "granted" ? "granted" : "denied", face, html_escape(e.local_time), html_escape(e.result),
+        html_escape(e.user), html_escape(e.credentials), html_escape(e.mode),
+        e.distance ? fmt::format("{:.3f}", *e.distance) : "", e.liveness ? fmt::format("{:.2f}", *e.liveness) : "",
+        html_escape(e.reason));
+  }
+  if (rows.empty()) rows = "<tr><td colspan=\"9\">no decisions match</td></tr>";
+  std::string filters;
+  if (!q.user.empty()) filters += "&user=" + url_encode(q.user);
+  if (q.result) filters += std::string("&result=") + to_string(*q.result);
+  if (!q.day.empty()) filters += "&day=" + url_encode(q.day);
+  std::string pager;
+  if (q.before > 0)
+    pager += "<a id=\"newest\" href=\"" + html_escape("/log?" + (filters.empty() ? "" : filters.substr(1))) + "\">Newest</a> ";
+  if (page.more && !page.entries.empty())
+    pager += "<a id=\"older\" href=\"" + html_escape(fmt::format("/log?before={}{}", page.entries.back().seq, filters)) +
+             "\">Older</a>";
+  const std::string body = top_bar(device_id, admin, csrf, "/log") + fmt::format(
+      R"(<main><section class="wide"><h2>Access log</h2>
+<form method="get" action="/log" class="filters">
+<label>User <input name="user" id="user" value="{user}"></label>
+<label>Result <select name="result" id="result">{results}</select></label>
+<label>Day <input name="day" id="day" type="date" value="{day}"></label>
+<button id="filter">Show</button></form>
+<table id="log"><tr><th>face</th><th>time</th><th>result</th><th>user</th><th>presented</th><th>mode</th><th>distance</th><th>liveness</th><th>why</th></tr>{rows}</table>
+<p class="pager">{pager}</p></section></main>)",
+      fmt::arg("user", html_escape(q.user)), fmt::arg("results", results), fmt::arg("day", html_escape(q.day)),
+      fmt::arg("rows", rows), fmt::arg("pager", pager));
+  return layout("Access log: portier " + device_id, body);
+}
+
+std::string live_page(const std::string& device_id, const std::string& admin, const std::string& csrf, double fps) {
+  return layout("Live view: portier " + device_id,
+                top_bar(device_id, admin, csrf, "/live") +
+                    fmt::format("<main><section class=\"wide\"><h2>Live view</h2><img id=\"live\" class=\"live\" "
+                                "alt=\"the door camera, live\" src=\"/live.mjpg\"><p>At most {:g} frames a second. "
+                                "Each face's box: white while undecided, green when let in, red when refused, with "
+                                "the name, the distance and the liveness score.</p></section></main>",
+                                fps));
+}
+
+namespace {
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+std::string users_page(const std::string& device_id, const ConsoleUsers& u, const std::string& search,
+                       const std::string& admin, const std::string& csrf, const std::string& message_html) {
+  const std::string token = "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf) + "\">";
+  const bool can_change = !u.from_backend;
+  std::string rows;
+  size_t shown = 0;
+  for (const auto& user : u.users) {
+    if (!search.empty() && lower(user.name).find(lower(search)) == std::string::npos) continue;
+    ++shown;
+    const std::string remove =
+        can_change ? "<form method=\"post\" action=\"/users/remove\" data-confirm=\"Remove " + html_escape(user.name) +
+                         " and every photo of them?\">" + token + "<input type=\"hidden\" name=\"name\" value=\"" +
+                         html_escape(user.name) + "\"><button class=\"remove\">Remove</button></form>"
+                   : "";
+    rows += fmt::format("<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        html_escape(user.name), user.photos, html_escape(user.created_at),
+                        html_escape(joined(user.cards)), html_escape(joined(user.groups)),
+                        html_escape(user.mode.empty() ? "the door's" : user.mode), user.synced ? "backend" : "here",
+                        remove);
+  }
+  if (rows.empty())
+    rows = search.empty() ? "<tr><td colspan=\"8\">nobody is enrolled yet</td></tr>"
+                          : "<tr><td colspan=\"8\">nobody's name contains that</td></tr>";
+  std::string forms;
+  if (can_change) {
+    forms = fmt::format(
+        R"(<section><h2>Enrol from photos</h2>
+<form method="post" action="/users/enrol" enctype="multipart/form-data">{token}
+<label>Name <input name="name" id="enrol_name" maxlength="64" required></label>
+<label>Photos (JPEG or PNG, one face each, up to 5) <input type="file" name="photos" id="photos" accept="image/jpeg,image/png" multiple required></label>
+<button id="enrol">Enrol</button></form></section>
+<section><h2>Enrol from the camera</h2>
+<form method="post" action="/users/enrol-camera">{token}
+<p>The person stands at the door, facing the camera; a few frames are taken over about two seconds and each is checked as a photo is.</p>
+<label>Name <input name="name" id="camera_name" maxlength="64" required></label>
+<button id="enrol_camera">Take it from the camera</button></form></section>)",
+        fmt::arg("token", token));
+  } else {
+    forms = "<section><p id=\"from-backend\">The backend owns the users of this door (<code>backend.sync_users</code>): "
+            "enrol and remove them there; changes made here would be replaced at its next sync.</p></section>";
+  }
+  const std::string body =
+      top_bar(device_id, admin, csrf, "/users") +
+      fmt::format(
+          R"(<main>{message}<section class="wide"><h2>Users</h2>
+<form method="get" action="/users" class="filters"><label>Name contains <input name="q" id="q" value="{search}"></label><button id="search">Search</button></form>
+<table id="users"><tr><th>name</th><th>photos</th><th>enrolled</th><th>cards</th><th>groups</th><th>mode</th><th>from</th><th></th></tr>{rows}</table>
+<p>{shown} of {total} users.</p></section>{forms}</main>)",
+          fmt::arg("message", message_html.empty() ? "" : "<section class=\"wide\" id=\"report\">" + message_html + "</section>"),
+          fmt::arg("search", html_escape(search)), fmt::arg("rows", rows), fmt::arg("shown", shown),
+          fmt::arg("total", u.users.size()), fmt::arg("forms", forms));
+  return layout("Users: portier " + device_id, body);
 }
 
 std::string status_json(const ConsoleStatus& s) {
@@ -133,13 +280,16 @@ std::string message_page(const std::string& title, const std::string& message) {
 
 const char* const kConsoleCss = R"(body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#f6f6f4}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5em 1em;background:#234;color:#fff}
-header h1{font-size:1.2em;margin:0}header form{margin:0}
+header h1{font-size:1.2em;margin:0}header form{margin:0}header nav a{color:#fff;margin-right:1em}
+header nav a[aria-current]{font-weight:bold;text-decoration:none}.filters label{display:inline-block;margin-right:1em}
+#log tr td:nth-child(2){color:inherit}#log tr.granted td:nth-child(3){color:#0a6a0a}#log tr.denied td:nth-child(3){color:#a01010}
+img.live{max-width:100%;background:#000;min-height:240px}img.face{width:48px;height:48px;object-fit:cover;border-radius:4px}td{vertical-align:middle}
 main{display:flex;flex-wrap:wrap;gap:1em;padding:1em}main.narrow{display:block;max-width:26em;margin:3em auto}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.5em 1em;min-width:18em}section.wide{flex-basis:100%}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.2em .5em;border-bottom:1px solid #eee}
 tr.granted td:nth-child(2){color:#0a6a0a}tr.denied td:nth-child(2){color:#a01010}
 label{display:block;margin:.5em 0}input{font:inherit}button{font:inherit;padding:.3em .8em;margin:.3em 0}
-.controls form{margin:.5em 0}.error{color:#a01010}pre{background:#eee;padding:.5em})";
+.controls form{margin:.5em 0}.error{color:#a01010}.ok{color:#0a6a0a}#users form{margin:0}pre{background:#eee;padding:.5em})";
 
 const char* const kConsoleJs = R"((function(){
 document.querySelectorAll('form[data-confirm]').forEach(function(f){

@@ -4,6 +4,7 @@
 // action an event naming the admin.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "access/access_event.h"
+#include "access/access_log.h"
 #include "console/admin_accounts.h"
 #include "console/door_console.h"
 #include "console/sessions.h"
@@ -32,13 +34,20 @@ struct ConsoleOptions {
   std::chrono::milliseconds unlock_hold{3000};
   std::chrono::seconds idle_timeout = std::chrono::minutes(15);
   std::chrono::seconds absolute_timeout = std::chrono::hours(8);
-  size_t max_request_bytes = 1 << 20;
+  // Photo uploads included: up to max_photos, each at most max_photo_bytes.
+  size_t max_request_bytes = 16 << 20;
+  size_t max_photos = 5;
+  size_t max_photo_bytes = 3 << 20;
+  int live_viewers = 2;  // at once; one more is told to wait
+  double live_fps = 5;   // at most: a viewer must not take the door's CPU
 };
 
 class ConsoleServer {
  public:
-  // Lends: the accounts, the door and the event sink outlive the server.
-  ConsoleServer(ConsoleOptions options, AdminAccounts& accounts, DoorConsole& door, EventSink& events);
+  // Lends: the accounts, the door, the event sink and the access log (null:
+  // the door keeps none) outlive the server.
+  ConsoleServer(ConsoleOptions options, AdminAccounts& accounts, DoorConsole& door, EventSink& events,
+                const AccessLog* log = nullptr);
   ~ConsoleServer();
   ConsoleServer(const ConsoleServer&) = delete;
   ConsoleServer& operator=(const ConsoleServer&) = delete;
@@ -56,14 +65,24 @@ class ConsoleServer {
   bool csrf_ok(const ConsoleSession& session, const httplib::Request& req, httplib::Response& res);
   void alert(const std::string& kind, const std::string& detail);
   void login(const httplib::Request& req, httplib::Response& res);
+  void log_page(const httplib::Request& req, httplib::Response& res);
+  void live_stream(const httplib::Request& req, httplib::Response& res);
+  void users_page(const httplib::Request& req, httplib::Response& res);
+  void enrol(const httplib::Request& req, httplib::Response& res, bool from_camera);
+  void remove_user(const httplib::Request& req, httplib::Response& res);
+  // The users page with a message above the list (an enrolment's report).
+  void users_reply(httplib::Response& res, int status, const ConsoleSession& session, const std::string& message_html);
 
   ConsoleOptions options_;
   AdminAccounts& accounts_;
   DoorConsole& door_;
   EventSink& events_;
+  const AccessLog* log_;
   ConsoleSessions sessions_;
   LoginLimiter limiter_;
   std::mutex login_mutex_;
+  std::atomic<int> viewers_{0};
+  std::atomic<bool> stopping_{false};  // ends the live streams
   std::unique_ptr<httplib::SSLServer> server_;
   std::thread thread_;
   int port_ = 0;

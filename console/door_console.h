@@ -29,12 +29,63 @@ struct ConsoleStatus {
   std::vector<AccessEvent> recent;                          // newest first
 };
 
+struct ConsoleUser {
+  std::string name, created_at;
+  std::string mode;  // the user's own verification mode; empty: the door's
+  int photos = 0;    // embeddings enrolled
+  bool synced = false;  // from the backend, not enrolled here
+  std::vector<std::string> cards;  // masked
+  std::vector<std::string> groups;
+};
+
+struct ConsoleUsers {
+  std::vector<ConsoleUser> users;  // by name
+  // backend.sync_users: the backend owns the users, and replaces them at its
+  // next sync; the page says so and changes nothing.
+  bool from_backend = false;
+};
+
+struct UploadedPhoto {
+  std::string filename;  // as the browser named it: shown, never used as a path
+  std::string bytes;
+};
+
+struct EnrolResult {
+  bool enrolled = false;
+  size_t accepted = 0;
+  std::vector<std::pair<std::string, std::string>> rejected;  // (photo, why)
+  std::string error;  // why nothing could be tried
+};
+
+struct CalibrationResult {
+  bool calibrated = false;
+  std::string message;  // the threshold and what it came from, or why there is none
+};
+
 class DoorConsole {
  public:
   virtual ~DoorConsole() = default;
   virtual ConsoleStatus status() = 0;
   virtual void set_face_access(bool armed) = 0;
   virtual void unlock(std::chrono::milliseconds hold) = 0;  // one pulse of the strike
+  // The live view. While anybody watches (watch(true) once per viewer, and
+  // watch(false) when they leave) the door keeps its newest frame; live_jpeg
+  // gives it, as a JPEG with the faces drawn in, when it is newer than
+  // `after` (the seq it hands back), else nothing.
+  virtual void watch(bool on) = 0;
+  virtual std::optional<std::pair<std::uint64_t, std::string>> live_jpeg(std::uint64_t after) = 0;
+
+  // The enrolled users, and changing them: by the rules `portier enroll`
+  // and `portier users remove` follow. Removing: why not, or nothing.
+  virtual ConsoleUsers users() = 0;
+  virtual std::optional<std::string> remove_user(const std::string& name) = 0;
+  virtual EnrolResult enrol(const std::string& name, const std::vector<UploadedPhoto>& photos) = 0;
+  // A few frames of whoever stands at the door now, each checked as a photo is.
+  virtual EnrolResult enrol_from_camera(const std::string& name) = 0;
+  // Fits the liveness threshold to this camera from the live faces at the
+  // door now (someone real stands there), as `portier liveness calibrate`
+  // does, keeps it and applies it at once.
+  virtual CalibrationResult calibrate_liveness() = 0;
 };
 
 // Passes every event on to `next` and keeps the newest access events for the

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "access/atomic_file.h"
 
@@ -11,9 +12,10 @@ namespace portier {
 
 ActStage::ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
                    std::string device_id, std::filesystem::path evidence_dir, ActLinks links,
-                   AccessControllerOptions access, BoundedQueue<ActInput>& in, std::atomic<std::uint64_t>& fresh_faces)
+                   AccessControllerOptions access, BoundedQueue<ActInput>& in, std::atomic<std::uint64_t>& fresh_faces,
+                   LiveView& live)
     : relay_(relay), indicator_(indicator), events_(events), links_(std::move(links)),
-      controller_(std::move(access), AccessDirectory{}), fresh_faces_(fresh_faces), hold_(hold), device_id_(std::move(device_id)),
+      controller_(std::move(access), AccessDirectory{}), fresh_faces_(fresh_faces), live_(live), hold_(hold), device_id_(std::move(device_id)),
       evidence_dir_(std::move(evidence_dir)), in_(in) {
   if (links_.directory)
     if (auto directory = links_.directory()) controller_.set_directory(std::move(*directory));
@@ -39,6 +41,25 @@ std::optional<std::string> ActStage::keep_evidence(const Decision& decision, con
     return std::nullopt;
   }
   return file.string();
+}
+
+void ActStage::log(const Decision& decision, const AccessEvent& event) {
+  if (!links_.record) return;
+  std::vector<unsigned char> jpeg;
+  if (!decision.evidence.empty()) {
+    // A thumbnail is what the log page shows: 160 px on the longer side,
+    // ~5 KB, so that the cap keeps tens of thousands of them.
+    constexpr int kSide = 160;
+    const cv::Mat& face = decision.evidence;
+    const double scale = std::min(1.0, static_cast<double>(kSide) / std::max(face.cols, face.rows));
+    cv::Mat small;
+    if (scale < 1.0)
+      cv::resize(face, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    else
+      small = face;
+    if (!cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, 80})) jpeg.clear();
+  }
+  links_.record(event, std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
 }
 
 void ActStage::ask_backend(Decision& d) {
@@ -142,6 +163,7 @@ void ActStage::act(Decision& decision) {
   }
   if (indicator_) indicator_->show(decision.verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
   decisions_.fetch_add(1, std::memory_order_relaxed);
+  if (decision.credential.find("face") != std::string::npos) live_.decided(decision);
   const auto acted = Clock::now();
   auto event = make_access_event(decision, device_id_, acted);
   // A credential that waited in vain says nothing about the door's speed.
@@ -160,9 +182,11 @@ void ActStage::act(Decision& decision) {
     alert.evidence = event.evidence;
     events_.publish(event);
     events_.publish(alert);
+    log(decision, event);
     return;
   }
   events_.publish(event);
+  log(decision, event);
   if (decision.duress) {
     // The visitor saw an ordinary grant (or denial, if the door was locked
     // out); whoever watches the alerts learns that someone is being forced.

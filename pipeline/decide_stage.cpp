@@ -26,6 +26,10 @@ void DecideStage::maybe_refresh() {
 void DecideStage::run() {
   for_each_item(in_, timings_, [&](std::unique_ptr<FaceBatch> batch) {
     maybe_refresh();
+    if (const double t = liveness_wanted_.exchange(-1.0, std::memory_order_acq_rel); t >= 0) {
+      policy_.set_liveness_threshold(t);
+      spdlog::info("liveness threshold now {:.3f} (a new calibration)", t);
+    }
     if (const auto wanted = fresh_faces_.load(std::memory_order_acquire); wanted != fresh_faces_seen_) {
       fresh_faces_seen_ = wanted;
       policy_.reopen();

@@ -18,9 +18,11 @@ cv::Mat evidence_view(const cv::Mat& frame, const cv::Rect& box) {
 
 void LivenessStage::run() {
   for_each_item(in_, timings_, [&](std::unique_ptr<FaceBatch> batch) {
-    if (scorer_ && !batch->frame.empty()) {
+    if (!batch->frame.empty()) {
       for (auto& face : batch->faces) {
-        face.liveness = scorer_->score(batch->frame, face.box);
+        if (scorer_) face.liveness = scorer_->score(batch->frame, face.box);
+        // Kept with the decision whether liveness is on or not: the access
+        // log's picture, a spoof's evidence, the backend's optional crop.
         face.evidence = evidence_view(batch->frame, face.box);
       }
     }

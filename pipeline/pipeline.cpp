@@ -32,12 +32,12 @@ Pipeline::Pipeline(PipelineOptions options, PipelineModels models, std::unique_p
       to_decide_(kInnerQueueCapacity),
       to_act_(kInnerQueueCapacity, 1 + static_cast<unsigned>(links.readers.size()) + (ticking(options_) ? 1u : 0u)),
       capture_(*camera_, frames_),
-      track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_, fresh_faces_),
+      track_(*aligner_, tracking_options(options_), detected_, decided_, to_liveness_, fresh_faces_, live_),
       liveness_(std::move(models.liveness), to_liveness_, to_embed_),
       embed_(std::move(models.embedder), to_embed_, to_decide_),
       decide_(std::move(index), std::move(refresh), options_.decision, to_decide_, decided_, to_act_, fresh_faces_),
       act_(relay, indicator, events, options_.relay_hold, options_.device_id, options_.evidence_dir, links,
-           options_.access, to_act_, fresh_faces_) {
+           options_.access, to_act_, fresh_faces_, live_) {
   for (CredentialReader* reader : links.readers)
     credentials_.push_back(std::make_unique<CredentialStage>(*reader, events, options_.device_id, to_act_));
   if (ticking(options_)) ticks_ = std::make_unique<TickStage>(to_act_, std::chrono::milliseconds(500));

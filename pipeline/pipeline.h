@@ -79,6 +79,10 @@ class Pipeline {
     size_t decisions = 0, granted = 0;
   };
   Counters counters() const;
+  // The newest frame with its faces and their decisions, for whoever watches.
+  LiveView& live_view() { return live_; }
+  // A new liveness calibration, applied from the next frame on (from any thread).
+  void set_liveness_threshold(double threshold) { decide_.set_liveness_threshold(threshold); }
 
  private:
   template <class F>
@@ -93,6 +97,7 @@ class Pipeline {
   // decide stages then judge the faces in view afresh. Declared before the
   // stages that hold a reference to it.
   std::atomic<std::uint64_t> fresh_faces_{0};
+  LiveView live_;  // the console's live view: the track and act stages feed it
 
   BoundedQueue<Frame> frames_;
   BoundedQueue<DetectedFrame> detected_;

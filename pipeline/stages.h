@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <memory>
 #include <optional>
 #include <map>
@@ -29,6 +30,7 @@
 #include "models/face_embedder.h"
 #include "models/liveness_model.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/live_view.h"
 #include "pipeline/messages.h"
 #include "pipeline/stage_timings.h"
 #include "pipeline/tracker.h"
@@ -94,9 +96,9 @@ class TrackStage {
  public:
   TrackStage(const FaceAligner& aligner, TrackStageOptions options, BoundedQueue<DetectedFrame>& in,
              BoundedQueue<TrackDecided>& decided, BoundedQueue<FaceBatch>& out,
-             const std::atomic<std::uint64_t>& fresh_faces)
+             const std::atomic<std::uint64_t>& fresh_faces, LiveView& live)
       : aligner_(aligner), options_(options), tracker_(options.tracker), in_(in), decided_(decided), out_(out),
-        fresh_faces_(fresh_faces) {}
+        fresh_faces_(fresh_faces), live_(live) {}
   void run();
   const StageTimings& timings() const { return timings_; }
   // Frames that made it through detection and tracking: the service's
@@ -124,6 +126,7 @@ class TrackStage {
   std::uint64_t next_seq_ = 0;
   std::unordered_map<std::uint64_t, TrackState> tracks_;
   const std::atomic<std::uint64_t>& fresh_faces_;  // bumped by the act stage when a card waits for a face
+  LiveView& live_;
   std::uint64_t fresh_faces_seen_ = 0;
   StageTimings timings_{"track+align"};
   std::atomic<std::uint64_t> progress_{0};  // a metric read by the supervisor; relaxed is enough
@@ -177,6 +180,8 @@ class DecideStage {
   const StageTimings& timings() const { return timings_; }
   // Capture -> identity known, for every frame whose faces were judged.
   const StageTimings& recognition_latency() const { return recognition_; }
+  // From any thread: the liveness threshold from the next batch on.
+  void set_liveness_threshold(double threshold) { liveness_wanted_.store(threshold, std::memory_order_release); }
 
  private:
   void maybe_refresh();
@@ -190,6 +195,7 @@ class DecideStage {
   BoundedQueue<ActInput>& out_;
   const std::atomic<std::uint64_t>& fresh_faces_;
   std::uint64_t fresh_faces_seen_ = 0;
+  std::atomic<double> liveness_wanted_{-1.0};  // negative: nothing asked
   Clock::time_point last_refresh_ = Clock::now();
   StageTimings timings_{"decide"};
   StageTimings recognition_{"recognition"};
@@ -205,6 +211,10 @@ struct ActLinks {
   // The card reader and the PIN keypad, as the verification mode needs them.
   std::vector<CredentialReader*> readers;
   DirectoryRefresh directory;          // the cards and faces the reader's credentials are checked against
+  // Whoever keeps each decision with a small picture of its face (the
+  // console's access log, Home Assistant's image): the thumbnail is made
+  // once, here; empty when no face was part of the decision.
+  std::function<void(const AccessEvent& event, std::string_view face_jpeg)> record{};
 };
 
 // Reads the card reader and hands each credential to the act stage, with a
@@ -250,7 +260,7 @@ class ActStage {
  public:
   ActStage(Relay& relay, Indicator* indicator, EventSink& events, std::chrono::milliseconds hold,
            std::string device_id, std::filesystem::path evidence_dir, ActLinks links, AccessControllerOptions access,
-           BoundedQueue<ActInput>& in, std::atomic<std::uint64_t>& fresh_faces);
+           BoundedQueue<ActInput>& in, std::atomic<std::uint64_t>& fresh_faces, LiveView& live);
   void run();
   const StageTimings& timings() const { return timings_; }
   const std::vector<double>& decision_latency_ms() const { return latency_ms_; }
@@ -263,6 +273,7 @@ class ActStage {
   Indicator* indicator_;  // may be null: no LEDs or buzzer
   EventSink& events_;
   std::optional<std::string> keep_evidence(const Decision& decision, const std::string& event_id);
+  void log(const Decision& decision, const AccessEvent& event);
   void ask_backend(Decision& decision);
   void act(Decision& decision);
   void maybe_refresh();
@@ -272,6 +283,7 @@ class ActStage {
   ActLinks links_;
   AccessController controller_;
   std::atomic<std::uint64_t>& fresh_faces_;
+  LiveView& live_;
   Clock::time_point last_refresh_ = Clock::now();
 
   std::chrono::milliseconds hold_;

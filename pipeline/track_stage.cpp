@@ -61,6 +61,12 @@ void TrackStage::handle(DetectedFrame& detected) {
     }
   }
 
+  if (live_.watched()) {
+    std::vector<std::pair<std::uint64_t, cv::Rect>> in_view;
+    for (size_t i = 0; i < boxes.size(); ++i) in_view.emplace_back(update.faces[i].track_id, boxes[i]);
+    live_.offer(frame.seq, frame.bgr, in_view);
+  }
+
   auto batch = std::make_unique<FaceBatch>();
   batch->frame_seq = frame.seq;
   batch->captured = frame.captured;

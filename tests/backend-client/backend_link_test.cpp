@@ -582,18 +582,18 @@ TEST(BackendLinkHomeAssistant, DiscoveryIsRetainedRepublishedOnHomeAssistantsBir
   SimulatedRelay relay;
   BackendLink link(home_assistant_options(rig, true, false), relay, nullptr);
   link.start();
-  ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 5; }, 10s)) << "five entities on connect";
+  ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 6; }, 10s)) << "six entities on connect";
   for (const auto& m : ha->messages()) {
     const auto config = nlohmann::json::parse(m.payload);
     EXPECT_EQ(config["device"]["identifiers"][0], "portier_test-door") << m.topic;
   }
   // A Home Assistant that starts later finds them retained.
   auto late = rig.subscriber("homeassistant/+/portier_test-door/+/config");
-  ASSERT_TRUE(late->wait([](auto& m) { return m.size() >= 5; }, 5s));
+  ASSERT_TRUE(late->wait([](auto& m) { return m.size() >= 6; }, 5s));
   for (const auto& m : late->messages()) EXPECT_TRUE(m.retained) << m.topic;
   // Home Assistant restarts and says so: every device announces again.
   ha->publish("homeassistant/status", "online");
-  ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 10; }, 10s));
+  ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 12; }, 10s));
 
   AccessEvent granted;
   granted.id = new_uuid();
@@ -615,6 +615,14 @@ TEST(BackendLinkHomeAssistant, DiscoveryIsRetainedRepublishedOnHomeAssistantsBir
       if (x.topic == "door/test-door/homeassistant/last_user" && x.payload == "ann") return true;
     return false;
   }, 5s)) << "the last user let in";
+  // The image entity: the decision's face, retained for a Home Assistant that looks later.
+  const std::string face("\xff\xd8 a small face \xff\xd9", 18);
+  link.publish_face(face);
+  ASSERT_TRUE(test::eventually([&] { return !door->on("door/test-door/homeassistant/last_face").empty(); }, 5s));
+  auto image = rig.subscriber("door/test-door/homeassistant/last_face");
+  ASSERT_TRUE(test::eventually([&] { return !image->messages().empty(); }, 5s));
+  EXPECT_EQ(image->messages().back().payload, face) << "the JPEG's bytes, as they are";
+  EXPECT_TRUE(image->messages().back().retained);
   link.stop();
 }
 
@@ -658,9 +666,12 @@ TEST(BackendLinkHomeAssistant, TurningItOffRemovesTheEntitiesOnce) {
   SimulatedRelay relay;
   {
     auto ha = rig.subscriber("homeassistant/#");
+    auto face = rig.subscriber("door/test-door/homeassistant/last_face");
     BackendLink link(home_assistant_options(rig, true, false), relay, nullptr);
     link.start();
-    ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 5; }, 10s));
+    ASSERT_TRUE(test::eventually([&] { return config_count(*ha) >= 6; }, 10s));
+    link.publish_face("\xff\xd8 face \xff\xd9");
+    ASSERT_TRUE(test::eventually([&] { return !face->messages().empty(); }, 5s));
     link.stop();
   }
   auto ha = rig.subscriber("homeassistant/#");
@@ -669,12 +680,14 @@ TEST(BackendLinkHomeAssistant, TurningItOffRemovesTheEntitiesOnce) {
   ASSERT_TRUE(ha->wait([](auto& m) {
     size_t empty = 0;
     for (auto& x : m) empty += x.payload.empty() && !x.retained;
-    return empty >= 5;
+    return empty >= 6;
   }, 10s)) << "an empty retained config removes each entity";
   link.stop();
   auto later = rig.subscriber("homeassistant/#");
+  auto faces = rig.subscriber("door/test-door/homeassistant/#");
   std::this_thread::sleep_for(500ms);
   EXPECT_TRUE(later->messages().empty()) << "nothing retained is left for Home Assistant to find";
+  EXPECT_TRUE(faces->messages().empty()) << "nor a visitor's face, nor the last user's name";
 }
 
 }  // namespace

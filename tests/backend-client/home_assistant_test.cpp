@@ -44,6 +44,7 @@ const std::map<std::string, Platform> kPlatforms = {
      {{"command_template", "command_topic", "device_class", "optimistic", "payload_off", "payload_on", "retain",
        "state_off", "state_on", "state_topic", "value_template"},
       {"command_topic"}}},
+    {"image", {{"content_type", "image_encoding", "image_topic", "url_template", "url_topic"}, {"image_topic"}}},
 };
 const std::set<std::string> kDeviceKeys = {"configuration_url", "connections", "hw_version", "identifiers", "manufacturer",
                                            "model", "model_id", "name", "serial_number", "suggested_area", "sw_version",
@@ -76,7 +77,7 @@ std::vector<std::string> problems(const std::string& platform, const json& confi
 TEST(HomeAssistant, EveryConfigHoldsOnlyTheKeysItsPlatformDocuments) {
   const auto t = topics();
   const auto configs = home_assistant_configs(t, "1.2.3");
-  ASSERT_EQ(configs.size(), 5u);
+  ASSERT_EQ(configs.size(), 6u);
   std::set<std::string> platforms, unique_ids;
   for (const auto& m : configs) {
     // <prefix>/<component>/<node_id>/<object_id>/config
@@ -91,7 +92,7 @@ TEST(HomeAssistant, EveryConfigHoldsOnlyTheKeysItsPlatformDocuments) {
     EXPECT_EQ(config["device"]["identifiers"], json::array({"portier_front-door"})) << "one device for all";
     EXPECT_EQ(config["availability"][0]["topic"], "door/front-door/system/status");
   }
-  EXPECT_EQ(platforms, (std::set<std::string>{"lock", "binary_sensor", "event", "sensor", "switch"}));
+  EXPECT_EQ(platforms, (std::set<std::string>{"lock", "binary_sensor", "event", "sensor", "switch", "image"}));
   EXPECT_EQ(t.config_topics().size(), configs.size());
 }
 
@@ -111,6 +112,8 @@ TEST(HomeAssistant, TheEntitiesReadTheDoorsOwnTopics) {
   EXPECT_EQ(by_platform["sensor"]["state_topic"], "door/front-door/homeassistant/last_user");
   EXPECT_EQ(by_platform["switch"]["command_topic"], "door/front-door/homeassistant/face_access/set");
   EXPECT_EQ(by_platform["switch"]["state_on"], "armed");
+  EXPECT_EQ(by_platform["image"]["image_topic"], "door/front-door/homeassistant/last_face");
+  EXPECT_EQ(by_platform["image"]["content_type"], "image/jpeg");
 }
 
 TEST(HomeAssistant, ADeviceIdWithADotBecomesAnIdHomeAssistantTakes) {

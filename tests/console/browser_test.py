@@ -3,8 +3,11 @@
 python3-selenium), against the real service: an admin made with the CLI,
 Lin-Manuel Miranda enrolled, the Hamilton clip running through `portier run`
 (looped). The browser logs in, sees his grant among the last decisions,
-disarms face access and sees the next decision say denied_disarmed, unlocks
-once (confirmed), logs out. Screenshots of each page go to ARTIFACTS.
+disarms face access and sees the next decision say denied_disarmed, watches
+the live view (MJPEG, decoded by the browser), finds
+both in the access log (lin's grant with his face's picture; the filter by
+result), enrols Obama from uploaded photos and removes him, enrols from the
+camera, unlocks once (confirmed), logs out. Screenshots of each page go to ARTIFACTS.
 
   browser_test.py PORTIER DATA_DIR MODELS_DIR ARTIFACTS_DIR
 """
@@ -21,6 +24,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PORTIER, DATA, MODELS, ARTIFACTS = sys.argv[1:5]
 PASSWORD = "door console password"
@@ -86,6 +91,15 @@ def main():
                                   options=options)
         base = f"https://127.0.0.1:{port}"
 
+        def go(element, confirm=False):
+            # Click what leads to another page, and wait until it has: a
+            # click returns before the browser has the next page.
+            old = driver.find_element(By.TAG_NAME, "html")
+            element.click()
+            if confirm:
+                WebDriverWait(driver, 20).until(EC.alert_is_present()).accept()
+            WebDriverWait(driver, 60).until(EC.staleness_of(old))
+
         def shot(name):
             driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
 
@@ -94,11 +108,11 @@ def main():
         shot("1-login")
         driver.find_element(By.ID, "name").send_keys("admin")
         driver.find_element(By.ID, "password").send_keys("wrong password!")
-        driver.find_element(By.ID, "login").click()
+        go(driver.find_element(By.ID, "login"))
         assert "Wrong name or password" in driver.find_element(By.ID, "message").text
         driver.find_element(By.ID, "name").send_keys("admin")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.ID, "login").click()
+        go(driver.find_element(By.ID, "login"))
         assert driver.find_element(By.ID, "face_access").text == "armed"
 
         def recent_results():
@@ -108,24 +122,85 @@ def main():
                  lambda: any("granted" in r and "lin" in r for r in recent_results()), 120)
         shot("2-status-granted")
 
-        driver.find_element(By.ID, "disarm").click()
+        go(driver.find_element(By.ID, "disarm"))
         assert driver.find_element(By.ID, "face_access").text == "disarmed"
         # The clip loops: lin comes back into view and is refused while disarmed.
         wait_for("a denied_disarmed decision",
                  lambda: any("denied_disarmed" in r for r in recent_results()), 120)
         shot("3-status-disarmed")
 
-        driver.find_element(By.CSS_SELECTOR, "form[action='/control/unlock'] input[name='confirm']").click()
-        driver.find_element(By.ID, "unlock").click()
-        driver.switch_to.alert.accept()  # "Open the door now?"
-        wait_for("the status page again", lambda: driver.find_elements(By.ID, "face_access"), 20)
-        shot("4-after-unlock")
+        # The live view: the camera as MJPEG, the faces' boxes drawn in.
+        go(driver.find_element(By.LINK_TEXT, "Live view"))
+        live = driver.find_element(By.ID, "live")
+        wait_for("the live view's first frame",
+                 lambda: driver.execute_script("return arguments[0].naturalWidth", live) > 0, 30)
+        time.sleep(2)  # a few frames later, a box with its label
+        shot("4-live-view")
 
-        driver.find_element(By.ID, "logout").click()
+        # The access log: lin's grant with the picture of his face, and the
+        # filter by result.
+        go(driver.find_element(By.LINK_TEXT, "Access log"))
+        rows = driver.find_elements(By.CSS_SELECTOR, "#log tr")[1:]
+        granted = [r for r in rows if "granted" in r.text and "lin" in r.text]
+        assert granted, [r.text for r in rows]
+        face = granted[0].find_element(By.CSS_SELECTOR, "img.face")
+        driver.execute_script("arguments[0].scrollIntoView()", face)
+        wait_for("the face picture to load",
+                 lambda: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", face), 20)
+        shot("5-access-log")
+        Select(driver.find_element(By.ID, "result")).select_by_visible_text("denied_disarmed")
+        go(driver.find_element(By.ID, "filter"))
+        wait_for("the filtered log", lambda: "result=denied_disarmed" in driver.current_url, 20)
+        results = {r.find_elements(By.TAG_NAME, "td")[2].text for r in driver.find_elements(By.CSS_SELECTOR, "#log tr")[1:]}
+        assert results == {"denied_disarmed"}, results
+        go(driver.find_element(By.LINK_TEXT, "Status"))
+
+        # Users: enrol Obama from an upload (with a photo of dogs the check
+        # refuses, saying why), find him, remove him; then ask the camera.
+        go(driver.find_element(By.LINK_TEXT, "Users"))
+        driver.find_element(By.ID, "enrol_name").send_keys("obama")
+        driver.find_element(By.ID, "photos").send_keys(
+            os.path.realpath(os.path.join(DATA, "faces/face_recognition_examples/obama-480p.jpg")) + "\n" +
+            os.path.realpath(os.path.join(DATA, "faces/dlib_examples_faces/dogs.jpg")))
+        go(driver.find_element(By.ID, "enrol"))
+        report = driver.find_element(By.ID, "report").text
+        assert "Enrolled obama: 1 photo accepted" in report, report
+        assert "dogs.jpg:" in report, report
+        shot("6-users-enrolled")
+        names = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#users td.name")]
+        assert names == ["lin", "obama"], names
+        driver.find_element(By.ID, "q").send_keys("OBA")
+        go(driver.find_element(By.ID, "search"))
+        row = driver.find_element(By.XPATH, "//table[@id='users']//tr[td[@class='name' and text()='obama']]")
+        go(row.find_element(By.CSS_SELECTOR, "button.remove"), confirm=True)
+        wait_for("obama gone", lambda: [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#users td.name")] == ["lin"], 20)
+        # The clip is at the door: its frames are checked as photos are, and
+        # the page says what came of each.
+        driver.find_element(By.ID, "camera_name").send_keys("lin")
+        go(driver.find_element(By.ID, "enrol_camera"))
+        report = driver.find_element(By.ID, "report").text
+        assert "Enrolled lin" in report or "camera frame 1" in report, report
+        shot("7-users-camera")
+        go(driver.find_element(By.LINK_TEXT, "Status"))
+
+        # Liveness calibration: this config sets liveness.threshold, which
+        # overrides any calibration, and the page says so.
+        driver.find_element(By.CSS_SELECTOR, "form[action='/control/calibrate'] input[name='confirm']").click()
+        go(driver.find_element(By.ID, "calibrate"))
+        message = driver.find_element(By.ID, "message").text
+        assert "overrides any calibration" in message, message
+        go(driver.find_element(By.LINK_TEXT, "Back"))
+
+        driver.find_element(By.CSS_SELECTOR, "form[action='/control/unlock'] input[name='confirm']").click()
+        go(driver.find_element(By.ID, "unlock"), confirm=True)
+        wait_for("the status page again", lambda: driver.find_elements(By.ID, "face_access"), 20)
+        shot("8-after-unlock")
+
+        go(driver.find_element(By.ID, "logout"))
         assert driver.current_url.endswith("/login"), driver.current_url
         driver.get(base + "/")
         assert driver.current_url.endswith("/login"), "logged out: the status page is gone"
-        shot("5-logged-out")
+        shot("9-logged-out")
     finally:
         if driver:
             driver.quit()
@@ -144,6 +219,8 @@ def main():
             if "alert" in e:
                 alerts.setdefault(e["alert"], []).append(e["detail"])
     for kind, detail in (("console_login", "admin 'admin'"), ("face_access_disarmed", "console: admin 'admin'"),
+                         ("user_enrolled", "console: admin 'admin' enrolled 'obama' from 2 uploaded photos"),
+                         ("user_removed", "console: admin 'admin' removed 'obama'"),
                          ("remote_unlock", "console: admin 'admin' unlocked")):
         assert any(detail in d for d in alerts.get(kind, [])), f"no {kind} alert naming the admin: {alerts}\n{err[-2000:]}"
     shutil.rmtree(work, ignore_errors=True)

@@ -21,18 +21,48 @@ TEST(ConsolePages, EveryValueShownIsEscaped) {
   EXPECT_NE(page.find("door&lt;1&gt;"), std::string::npos);
 }
 
-TEST(ConsolePages, EveryFormThatChangesSomethingCarriesTheCsrfToken) {
-  ConsoleStatus s;
-  const auto page = status_page(s, "ann", "tok123");
+// (post forms, those of them carrying the token)
+std::pair<size_t, size_t> post_forms(const std::string& page) {
   size_t forms = 0, tokens = 0;
   for (size_t at = page.find("<form method=\"post\""); at != std::string::npos; at = page.find("<form method=\"post\"", at + 1)) {
     ++forms;
     const auto end = page.find("</form>", at);
     if (page.substr(at, end - at).find(R"(name="csrf" value="tok123")") != std::string::npos) ++tokens;
   }
-  EXPECT_EQ(forms, 3u) << "log out, arm or disarm, unlock";
+  return {forms, tokens};
+}
+
+TEST(ConsolePages, EveryFormThatChangesSomethingCarriesTheCsrfToken) {
+  ConsoleStatus s;
+  const auto page = status_page(s, "ann", "tok123");
+  auto [forms, tokens] = post_forms(page);
+  EXPECT_EQ(forms, 4u) << "log out, arm or disarm, unlock, calibrate";
   EXPECT_EQ(tokens, forms);
   EXPECT_NE(page.find(R"(name="confirm" value="yes" required)"), std::string::npos) << "unlock asks to confirm";
+
+  ConsoleUsers users;
+  users.users.push_back({"ann", "2026-12-01", "", 2, false, {}, {}});
+  users.users.push_back({"bob", "2026-12-01", "", 1, false, {}, {}});
+  std::tie(forms, tokens) = post_forms(users_page("door", users, "", "ann", "tok123", ""));
+  EXPECT_EQ(forms, 5u) << "log out, remove each of two, enrol from photos, enrol from the camera";
+  EXPECT_EQ(tokens, forms);
+  std::tie(forms, tokens) = post_forms(log_page("door", {}, {}, "ann", "tok123"));
+  EXPECT_EQ(forms, 1u) << "log out: the log's filters change nothing and are a GET";
+  EXPECT_EQ(tokens, forms);
+  std::tie(forms, tokens) = post_forms(live_page("door", "ann", "tok123", 5));
+  EXPECT_EQ(tokens, forms);
+}
+
+TEST(ConsolePages, TheUsersPageSearchesAnyCaseAndEscapesNames) {
+  ConsoleUsers users;
+  users.users.push_back({"Ann <b>", "2026-12-01", "card+pin", 2, false, {"******1234"}, {"staff", "night"}});
+  users.users.push_back({"bob", "2026-12-01", "", 1, true, {}, {}});
+  const auto page = users_page("door", users, "ANN", "admin", "tok123", "");
+  EXPECT_NE(page.find("Ann &lt;b&gt;"), std::string::npos);
+  EXPECT_EQ(page.find("Ann <b>"), std::string::npos);
+  EXPECT_NE(page.find("staff, night"), std::string::npos);
+  EXPECT_EQ(page.find(">bob<"), std::string::npos) << "not found by the search";
+  EXPECT_NE(page.find("1 of 2 users"), std::string::npos);
 }
 
 TEST(ConsolePages, TheStatusJsonSaysWhatThePageShows) {

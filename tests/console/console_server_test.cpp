@@ -8,7 +8,11 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include "console/tls_identity.h"
 #include "tests/test_support.h"
@@ -36,6 +40,54 @@ class Door final : public DoorConsole {
     std::lock_guard lock(mutex_);
     pulses_.push_back(hold);
   }
+  void watch(bool on) override { watchers_.fetch_add(on ? 1 : -1); }
+  // A new frame every call: the seq, and bytes shaped like a JPEG that say it.
+  std::optional<std::pair<std::uint64_t, std::string>> live_jpeg(std::uint64_t after) override {
+    const std::uint64_t seq = after + 1;
+    return std::make_pair(seq, "\xff\xd8 frame " + std::to_string(seq) + " \xff\xd9");
+  }
+  int watchers() const { return watchers_.load(); }
+  ConsoleUsers users() override {
+    std::lock_guard lock(mutex_);
+    return users_;
+  }
+  std::optional<std::string> remove_user(const std::string& name) override {
+    std::lock_guard lock(mutex_);
+    for (auto it = users_.users.begin(); it != users_.users.end(); ++it)
+      if (it->name == name) {
+        users_.users.erase(it);
+        return std::nullopt;
+      }
+    return "no user named '" + name + "'";
+  }
+  // Photos whose bytes say "face" are accepted; the others rejected.
+  EnrolResult enrol(const std::string& name, const std::vector<UploadedPhoto>& photos) override {
+    std::lock_guard lock(mutex_);
+    EnrolResult r;
+    for (const auto& p : photos) {
+      if (p.bytes.find("face") != std::string::npos)
+        ++r.accepted;
+      else
+        r.rejected.emplace_back(p.filename, "no face found");
+    }
+    r.enrolled = r.accepted > 0;
+    if (r.enrolled) users_.users.push_back({name, "2026-12-06", "", static_cast<int>(r.accepted), false, {}, {}});
+    return r;
+  }
+  EnrolResult enrol_from_camera(const std::string&) override {
+    EnrolResult r;
+    r.error = "no frame came from the camera in 4 s: see the status page";
+    return r;
+  }
+  // The first calibration works, the next finds the faces too spoof-like.
+  CalibrationResult calibrate_liveness() override {
+    if (calibrations_.fetch_add(1) == 0) return {true, "threshold 0.412 from 40 live faces"};
+    return {false, "live faces on this camera score too low"};
+  }
+  void set_users(ConsoleUsers users) {
+    std::lock_guard lock(mutex_);
+    users_ = std::move(users);
+  }
   bool armed() {
     std::lock_guard lock(mutex_);
     return armed_;
@@ -47,6 +99,9 @@ class Door final : public DoorConsole {
 
  private:
   std::mutex mutex_;
+  std::atomic<int> watchers_{0};
+  std::atomic<int> calibrations_{0};
+  ConsoleUsers users_;
   bool armed_ = true;
   std::vector<std::chrono::milliseconds> pulses_;
 };
@@ -94,6 +149,7 @@ struct Rig {
   AdminAccounts accounts{dir / "console.db"};
   Door door;
   Alerts alerts;
+  std::unique_ptr<AccessLog> log = std::get<std::unique_ptr<AccessLog>>(AccessLog::open(dir / "access-log.db", {}));
   std::unique_ptr<ConsoleServer> server;
   std::string cookie;
 
@@ -109,7 +165,8 @@ struct Rig {
     o.unlock_hold = 2500ms;
     o.idle_timeout = idle;
     o.max_request_bytes = 64 * 1024;
-    server = std::make_unique<ConsoleServer>(o, accounts, door, alerts);
+    o.max_photo_bytes = 16 * 1024;
+    server = std::make_unique<ConsoleServer>(o, accounts, door, alerts, log.get());
     auto why = server->start();
     EXPECT_FALSE(why) << *why;
   }
@@ -137,6 +194,43 @@ struct Rig {
     }
     r.code = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(resolve);
+    curl_easy_cleanup(curl);
+    return r;
+  }
+
+  // A multipart form, as a browser sends an upload: (name, value) fields and
+  // (filename, bytes) files under "photos".
+  Reply upload(const std::string& path, const std::vector<std::pair<std::string, std::string>>& fields,
+               const std::vector<std::pair<std::string, std::string>>& photos) {
+    Reply r;
+    CURL* curl = curl_easy_init();
+    const std::string host = "test-door:" + std::to_string(server->port());
+    curl_slist* resolve = curl_slist_append(nullptr, (host + ":127.0.0.1").c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, ("https://" + host + path).c_str());
+    curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
+    curl_easy_setopt(curl, CURLOPT_CAINFO, tls.cert_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+    if (!cookie.empty()) curl_easy_setopt(curl, CURLOPT_COOKIE, cookie.c_str());
+    curl_mime* form = curl_mime_init(curl);
+    for (const auto& [name, value] : fields) {
+      auto* part = curl_mime_addpart(form);
+      curl_mime_name(part, name.c_str());
+      curl_mime_data(part, value.data(), value.size());
+    }
+    for (const auto& [filename, bytes] : photos) {
+      auto* part = curl_mime_addpart(form);
+      curl_mime_name(part, "photos");
+      curl_mime_filename(part, filename.c_str());
+      curl_mime_type(part, "image/jpeg");
+      curl_mime_data(part, bytes.data(), bytes.size());
+    }
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, form);
+    r.code = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_mime_free(form);
     curl_slist_free_all(resolve);
     curl_easy_cleanup(curl);
     return r;
@@ -221,6 +315,18 @@ TEST(ConsoleServer, ActionsNeedTheCsrfTokenAndAreEventsNamingTheAdmin) {
   ASSERT_EQ(rig.alerts.named("remote_unlock").size(), 1u);
   EXPECT_EQ(rig.alerts.named("remote_unlock")[0].detail, "console: admin 'ann' unlocked for 2500 ms");
 
+  EXPECT_EQ(rig.request("POST", "/control/calibrate", "confirm=yes").status, 403) << "no token";
+  EXPECT_EQ(rig.request("POST", "/control/calibrate", "csrf=" + csrf).status, 400) << "not confirmed";
+  auto r = rig.request("POST", "/control/calibrate", "csrf=" + csrf + "&confirm=yes");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("threshold 0.412 from 40 live faces"), std::string::npos) << r.body;
+  ASSERT_EQ(rig.alerts.named("liveness_calibrated").size(), 1u);
+  EXPECT_EQ(rig.alerts.named("liveness_calibrated")[0].detail, "console: admin 'ann': threshold 0.412 from 40 live faces");
+  r = rig.request("POST", "/control/calibrate", "csrf=" + csrf + "&confirm=yes");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("score too low"), std::string::npos) << "the reason, shown";
+  EXPECT_EQ(rig.alerts.named("liveness_calibrated").size(), 1u) << "nothing calibrated, no event";
+
   EXPECT_EQ(rig.request("POST", "/logout", "csrf=" + csrf).status, 303);
   EXPECT_EQ(rig.request("GET", "/api/status").status, 401) << "logged out";
 }
@@ -267,6 +373,226 @@ TEST(ConsoleServer, OversizedRequestsUnknownPathsAndPlainHttpAreRefused) {
   const auto plain = rig.request("GET", "/", "", "http");
   EXPECT_NE(plain.code, CURLE_OK) << "plain HTTP gets no page";
   EXPECT_EQ(plain.body.find("test-door"), std::string::npos);
+}
+
+TEST(ConsoleServer, TheAccessLogIsFilteredPagedAndShowsEachFace) {
+  Rig rig;
+  rig.accounts.add("ann", "a long password");
+  const std::string jpeg = "\xff\xd8\xff\xe0 a small face \xff\xd9";
+  for (int n = 1; n <= 60; ++n) {
+    AccessEvent e;
+    e.id = "00000000-0000-4000-8000-" + fmt::format("{:012}", n);
+    e.time = "2026-12-05T10:00:00.000Z";
+    e.result = n % 2 ? Verdict::Granted : Verdict::DeniedUnknown;
+    if (n % 2) e.user_name = n == 59 ? "<script>alert(1)</script>" : "bob";
+    e.reason = fmt::format("attempt {}", n);
+    ASSERT_FALSE(rig.log->append(e, n == 60 ? jpeg : ""));
+  }
+  EXPECT_EQ(rig.request("GET", "/log").status, 303) << "no session: the login page";
+  EXPECT_EQ(rig.request("GET", "/log/face?id=00000000-0000-4000-8000-000000000060").status, 401);
+  rig.log_in();
+
+  auto r = rig.request("GET", "/log");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("/log/face?id=00000000-0000-4000-8000-000000000060"), std::string::npos) << "the newest, with its face";
+  EXPECT_EQ(r.body.find("<script>alert"), std::string::npos) << "a user's name is escaped";
+  EXPECT_NE(r.body.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(r.body.find("attempt 11<"), std::string::npos);
+  EXPECT_EQ(r.body.find("attempt 10<"), std::string::npos) << "50 a page: the 10th is on the next";
+  const std::string link = "id=\"older\" href=\"";
+  const auto older = r.body.find(link);
+  ASSERT_NE(older, std::string::npos);
+  const auto from = older + link.size();
+  const auto href = r.body.substr(from, r.body.find('"', from) - from);
+  r = rig.request("GET", href);
+  ASSERT_EQ(r.status, 200) << href;
+  EXPECT_NE(r.body.find("attempt 10<"), std::string::npos);
+  EXPECT_NE(r.body.find("attempt 1<"), std::string::npos);
+  EXPECT_EQ(r.body.find("attempt 11<"), std::string::npos);
+  EXPECT_EQ(r.body.find("id=\"older\""), std::string::npos) << "the last page";
+
+  r = rig.request("GET", "/log?user=bob&result=granted");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.find("<td>denied_unknown</td>"), std::string::npos);
+  EXPECT_NE(r.body.find("<td>bob</td>"), std::string::npos);
+  r = rig.request("GET", "/log?day=2026-12-04");
+  EXPECT_NE(r.body.find("no decisions match"), std::string::npos);
+
+  r = rig.request("GET", "/log/face?id=00000000-0000-4000-8000-000000000060");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("Content-Type"), "image/jpeg");
+  EXPECT_EQ(r.body, jpeg);
+  EXPECT_EQ(rig.request("GET", "/log/face?id=00000000-0000-4000-8000-000000000059").status, 404) << "kept no face";
+  EXPECT_EQ(rig.request("GET", "/log/face?id=../console.db").status, 404);
+
+  EXPECT_EQ(rig.request("GET", "/log?result=opened_anyway").status, 400);
+  EXPECT_EQ(rig.request("GET", "/log?day=../../etc").status, 400);
+  EXPECT_EQ(rig.request("GET", "/log?before=1;DROP").status, 400);
+}
+
+// Reads a live stream until `parts` parts have come (or 10 s): its headers and what came.
+struct Stream {
+  long status = 0;
+  std::string headers, body;
+};
+
+Stream watch(Rig& rig, size_t parts) {
+  Stream out;
+  struct Got {
+    std::string* body;
+    size_t parts;
+  } got{&out.body, parts};
+  CURL* curl = curl_easy_init();
+  const std::string host = "test-door:" + std::to_string(rig.server->port());
+  curl_slist* resolve = curl_slist_append(nullptr, (host + ":127.0.0.1").c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, ("https://" + host + "/live.mjpg").c_str());
+  curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
+  curl_easy_setopt(curl, CURLOPT_CAINFO, rig.tls.cert_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_COOKIE, rig.cookie.c_str());
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &got);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* p) -> size_t {
+    auto* g = static_cast<Got*>(p);
+    g->body->append(data, size * n);
+    size_t count = 0;
+    for (size_t at = g->body->find("--portierframe\r\n"); at != std::string::npos;
+         at = g->body->find("--portierframe\r\n", at + 1))
+      ++count;
+    // A part is whole once the next boundary has come.
+    return count > g->parts ? 0 : size * n;
+  });
+  curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
+  curl_slist_free_all(resolve);
+  curl_easy_cleanup(curl);
+  return out;
+}
+
+TEST(ConsoleServer, TheLiveViewStreamsJpegPartsEachAfterABoundary) {
+  Rig rig;
+  rig.accounts.add("ann", "a long password");
+  EXPECT_EQ(watch(rig, 1).status, 401) << "no session, no camera";
+  rig.log_in();
+  EXPECT_EQ(rig.request("GET", "/live").status, 200);
+  const auto s = watch(rig, 3);
+  ASSERT_EQ(s.status, 200) << s.body;
+  EXPECT_NE(s.headers.find("Content-Type: multipart/x-mixed-replace; boundary=portierframe"), std::string::npos)
+      << s.headers;
+  // Every part: the boundary, its headers, exactly Content-Length bytes of JPEG.
+  size_t at = 0;
+  for (int part = 1; part <= 3; ++part) {
+    ASSERT_EQ(s.body.compare(at, 16, "--portierframe\r\n"), 0) << "part " << part << ": " << s.body.substr(at, 40);
+    at += 16;
+    const std::string type = "Content-Type: image/jpeg\r\nContent-Length: ";
+    ASSERT_EQ(s.body.compare(at, type.size(), type), 0) << s.body.substr(at, 60);
+    at += type.size();
+    const auto end = s.body.find("\r\n\r\n", at);
+    const size_t length = std::stoul(s.body.substr(at, end - at));
+    at = end + 4;
+    const std::string jpeg = s.body.substr(at, length);
+    EXPECT_EQ(jpeg.substr(0, 2), "\xff\xd8");
+    EXPECT_EQ(jpeg.substr(jpeg.size() - 2), "\xff\xd9");
+    EXPECT_NE(jpeg.find("frame " + std::to_string(part) + " "), std::string::npos) << jpeg;
+    at += length;
+    ASSERT_EQ(s.body.compare(at, 2, "\r\n"), 0);
+    at += 2;
+  }
+  // The stream closed: the door stops keeping frames for it.
+  for (int i = 0; i < 100 && rig.door.watchers() != 0; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(rig.door.watchers(), 0);
+}
+
+TEST(ConsoleServer, AThirdLiveViewerIsToldToWait) {
+  Rig rig;
+  rig.accounts.add("ann", "a long password");
+  rig.log_in();
+  std::vector<std::thread> viewers;
+  for (int i = 0; i < 2; ++i) viewers.emplace_back([&] { watch(rig, 15); });  // 3 s at 5 fps
+  for (int i = 0; i < 100 && rig.door.watchers() < 2; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(rig.door.watchers(), 2);
+  const auto third = watch(rig, 1);
+  EXPECT_EQ(third.status, 503);
+  EXPECT_NE(third.body.find("at most"), std::string::npos) << third.body;
+  for (auto& v : viewers) v.join();
+  for (int i = 0; i < 100 && rig.door.watchers() != 0; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(rig.door.watchers(), 0);
+  EXPECT_EQ(watch(rig, 1).status, 200) << "a place is free again";
+}
+
+TEST(ConsoleServer, UsersAreListedSearchedEnrolledAndRemovedEachAnEventNamingTheAdmin) {
+  Rig rig;
+  rig.accounts.add("ann", "a long password");
+  ConsoleUsers users;
+  users.users.push_back({"anna", "2026-12-01", "card+face", 3, false, {"******1234"}, {"staff"}});
+  users.users.push_back({"bob", "2026-12-02", "", 1, false, {}, {}});
+  rig.door.set_users(users);
+  EXPECT_EQ(rig.request("GET", "/users").status, 303) << "no session: the login page";
+  const auto csrf = rig.log_in();
+
+  auto r = rig.request("GET", "/users?q=ANN");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<td class=\"name\">anna</td>"), std::string::npos);
+  EXPECT_NE(r.body.find("******1234"), std::string::npos);
+  EXPECT_NE(r.body.find("card+face"), std::string::npos);
+  EXPECT_EQ(r.body.find("<td class=\"name\">bob</td>"), std::string::npos) << "filtered out";
+
+  r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "cy"}}, {{"front.jpg", "a face"}, {"blurry.jpg", "a blur"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("Enrolled cy: 1 photo accepted"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("blurry.jpg: no face found"), std::string::npos) << "each rejection with its reason";
+  ASSERT_EQ(rig.alerts.named("user_enrolled").size(), 1u);
+  EXPECT_EQ(rig.alerts.named("user_enrolled")[0].detail,
+            "console: admin 'ann' enrolled 'cy' from 2 uploaded photos (1 accepted)");
+  r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "dee"}}, {{"cat.jpg", "a cat"}});
+  EXPECT_EQ(r.status, 422) << "nothing usable: nothing enrolled";
+  EXPECT_NE(r.body.find("Nothing enrolled for dee"), std::string::npos);
+
+  // Limits and forgeries, each refused with its own answer, nothing enrolled.
+  EXPECT_EQ(rig.upload("/users/enrol", {{"name", "eve"}}, {{"a.jpg", "a face"}}).status, 403) << "no CSRF token";
+  EXPECT_EQ(rig.upload("/users/enrol", {{"csrf", csrf}, {"name", ""}}, {{"a.jpg", "a face"}}).status, 400);
+  EXPECT_EQ(rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "eve"}}, {}).status, 400) << "no photo";
+  std::vector<std::pair<std::string, std::string>> six(6, {"a.jpg", "a face"});
+  r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "eve"}}, six);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("At most 5 photos"), std::string::npos);
+  r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "eve"}}, {{"huge.jpg", std::string(20 * 1024, 'f')}});
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("huge.jpg: larger than"), std::string::npos) << r.body;
+  EXPECT_EQ(rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "eve"}}, {{"x.jpg", std::string(100 * 1024, 'f')}}).status,
+            413)
+      << "past the request cap";
+  for (const auto& u : rig.door.users().users) EXPECT_NE(u.name, "eve");
+
+  r = rig.request("POST", "/users/enrol-camera", "csrf=" + csrf + "&name=fay");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("no frame came from the camera"), std::string::npos);
+
+  EXPECT_EQ(rig.request("POST", "/users/remove", "name=bob").status, 403) << "no CSRF token";
+  EXPECT_EQ(rig.request("POST", "/users/remove", "csrf=" + csrf + "&name=bob").status, 303);
+  ASSERT_EQ(rig.alerts.named("user_removed").size(), 1u);
+  EXPECT_EQ(rig.alerts.named("user_removed")[0].detail, "console: admin 'ann' removed 'bob'");
+  EXPECT_EQ(rig.request("POST", "/users/remove", "csrf=" + csrf + "&name=bob").status, 404);
+  std::vector<std::string> names;
+  for (const auto& u : rig.door.users().users) names.push_back(u.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"anna", "cy"}));
+}
+
+TEST(ConsoleServer, WhereTheBackendOwnsTheUsersThePageChangesNone) {
+  Rig rig;
+  rig.accounts.add("ann", "a long password");
+  ConsoleUsers users;
+  users.from_backend = true;
+  users.users.push_back({"bob", "2026-12-02", "", 1, true, {}, {}});
+  rig.door.set_users(users);
+  const auto csrf = rig.log_in();
+  const auto page = rig.request("GET", "/users");
+  EXPECT_NE(page.body.find("id=\"from-backend\""), std::string::npos);
+  EXPECT_EQ(page.body.find("action=\"/users/enrol\""), std::string::npos);
+  EXPECT_EQ(rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "cy"}}, {{"a.jpg", "a face"}}).status, 409);
+  EXPECT_EQ(rig.request("POST", "/users/remove", "csrf=" + csrf + "&name=bob").status, 409);
+  EXPECT_EQ(rig.door.users().users.size(), 1u);
 }
 
 TEST(TlsIdentity, ASelfSignedPairIsMadeOnceWithAnOwnerOnlyKeyAndAFingerprint) {

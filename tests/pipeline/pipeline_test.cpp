@@ -5,6 +5,8 @@
 #include "pipeline/pipeline.h"
 
 #include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -495,6 +497,28 @@ TEST(PipelineBackendMode, ADisarmedGateKeepsTheDoorShutOnAGrant) {
   EXPECT_EQ(run.events[0].result, Verdict::DeniedDisarmed);
   EXPECT_EQ(run.events[0].user_name, "alice") << "recognised and reported all the same";
   EXPECT_TRUE(run.pulses.empty());
+}
+
+TEST(PipelineRecord, EachDecisionIsRecordedWithAThumbnailOfTheFace) {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, cv::Mat>> recorded;  // (event id, decoded thumbnail)
+  ActLinks links;
+  links.record = [&](const AccessEvent& event, std::string_view jpeg) {
+    const cv::Mat bytes(1, static_cast<int>(jpeg.size()), CV_8UC1, const_cast<char*>(jpeg.data()));
+    std::lock_guard lock(mutex);
+    recorded.emplace_back(event.id, jpeg.empty() ? cv::Mat() : cv::imdecode(bytes, cv::IMREAD_COLOR));
+  };
+  auto scenes = repeat({{1, kLeft}}, 20);
+  for (const auto& s : repeat({}, 10)) scenes.push_back(s);  // alice leaves
+  for (const auto& s : repeat({{2, kLeft}}, 20)) scenes.push_back(s);  // a stranger comes
+  const auto run = run_with_links(scenes, links);
+  ASSERT_EQ(run.events.size(), 2u);
+  ASSERT_EQ(recorded.size(), 2u) << "the granted and the denied alike";
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(recorded[i].first, run.events[i].id);
+    ASSERT_FALSE(recorded[i].second.empty()) << "a JPEG the log page can show";
+    EXPECT_LE(std::max(recorded[i].second.cols, recorded[i].second.rows), 160) << "a thumbnail";
+  }
 }
 
 // A card reader that hands over its script: each entry at its time after the first read.
