@@ -23,6 +23,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -91,6 +92,15 @@ def main():
                                   options=options)
         base = f"https://127.0.0.1:{port}"
 
+        def gone(element):
+            # Left the document: chromium says so as a stale reference or,
+            # mid-navigation, as "does not belong to the document".
+            try:
+                element.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
         def go(element, confirm=False):
             # Click what leads to another page, and wait until it has: a
             # click returns before the browser has the next page.
@@ -98,7 +108,7 @@ def main():
             element.click()
             if confirm:
                 WebDriverWait(driver, 20).until(EC.alert_is_present()).accept()
-            WebDriverWait(driver, 60).until(EC.staleness_of(old))
+            WebDriverWait(driver, 60).until(lambda d: gone(old))
 
         def shot(name):
             driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
