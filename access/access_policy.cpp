@@ -1,5 +1,6 @@
 #include "access/access_policy.h"
 
+#include "access/time_format.h"
 #include "access/user_groups.h"
 
 #include <algorithm>
@@ -38,14 +39,9 @@ std::string text(const json& j, const std::string& where) {
 
 date::year_month_day day(const json& j, const std::string& where) {
   const auto s = text(j, where);
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    fail(where, "'" + s + "' is not a date YYYY-MM-DD");
-  const date::year_month_day ymd{date::year(y), date::month(m), date::day(d)};
-  if (!ymd.ok()) fail(where, "'" + s + "' is not a day of the calendar");
-  return ymd;
+  const auto ymd = parse_day(s);
+  if (!ymd) fail(where, "'" + s + "' is not a day of the calendar YYYY-MM-DD");
+  return *ymd;
 }
 
 std::vector<TimeSegment> segments(const json& j, const std::string& where) {

@@ -178,18 +178,27 @@ std::int64_t Gallery::enroll(const std::string& name, const std::vector<Sample>&
 }
 
 std::vector<Gallery::UserSummary> Gallery::users() {
-  sqlite3_stmt* raw = nullptr;
-  sqlite3_prepare_v2(db_,
-                     "SELECT u.id, u.name, u.created_at, COUNT(e.id), COALESCE(u.external_id, '') FROM users u "
-                     "LEFT JOIN embeddings e ON e.user_id = u.id GROUP BY u.id ORDER BY u.name",
-                     -1, &raw, nullptr);
-  SqliteStatement s(raw, sqlite3_finalize);
-  if (!s) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
+  // One query for the whole list: a page of users costs one read.
+  auto s = prepare(
+      "SELECT u.id, u.name, u.created_at, (SELECT COUNT(*) FROM embeddings e WHERE e.user_id = u.id), "
+      "COALESCE(u.external_id, ''), u.valid_from, u.valid_until, u.mode FROM users u ORDER BY u.name");
   std::vector<UserSummary> out;
-  while (sqlite3_step(s.get()) == SQLITE_ROW)
-    out.push_back({sqlite3_column_int64(s.get(), 0), reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1)),
-                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2)), sqlite3_column_int(s.get(), 3),
-                   reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 4))});
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    UserSummary& u = out.emplace_back();
+    u.id = sqlite3_column_int64(s.get(), 0);
+    u.name = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1));
+    u.created_at = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 2));
+    u.embeddings = sqlite3_column_int(s.get(), 3);
+    u.external_id = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 4));
+    u.validity = Validity{time_column(s.get(), 5), time_column(s.get(), 6)};
+    if (sqlite3_column_type(s.get(), 7) != SQLITE_NULL) {
+      const std::string text = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 7));
+      u.mode = parse_verification_mode(text);
+      if (!u.mode) throw GalleryError("gallery " + file_.string() + ": user '" + u.name + "' has an unknown mode '" + text + "'");
+    }
+  }
+  if (rc != SQLITE_DONE) throw GalleryError("gallery " + file_.string() + ": " + sqlite3_errmsg(db_));
   return out;
 }
 
@@ -472,6 +481,22 @@ void Gallery::set_mode(const std::string& name, std::optional<VerificationMode> 
   if (mode) sqlite3_bind_text(write.get(), 1, to_string(*mode), -1, SQLITE_STATIC);
   else sqlite3_bind_null(write.get(), 1);
   sqlite3_bind_int64(write.get(), 2, id);
+  step_done(write.get());
+  tx.commit();
+}
+
+void Gallery::set_validity(const std::string& name, Validity validity) {
+  if (validity.from && validity.until && *validity.until <= *validity.from)
+    throw GalleryError("the validity of '" + name + "' would end before it begins");
+  Transaction tx(db_, file_);
+  const std::int64_t id = user_id(name);
+  auto write = prepare("UPDATE users SET valid_from = ?1, valid_until = ?2 WHERE id = ?3");
+  for (int i : {1, 2}) {
+    const auto& t = i == 1 ? validity.from : validity.until;
+    if (t) sqlite3_bind_int64(write.get(), i, std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
+    else sqlite3_bind_null(write.get(), i);
+  }
+  sqlite3_bind_int64(write.get(), 3, id);
   step_done(write.get());
   tx.commit();
 }

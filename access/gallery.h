@@ -39,6 +39,8 @@ class Gallery {
     std::string created_at;
     int embeddings = 0;
     std::string external_id;  // the backend's id for a synced user; empty for a local enrolment
+    Validity validity;
+    std::optional<VerificationMode> mode;  // the user's own; none: the door's
   };
   struct Sample {
     Embedding embedding;
@@ -104,6 +106,10 @@ class Gallery {
   void set_mode(const std::string& name, std::optional<VerificationMode> mode);
   std::optional<VerificationMode> mode_of(const std::string& name);
   std::unordered_map<std::int64_t, VerificationMode> load_modes();
+
+  // When a user may enter (outside it their face and cards are unknown).
+  // Throws when no user has that name, or when the window closes before it opens.
+  void set_validity(const std::string& name, Validity validity);
 
   EmbeddingIndex load_index();
   // The access policy from the backend (backend.sync_policy), kept whole with

@@ -3,6 +3,9 @@
 #include <stdexcept>
 
 #include <date/tz.h>
+#include <fmt/format.h>
+
+#include "access/time_format.h"
 
 namespace portier {
 
@@ -22,6 +25,15 @@ LocalTime LocalClock::at(std::chrono::system_clock::time_point t) const {
   const auto day = date::floor<date::days>(local);
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(local - day).count();
   return {date::year_month_day(day), static_cast<int>(seconds / 60), static_cast<int>(seconds % 60)};
+}
+
+std::chrono::system_clock::time_point LocalClock::start_of(date::year_month_day day) const {
+  return zone_->to_sys(date::local_days(day), date::choose::earliest);
+}
+
+std::string LocalClock::format_minute(std::chrono::system_clock::time_point t) const {
+  const LocalTime local = at(t);
+  return fmt::format("{} {:02}:{:02}", format_day(local.day), local.minute / 60, local.minute % 60);
 }
 
 std::string LocalClock::zone_name() const { return std::string(zone_->name()); }

@@ -22,7 +22,12 @@ class LocalClock {
   explicit LocalClock(const std::string& zone);
   LocalTime at(std::chrono::system_clock::time_point t) const;
   LocalTime now() const { return at(std::chrono::system_clock::now()); }
+  // The instant the civil day begins here (a midnight that a DST change
+  // skips: the first instant of the day).
+  std::chrono::system_clock::time_point start_of(date::year_month_day day) const;
   std::string zone_name() const;
+  // "2026-12-24 18:00", here.
+  std::string format_minute(std::chrono::system_clock::time_point t) const;
 
  private:
   const date::time_zone* zone_;

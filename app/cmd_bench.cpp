@@ -36,6 +36,18 @@ class LogOnlyEventSink final : public EventSink {
   void publish(const AlertEvent& event) override { spdlog::debug("bench alert: {}", to_json(event).dump()); }
 };
 
+// Resident memory now (VmRSS), in MB; 0 when /proc cannot tell.
+double current_rss_mb() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) break;
+  std::fclose(f);
+  return kb / 1024.0;
+}
+
 double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -182,6 +194,7 @@ struct PipelineRun {
   PipelineReport report;
   double seconds = 0.0;
   size_t live_frames = 0;  // sent to the simulated live viewers
+  double rss_mb = 0;       // the most resident memory seen during the run (sampled every 50 ms)
 };
 
 PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced,
@@ -205,6 +218,7 @@ PipelineRun run_pipeline(const Config& config, const std::string& source, const 
   // the TLS: what watching costs the door's decisions.
   ServiceParts parts;
   parts.live = &pipeline.live_view();
+  parts.live_fps = config.console.live_fps;
   ServiceConsole console(std::move(parts));
   std::atomic<size_t> live_frames{0};
   std::vector<std::thread> viewers;
@@ -225,15 +239,71 @@ PipelineRun run_pipeline(const Config& config, const std::string& source, const 
       }
       console.watch(false);
     });
+  std::atomic<double> rss{current_rss_mb()};
+  std::thread rss_sampler([&] {
+    while (pipeline.running()) {
+      const double now = current_rss_mb();
+      if (now > rss.load(std::memory_order_relaxed)) rss.store(now, std::memory_order_relaxed);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   pipeline.wait();
   for (auto& v : viewers) v.join();
-  PipelineRun run{pipeline.report(), std::chrono::duration<double>(Clock::now() - start).count(), live_frames.load()};
+  rss_sampler.join();
+  PipelineRun run{pipeline.report(), std::chrono::duration<double>(Clock::now() - start).count(), live_frames.load(),
+                  rss.load()};
   if (!run.report.failure.empty()) throw CommandError(kExitFailure, "pipeline failed: " + run.report.failure);
   return run;
 }
 
+// The paced runs with and without the live viewers, pooled over the rounds.
+struct LiveViewComparison {
+  struct Side {
+    std::vector<double> frame_ms, recognition_ms, decision_ms;
+    size_t decisions = 0;
+    double rss_mb = 0;
+    void add(const PipelineRun& run) {
+      const auto& r = run.report;
+      frame_ms.insert(frame_ms.end(), r.frame_latency_ms.begin(), r.frame_latency_ms.end());
+      recognition_ms.insert(recognition_ms.end(), r.recognition_latency_ms.begin(), r.recognition_latency_ms.end());
+      decision_ms.insert(decision_ms.end(), r.decision_latency_ms.begin(), r.decision_latency_ms.end());
+      decisions += r.decisions;
+      rss_mb = std::max(rss_mb, run.rss_mb);
+    }
+    nlohmann::json to_json() const {
+      return {{"frame_latency_p50_ms", percentile(frame_ms, 50)},
+              {"frame_latency_p95_ms", percentile(frame_ms, 95)},
+              {"frames", frame_ms.size()},
+              {"recognition_latency_p95_ms", percentile(recognition_ms, 95)},
+              {"judged_frames", recognition_ms.size()},
+              {"decision_latency_p95_ms", percentile(decision_ms, 95)},
+              {"decisions", decisions},
+              {"rss_mb", rss_mb}};
+    }
+  };
+  Side without, with;
+};
+
+void print_comparison(const LiveViewComparison& c, int viewers, int rounds, double fps) {
+  const auto row = [](const char* what, double a, double b, const char* unit) {
+    std::printf("  %-26s %9.1f %9.1f  %+6.1f%s\n", what, a, b, a > 0 ? 100.0 * (b - a) / a : 0.0, unit);
+  };
+  std::printf("live view cost (%d viewer%s at %.0f fps; %d paced runs without and %d with, alternating, pooled)\n", viewers,
+              viewers == 1 ? "" : "s", fps, rounds, rounds);
+  std::printf("  %-26s %9s %9s  %7s\n", "", "without", "with", "change");
+  row("frame latency p50 ms", percentile(c.without.frame_ms, 50), percentile(c.with.frame_ms, 50), "%");
+  row("frame latency p95 ms", percentile(c.without.frame_ms, 95), percentile(c.with.frame_ms, 95), "%");
+  row("recognition latency p95 ms", percentile(c.without.recognition_ms, 95), percentile(c.with.recognition_ms, 95), "%");
+  row("decision latency p95 ms", percentile(c.without.decision_ms, 95), percentile(c.with.decision_ms, 95), "%");
+  std::printf("  %-26s %9.0f %9.0f  %+6.1f MB\n", "resident memory peak MB", c.without.rss_mb, c.with.rss_mb,
+              c.with.rss_mb - c.without.rss_mb);
+  std::printf("  (%zu/%zu frames, %zu/%zu judged frames, %zu/%zu decisions)\n", c.without.frame_ms.size(),
+              c.with.frame_ms.size(), c.without.recognition_ms.size(), c.with.recognition_ms.size(), c.without.decisions,
+              c.with.decisions);
+}
+
 int bench(const std::string& config_flag, const std::string& source, const std::vector<std::string>& enroll, bool json,
-          int live_viewers) {
+          int live_viewers, int rounds) {
   const Config config = prepare(config_flag);
   spdlog::set_level(spdlog::level::warn);  // the report is the output
   EmbeddingIndex index;
@@ -246,7 +316,16 @@ int bench(const std::string& config_flag, const std::string& source, const std::
   const auto sequential = run_sequential(config, source, index);
   set_blas_threads(config.blas_threads);
   const auto throughput = run_pipeline(config, source, index, false);
-  const auto paced = run_pipeline(config, source, index, true, live_viewers);
+  // With viewers, the paced run is made `rounds` times without them and as
+  // many with, alternating, so that the machine's drift falls on both sides.
+  LiveViewComparison comparison;
+  PipelineRun paced;
+  for (int r = 0; r < (live_viewers > 0 ? rounds : 0); ++r) {
+    comparison.without.add(run_pipeline(config, source, index, true, 0));
+    paced = run_pipeline(config, source, index, true, live_viewers);
+    comparison.with.add(paced);
+  }
+  if (live_viewers == 0) paced = run_pipeline(config, source, index, true, 0);
 
   const double pipeline_fps = static_cast<double>(throughput.report.processed) / throughput.seconds;
   const auto& lat = paced.report.decision_latency_ms;
@@ -277,6 +356,7 @@ int bench(const std::string& config_flag, const std::string& source, const std::
   std::printf("  %-14s %8s %9s %9s\n", "stage", "items", "p50 ms", "p95 ms");
   for (const auto& s : paced.report.stages)
     std::printf("  %-14s %8zu %9.2f %9.2f\n", s.name.c_str(), s.items, s.p50_ms, s.p95_ms);
+  if (live_viewers > 0) print_comparison(comparison, live_viewers, rounds, config.console.live_fps);
   const double rss = peak_rss_mb();  // before the 1:N probe, which holds 51 MB of synthetic embeddings
   std::printf("peak RSS              %.0f MB\n", rss);
   const double search_ms = search_100k_ms();
@@ -304,8 +384,15 @@ int bench(const std::string& config_flag, const std::string& source, const std::
                              {"policy_p95_ms", policy_ms},
                              {"live_viewers", live_viewers},
                              {"live_frames", paced.live_frames},
+                             {"frame_latency_p95_ms", percentile(paced.report.frame_latency_ms, 95)},
                              {"stages", stages}};
-    std::printf("%s\n", out.dump().c_str());
+    auto full = out;
+    if (live_viewers > 0)
+      full["live_view"] = {{"viewers", live_viewers},
+                           {"rounds", rounds},
+                           {"without", comparison.without.to_json()},
+                           {"with", comparison.with.to_json()}};
+    std::printf("%s\n", full.dump().c_str());
   }
   return kExitOk;
 }
@@ -319,6 +406,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto enroll = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
   auto live_viewers = std::make_shared<int>(0);
+  auto rounds = std::make_shared<int>(3);
   cmd->add_option("--config", *config, "Config file");
   cmd->add_option("--source", *source, "video:PATH")->required();
   cmd->add_option("--enroll", *enroll, "NAME=IMAGE, enrolled in memory for the run")->required();
@@ -326,8 +414,11 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--live-viewers", *live_viewers,
                   "Console live viewers watching during the paced run (frames drawn and encoded at console.live_fps)")
       ->check(CLI::Range(0, 8));
-  cmd->callback([&exit_code, config, source, enroll, json, live_viewers] {
-    exit_code = guarded([&] { return bench(*config, *source, *enroll, *json, *live_viewers); });
+  cmd->add_option("--rounds", *rounds,
+                  "With --live-viewers: paced runs without and with the viewers, alternating, pooled (default 3)")
+      ->check(CLI::Range(1, 20));
+  cmd->callback([&exit_code, config, source, enroll, json, live_viewers, rounds] {
+    exit_code = guarded([&] { return bench(*config, *source, *enroll, *json, *live_viewers, *rounds); });
   });
 }
 

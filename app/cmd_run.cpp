@@ -16,6 +16,7 @@
 #include "access/time_format.h"
 #include "app/command_context.h"
 #include "app/enrolment.h"
+#include "app/user_changes.h"
 #include "app/liveness_setup.h"
 #include "app/recognition_setup.h"
 #include "app/service_console.h"
@@ -253,6 +254,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
       };
     parts.recent = &recent;
     parts.live = &pipeline.live_view();
+    parts.live_fps = config.console.live_fps;
     // Liveness calibration from the page: `portier liveness calibrate`'s
     // rule on the live view's faces, a model of its own loaded at the first
     // calibration, the result kept and in force from the next frame.
@@ -288,21 +290,9 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
     // connection of the request's own (one per thread), and the face models
     // loaded at the first enrolment and kept (none until then: most doors
     // are enrolled once).
-    parts.users = [&config] {
-      ConsoleUsers out;
-      out.from_backend = config.backend.https.sync_users;
-      Gallery gallery(config.gallery_path);
-      for (const auto& u : gallery.users()) {
-        ConsoleUser& c = out.users.emplace_back();
-        c.name = u.name;
-        c.created_at = u.created_at;
-        c.photos = u.embeddings;
-        c.synced = !u.external_id.empty();
-        for (const auto& card : gallery.cards_of(u.name)) c.cards.push_back(mask_card_number(card));
-        c.groups = gallery.groups_of(u.name);
-        if (const auto mode = gallery.mode_of(u.name)) c.mode = to_string(*mode);
-      }
-      return out;
+    parts.users = [&config] { return console_users(config); };
+    parts.change_user = [&config](const std::string& name, const UserChange& change) {
+      return change_user(config, name, change);
     };
     parts.remove_user = [&config](const std::string& name) -> std::optional<std::string> {
       Gallery gallery(config.gallery_path);

@@ -8,9 +8,11 @@
 #include "access/card_directory.h"
 #include "access/gallery.h"
 #include "access/user_groups.h"
+#include "access/validity_days.h"
 #include "access/verification_mode.h"
 #include "app/command_context.h"
 #include "app/secret_input.h"
+#include "app/user_changes.h"
 
 namespace portier {
 
@@ -63,6 +65,8 @@ void add_users_command(CLI::App& app, int& exit_code) {
         std::printf("name        %s\nid          %lld\ncreated     %s\nembeddings  %d\n", u.name.c_str(),
                     static_cast<long long>(u.id), u.created_at.c_str(), u.embeddings);
         if (!u.external_id.empty()) std::printf("backend id  %s\n", u.external_id.c_str());
+        const LocalClock clock(c.time_zone);
+        std::printf("valid       %s\n", describe_validity(clock, u.validity).c_str());
         const auto cards = gallery.cards_of(u.name);
         std::string list;
         for (const auto& card : cards) list += (list.empty() ? "" : ", ") + card;
@@ -82,7 +86,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
           std::printf("mode        the door's (%s)\n", to_string(door));
         if (const auto policy = policy_in_force(c).policy; policy && c.pipeline.access.local_now) {
           const auto why = policy->refusal(groups, c.pipeline.access.local_now());
-          std::printf("enters now  %s\n", why ? ("no: " + *why).c_str() : "yes");
+          std::printf("enters now  %s\n", why ? ("no: " + *why).c_str()
+                                              : u.validity.contains(std::chrono::system_clock::now()) ? "yes"
+                                                                                                      : "no: outside their validity");
         }
         return kExitOk;
       }
@@ -141,12 +147,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
           if (!gallery.add_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is in group " + *name + " already");
           std::printf("%s is now in group %s\n", user->c_str(), name->c_str());
           // A group the policy does not name admits nobody: the installer hears it now.
-          const auto in_force = policy_in_force(c);
-          if (!in_force.policy)
-            std::fprintf(stderr, "note: no access policy is in force ([access] policy_file, backend.sync_policy), so groups restrict nobody yet\n");
-          else if (!in_force.policy->group_profile.count(*name))
-            std::fprintf(stderr, "warning: the access policy of %s has no group '%s': %s is refused until it has one\n",
-                         in_force.source.c_str(), name->c_str(), user->c_str());
+          if (auto note = group_note(c, *user, *name)) std::fprintf(stderr, "note: %s\n", note->c_str());
         } else {
           if (!gallery.remove_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is not in group " + *name);
           std::printf("%s is no longer in group %s\n", user->c_str(), name->c_str());
@@ -180,16 +181,30 @@ void add_users_command(CLI::App& app, int& exit_code) {
       }
       std::printf("%s now presents %s wherever the door asks for less\n", mode_user->c_str(), to_string(*chosen));
       // A mode that asks no more than the door's changes nothing here: say so now.
-      const auto door = c.pipeline.access.mode;
-      if (mode_for_user(door, chosen) != *chosen)
-        std::fprintf(stderr, "note: this door's mode %s asks as much as %s, so the door's applies here\n", to_string(door),
-                     to_string(*chosen));
-      else if (needs_card_reader(*chosen) && c.reader.type == "none")
-        std::fprintf(stderr, "warning: %s needs a card, and this door has no [reader]: %s cannot enter here\n",
-                     to_string(*chosen), mode_user->c_str());
-      else if (needs_keypad(*chosen) && !takes_pins(c))
-        std::fprintf(stderr, "warning: %s needs a PIN, and this door has no [keypad]: %s cannot enter here\n",
-                     to_string(*chosen), mode_user->c_str());
+      if (auto note = mode_note(c, *mode_user, *chosen)) std::fprintf(stderr, "note: %s\n", note->c_str());
+      return kExitOk;
+    });
+  });
+
+  auto* valid = cmd->add_subcommand("valid", "Say from which day until which day a user may enter (no flag: always)");
+  auto valid_user = std::make_shared<std::string>();
+  auto valid_from = std::make_shared<std::string>();
+  auto valid_until = std::make_shared<std::string>();
+  valid->add_option("NAME", *valid_user, "User name")->required();
+  valid->add_option("--from", *valid_from, "First day, YYYY-MM-DD, from its start at the door ([access] time_zone)");
+  valid->add_option("--until", *valid_until, "Last day, YYYY-MM-DD, included");
+  valid->fallthrough();
+  valid->callback([&exit_code, config, valid_user, valid_from, valid_until] {
+    exit_code = guarded([&] {
+      const Config c = prepare(*config, ModelCheck::Skip);
+      const LocalClock clock(c.time_zone);
+      auto made = validity_from_days(clock, *valid_from, *valid_until);
+      if (auto* why = std::get_if<std::string>(&made)) throw CommandError(kExitBadInput, *why);
+      Gallery gallery(c.gallery_path);
+      gallery.set_validity(*valid_user, std::get<Validity>(made));
+      std::printf("%s may enter %s\n", valid_user->c_str(), describe_validity(clock, std::get<Validity>(made)).c_str());
+      if (c.backend.https.sync_users)
+        std::fprintf(stderr, "note: backend.sync_users is on: the backend's next sync replaces this\n");
       return kExitOk;
     });
   });

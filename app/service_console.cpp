@@ -1,8 +1,5 @@
 #include "app/service_console.h"
 
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include <thread>
 
 #include "models/image_io.h"
@@ -38,30 +35,16 @@ ConsoleStatus ServiceConsole::status() {
 }
 
 void ServiceConsole::watch(bool on) {
-  if (!parts_.live) return;
-  if (on)
-    parts_.live->watch();
-  else
-    parts_.live->unwatch();
+  if (encoder_) encoder_->watch(on);
 }
 
-// On the console's thread, never the pipeline's: drawing and encoding cost
-// the viewer's time (and a core's share), not a decision's.
+// Drawn and encoded on the encoder's thread, never the pipeline's, once for
+// every viewer.
 std::optional<std::pair<std::uint64_t, std::string>> ServiceConsole::live_jpeg(std::uint64_t after) {
-  if (!parts_.live) return std::nullopt;
-  auto frame = parts_.live->newest(after);
-  if (!frame || frame->bgr.empty()) return std::nullopt;
-  cv::Mat drawn = LiveView::draw(*frame);
-  constexpr int kWidth = 640;  // enough to see who is at the door; a Pi's uplink may be Wi-Fi
-  if (drawn.cols > kWidth) {
-    cv::Mat small;
-    const double scale = static_cast<double>(kWidth) / drawn.cols;
-    cv::resize(drawn, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    drawn = small;
-  }
-  std::vector<unsigned char> jpeg;
-  if (!cv::imencode(".jpg", drawn, jpeg, {cv::IMWRITE_JPEG_QUALITY, 75})) return std::nullopt;
-  return std::make_pair(frame->seq, std::string(jpeg.begin(), jpeg.end()));
+  if (!encoder_) return std::nullopt;
+  auto jpeg = encoder_->newest(after);
+  if (!jpeg) return std::nullopt;
+  return std::make_pair(jpeg->first, *jpeg->second);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <variant>
 
+#include "app/live_jpeg_encoder.h"
 #include "console/door_console.h"
 #include "pipeline/live_view.h"
 
@@ -25,8 +26,10 @@ struct ServiceParts {
   std::function<void(ConsoleStatus&)> links;
   const RecentDecisions* recent = nullptr;
   LiveView* live = nullptr;  // the pipeline's; null: no live view
+  double live_fps = 5;       // [console] live_fps: frames encoded a second while anybody watches
   std::function<ConsoleUsers()> users;
   std::function<std::optional<std::string>(const std::string& name)> remove_user;
+  std::function<UserChangeResult(const std::string& name, const UserChange& change)> change_user;
   // Enrols `name` from the photos `load(i)` gives (of sources.size()), by
   // `portier enroll`'s rules (app/enrolment.h).
   std::function<EnrolResult(const std::string& name, const std::vector<std::string>& sources,
@@ -37,7 +40,10 @@ struct ServiceParts {
 
 class ServiceConsole final : public DoorConsole {
  public:
-  explicit ServiceConsole(ServiceParts parts) : parts_(std::move(parts)), started_(std::chrono::steady_clock::now()) {}
+  explicit ServiceConsole(ServiceParts parts)
+      : parts_(std::move(parts)),
+        started_(std::chrono::steady_clock::now()),
+        encoder_(parts_.live ? std::make_unique<LiveJpegEncoder>(*parts_.live, parts_.live_fps) : nullptr) {}
   ConsoleStatus status() override;
   void set_face_access(bool armed) override { parts_.set_armed(armed); }
   void unlock(std::chrono::milliseconds hold) override { parts_.pulse(hold); }
@@ -47,6 +53,10 @@ class ServiceConsole final : public DoorConsole {
   std::optional<std::string> remove_user(const std::string& name) override;
   EnrolResult enrol(const std::string& name, const std::vector<UploadedPhoto>& photos) override;
   EnrolResult enrol_from_camera(const std::string& name) override;
+  UserChangeResult change_user(const std::string& name, const UserChange& change) override {
+    if (!parts_.change_user) return {"users cannot be changed here", "", ""};
+    return parts_.change_user(name, change);
+  }
   CalibrationResult calibrate_liveness() override;
 
  private:
@@ -56,6 +66,7 @@ class ServiceConsole final : public DoorConsole {
   std::chrono::steady_clock::time_point rate_at_{};
   std::uint64_t rate_captured_ = 0;
   double fps_ = 0;
+  std::unique_ptr<LiveJpegEncoder> encoder_;  // with a live view: the viewers' one encoder
 };
 
 }  // namespace portier

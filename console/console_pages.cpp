@@ -1,61 +1,13 @@
 #include "console/console_pages.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "console/page_layout.h"
+
 namespace portier {
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
-
-std::string layout(const std::string& title, const std::string& body) {
-  return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-         "<title>" + html_escape(title) + "</title><link rel=\"stylesheet\" href=\"/static/console.css\">"
-         "<script src=\"/static/console.js\" defer></script></head><body>" + body + "</body></html>";
-}
-
-// The bar on every page of a logged-in admin: where to go, who is in.
-std::string top_bar(const std::string& device_id, const std::string& admin, const std::string& csrf,
-                    const std::string& here) {
-  auto link = [&](const char* href, const char* label) {
-    return here == href ? fmt::format("<a href=\"{}\" aria-current=\"page\">{}</a>", href, label)
-                        : fmt::format("<a href=\"{}\">{}</a>", href, label);
-  };
-  return "<header><h1>portier " + html_escape(device_id) + "</h1><nav>" + link("/", "Status") +
-         link("/live", "Live view") + link("/users", "Users") + link("/log", "Access log") + "</nav><form method=\"post\" action=\"/logout\"><input type=\"hidden\" "
-         "name=\"csrf\" value=\"" + html_escape(csrf) + "\"><span>" + html_escape(admin) +
-         "</span> <button id=\"logout\">Log out</button></form></header>";
-}
-
-// For a link's query string: everything but unreserved characters escaped.
-std::string url_encode(const std::string& text) {
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
 
 std::string yes_no(const std::optional<bool>& door_open) {
   return !door_open ? "unknown (no contact wired)" : *door_open ? "open" : "closed";
@@ -186,74 +138,7 @@ std::string live_page(const std::string& device_id, const std::string& admin, co
                                 fps));
 }
 
-namespace {
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
-}  // namespace
-
-std::string users_page(const std::string& device_id, const ConsoleUsers& u, const std::string& search,
-                       const std::string& admin, const std::string& csrf, const std::string& message_html) {
-  const std::string token = "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf) + "\">";
-  const bool can_change = !u.from_backend;
-  std::string rows;
-  size_t shown = 0;
-  for (const auto& user : u.users) {
-    if (!search.empty() && lower(user.name).find(lower(search)) == std::string::npos) continue;
-    ++shown;
-    const std::string remove =
-        can_change ? "<form method=\"post\" action=\"/users/remove\" data-confirm=\"Remove " + html_escape(user.name) +
-                         " and every photo of them?\">" + token + "<input type=\"hidden\" name=\"name\" value=\"" +
-                         html_escape(user.name) + "\"><button class=\"remove\">Remove</button></form>"
-                   : "";
-    rows += fmt::format("<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                        html_escape(user.name), user.photos, html_escape(user.created_at),
-                        html_escape(joined(user.cards)), html_escape(joined(user.groups)),
-                        html_escape(user.mode.empty() ? "the door's" : user.mode), user.synced ? "backend" : "here",
-                        remove);
-  }
-  if (rows.empty())
-    rows = search.empty() ? "<tr><td colspan=\"8\">nobody is enrolled yet</td></tr>"
-                          : "<tr><td colspan=\"8\">nobody's name contains that</td></tr>";
-  std::string forms;
-  if (can_change) {
-    forms = fmt::format(
-        R"(<section><h2>Enrol from photos</h2>
-<form method="post" action="/users/enrol" enctype="multipart/form-data">{token}
-<label>Name <input name="name" id="enrol_name" maxlength="64" required></label>
-<label>Photos (JPEG or PNG, one face each, up to 5) <input type="file" name="photos" id="photos" accept="image/jpeg,image/png" multiple required></label>
-<button id="enrol">Enrol</button></form></section>
-<section><h2>Enrol from the camera</h2>
-<form method="post" action="/users/enrol-camera">{token}
-<p>The person stands at the door, facing the camera; a few frames are taken over about two seconds and each is checked as a photo is.</p>
-<label>Name <input name="name" id="camera_name" maxlength="64" required></label>
-<button id="enrol_camera">Take it from the camera</button></form></section>)",
-        fmt::arg("token", token));
-  } else {
-    forms = "<section><p id=\"from-backend\">The backend owns the users of this door (<code>backend.sync_users</code>): "
-            "enrol and remove them there; changes made here would be replaced at its next sync.</p></section>";
-  }
-  const std::string body =
-      top_bar(device_id, admin, csrf, "/users") +
-      fmt::format(
-          R"(<main>{message}<section class="wide"><h2>Users</h2>
-<form method="get" action="/users" class="filters"><label>Name contains <input name="q" id="q" value="{search}"></label><button id="search">Search</button></form>
-<table id="users"><tr><th>name</th><th>photos</th><th>enrolled</th><th>cards</th><th>groups</th><th>mode</th><th>from</th><th></th></tr>{rows}</table>
-<p>{shown} of {total} users.</p></section>{forms}</main>)",
-          fmt::arg("message", message_html.empty() ? "" : "<section class=\"wide\" id=\"report\">" + message_html + "</section>"),
-          fmt::arg("search", html_escape(search)), fmt::arg("rows", rows), fmt::arg("shown", shown),
-          fmt::arg("total", u.users.size()), fmt::arg("forms", forms));
-  return layout("Users: portier " + device_id, body);
-}
 
 std::string status_json(const ConsoleStatus& s) {
   nlohmann::json recent = nlohmann::json::array();

@@ -7,10 +7,9 @@
 
 #include "access/access_log.h"
 #include "console/door_console.h"
+#include "console/page_layout.h"
 
 namespace portier {
-
-std::string html_escape(const std::string& text);
 
 // Nobody can log in yet: how to make the first account, and nothing else.
 std::string no_admin_page(const std::string& device_id);
@@ -26,6 +25,10 @@ std::string live_page(const std::string& device_id, const std::string& admin, co
 // here or by the server, escaped) above the list.
 std::string users_page(const std::string& device_id, const ConsoleUsers& users, const std::string& search,
                        const std::string& admin, const std::string& csrf, const std::string& message_html);
+// One user, with the forms that change their cards, groups, mode, validity
+// and PIN (/users/change).
+std::string user_page(const std::string& device_id, const ConsoleUser& user, const std::string& admin,
+                      const std::string& csrf, const std::string& message_html);
 // The status as JSON, for the page's refresh.
 std::string status_json(const ConsoleStatus& status);
 std::string message_page(const std::string& title, const std::string& message);

@@ -275,6 +275,76 @@ void ConsoleServer::remove_user(const httplib::Request& req, httplib::Response& 
   see_other(res, "/users");
 }
 
+namespace {
+
+std::optional<ConsoleUser> find_user(const ConsoleUsers& users, const std::string& name) {
+  for (const auto& u : users.users)
+    if (u.name == name) return u;
+  return std::nullopt;
+}
+
+// The form's `what`, and its fields, as a change; nothing for an unknown one.
+std::optional<UserChange> change_of(const httplib::Request& req) {
+  using Kind = UserChange::Kind;
+  static const std::pair<const char*, Kind> kKinds[] = {
+      {"card-add", Kind::AddCard},   {"card-remove", Kind::RemoveCard}, {"group-add", Kind::AddGroup},
+      {"group-remove", Kind::RemoveGroup}, {"mode", Kind::SetMode},     {"valid", Kind::SetValidity},
+      {"pin-set", Kind::SetPin},     {"pin-remove", Kind::RemovePin}};
+  const std::string what = req.get_param_value("what");
+  for (const auto& [key, kind] : kKinds) {
+    if (what != key) continue;
+    UserChange c;
+    c.kind = kind;
+    c.value = req.get_param_value("value").substr(0, 64);
+    c.from = req.get_param_value("from").substr(0, 20);
+    c.until = req.get_param_value("until").substr(0, 20);
+    const std::string index = req.get_param_value("index");
+    if (kind == Kind::RemoveCard) {
+      if (index.empty() || index.size() > 4 || index.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+      c.index = std::stoul(index);
+    }
+    return c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ConsoleServer::user_page(const httplib::Request& req, httplib::Response& res) {
+  auto session = session_of(req, res, true);
+  if (!session) return;
+  const auto users = door_.users();
+  const auto user = find_user(users, req.get_param_value("name"));
+  if (!user) return html(res, 404, message_page("No such user", "Nobody of that name is enrolled."));
+  if (users.from_backend)
+    return html(res, 409, message_page("Users are the backend's", "The backend owns the users here: change them there."));
+  html(res, 200, portier::user_page(options_.device_id, *user, session->admin, session->csrf, ""));
+}
+
+void ConsoleServer::change_user(const httplib::Request& req, httplib::Response& res) {
+  auto session = session_of(req, res, true);
+  if (!session || !csrf_ok(*session, req, res)) return;
+  const std::string name = req.get_param_value("name");
+  const auto before = door_.users();
+  const auto user = find_user(before, name);
+  if (!user) return html(res, 404, message_page("No such user", "Nobody of that name is enrolled."));
+  if (before.from_backend)
+    return html(res, 409, message_page("Users are the backend's", "The backend owns the users here: change them there."));
+  const auto change = change_of(req);
+  if (!change) return html(res, 400, message_page("Not changed", "The form asked for no change this page knows."));
+  const auto result = door_.change_user(name, *change);
+  const auto after = find_user(door_.users(), name).value_or(*user);
+  if (result.error)
+    return html(res, 422, portier::user_page(options_.device_id, after, session->admin, session->csrf,
+                                             "<p class=\"error\" id=\"not-changed\">" + html_escape(*result.error) + "</p>"));
+  // The event names the admin and what changed; a PIN never appears in it.
+  alert("user_changed", fmt::format("console: admin '{}': '{}' {}", session->admin, name, result.done));
+  std::string report = "<p class=\"ok\" id=\"changed\">" + html_escape(name + ": " + result.done) + ".</p>";
+  if (!result.note.empty()) report += "<p class=\"note\">Note: " + html_escape(result.note) + ".</p>";
+  html(res, 200, portier::user_page(options_.device_id, after, session->admin, session->csrf, report));
+}
+
 void ConsoleServer::enrol(const httplib::Request& req, httplib::Response& res, bool from_camera) {
   auto session = session_of(req, res, true);
   if (!session || !csrf_ok(*session, req, res)) return;
@@ -362,6 +432,8 @@ void ConsoleServer::routes() {
   });
   s.Get("/live.mjpg", [this](const httplib::Request& req, httplib::Response& res) { live_stream(req, res); });
   s.Get("/users", [this](const httplib::Request& req, httplib::Response& res) { users_page(req, res); });
+  s.Get("/users/edit", [this](const httplib::Request& req, httplib::Response& res) { user_page(req, res); });
+  s.Post("/users/change", [this](const httplib::Request& req, httplib::Response& res) { change_user(req, res); });
   s.Post("/users/remove", [this](const httplib::Request& req, httplib::Response& res) { remove_user(req, res); });
   s.Post("/users/enrol", [this](const httplib::Request& req, httplib::Response& res) { enrol(req, res, false); });
   s.Post("/users/enrol-camera", [this](const httplib::Request& req, httplib::Response& res) { enrol(req, res, true); });

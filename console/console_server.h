@@ -70,6 +70,8 @@ class ConsoleServer {
   void users_page(const httplib::Request& req, httplib::Response& res);
   void enrol(const httplib::Request& req, httplib::Response& res, bool from_camera);
   void remove_user(const httplib::Request& req, httplib::Response& res);
+  void user_page(const httplib::Request& req, httplib::Response& res);
+  void change_user(const httplib::Request& req, httplib::Response& res);
   // The users page with a message above the list (an enrolment's report).
   void users_reply(httplib::Response& res, int status, const ConsoleSession& session, const std::string& message_html);
 

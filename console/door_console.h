@@ -36,6 +36,27 @@ struct ConsoleUser {
   bool synced = false;  // from the backend, not enrolled here
   std::vector<std::string> cards;  // masked
   std::vector<std::string> groups;
+  std::string valid = "always";     // "from 2026-12-01 through 2026-12-24": when they may enter
+  std::string valid_from, valid_until;  // YYYY-MM-DD, as the form shows them; empty: open
+  bool pin = false;                 // a PIN is set (never the PIN)
+};
+
+// One change to one user, as the users page asks it.
+struct UserChange {
+  enum class Kind { AddCard, RemoveCard, AddGroup, RemoveGroup, SetMode, SetValidity, SetPin, RemovePin };
+  Kind kind = Kind::AddCard;
+  // AddCard: the number as the reader delivers it; RemoveCard: the card as
+  // the page showed it (masked); AddGroup/RemoveGroup: the group; SetMode:
+  // the mode's name, or empty for the door's; SetPin: the PIN.
+  std::string value;
+  size_t index = 0;         // RemoveCard: which of the user's cards, as listed
+  std::string from, until;  // SetValidity: YYYY-MM-DD, both days included; empty: open
+};
+
+struct UserChangeResult {
+  std::optional<std::string> error;  // why nothing changed
+  std::string done;                  // what changed, for the page and the event ("card ****5678 added")
+  std::string note;                  // what the admin should know ("this door has no card reader")
 };
 
 struct ConsoleUsers {
@@ -80,6 +101,8 @@ class DoorConsole {
   virtual ConsoleUsers users() = 0;
   virtual std::optional<std::string> remove_user(const std::string& name) = 0;
   virtual EnrolResult enrol(const std::string& name, const std::vector<UploadedPhoto>& photos) = 0;
+  // Cards, groups, mode, validity and PIN, by the rules of `portier users`.
+  virtual UserChangeResult change_user(const std::string& name, const UserChange& change) = 0;
   // A few frames of whoever stands at the door now, each checked as a photo is.
   virtual EnrolResult enrol_from_camera(const std::string& name) = 0;
   // Fits the liveness threshold to this camera from the live faces at the

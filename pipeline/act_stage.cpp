@@ -43,7 +43,7 @@ std::optional<std::string> ActStage::keep_evidence(const Decision& decision, con
   return file.string();
 }
 
-void ActStage::log(const Decision& decision, const AccessEvent& event) {
+void ActStage::record_with_face(const Decision& decision, const AccessEvent& event) {
   if (!links_.record) return;
   std::vector<unsigned char> jpeg;
   if (!decision.evidence.empty()) {
@@ -182,11 +182,11 @@ void ActStage::act(Decision& decision) {
     alert.evidence = event.evidence;
     events_.publish(event);
     events_.publish(alert);
-    log(decision, event);
+    record_with_face(decision, event);
     return;
   }
   events_.publish(event);
-  log(decision, event);
+  record_with_face(decision, event);
   if (decision.duress) {
     // The visitor saw an ordinary grant (or denial, if the door was locked
     // out); whoever watches the alerts learns that someone is being forced.

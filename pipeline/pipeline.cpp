@@ -127,6 +127,7 @@ PipelineReport Pipeline::report() const {
   r.decision_latency_ms = act_.decision_latency_ms();
   r.track_to_decision_ms = act_.track_to_decision_ms();
   r.recognition_latency_ms = decide_.recognition_latency().samples();
+  r.frame_latency_ms = track_.frame_latency().samples();
   r.camera_error = capture_.error();
   if (failed_.load(std::memory_order_acquire)) r.failure = failure_;
   return r;

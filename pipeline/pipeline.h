@@ -47,6 +47,7 @@ struct PipelineReport {
   std::vector<double> decision_latency_ms;
   std::vector<double> track_to_decision_ms;
   std::vector<double> recognition_latency_ms;  // capture -> identity known, every judged frame
+  std::vector<double> frame_latency_ms;        // capture -> detected and tracked, every frame
   std::string camera_error;
   std::string failure;  // a stage that threw: the pipeline stopped
 };

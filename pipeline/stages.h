@@ -101,6 +101,9 @@ class TrackStage {
         fresh_faces_(fresh_faces), live_(live) {}
   void run();
   const StageTimings& timings() const { return timings_; }
+  // Capture -> tracked, every frame: what a busy core (a live viewer's
+  // encoding, say) adds to the door's latency shows here first.
+  const StageTimings& frame_latency() const { return frame_latency_; }
   // Frames that made it through detection and tracking: the service's
   // watchdog is fed only while this moves, so a stalled camera or a hung
   // stage gets the service restarted, not just a live main loop kept alive.
@@ -129,6 +132,7 @@ class TrackStage {
   LiveView& live_;
   std::uint64_t fresh_faces_seen_ = 0;
   StageTimings timings_{"track+align"};
+  StageTimings frame_latency_{"capture->tracked"};
   std::atomic<std::uint64_t> progress_{0};  // a metric read by the supervisor; relaxed is enough
 };
 
@@ -273,7 +277,8 @@ class ActStage {
   Indicator* indicator_;  // may be null: no LEDs or buzzer
   EventSink& events_;
   std::optional<std::string> keep_evidence(const Decision& decision, const std::string& event_id);
-  void log(const Decision& decision, const AccessEvent& event);
+  // Hands the decision and a thumbnail of its face to the access log (ActLinks::record).
+  void record_with_face(const Decision& decision, const AccessEvent& event);
   void ask_backend(Decision& decision);
   void act(Decision& decision);
   void maybe_refresh();

@@ -47,6 +47,7 @@ void TrackStage::handle(DetectedFrame& detected) {
   take_feedback();
   maybe_reopen();
   const Frame& frame = *detected.frame;
+  frame_latency_.add(std::chrono::duration<double, std::milli>(Clock::now() - frame.captured).count());
   std::vector<cv::Rect> boxes;
   TrackUpdate update;
   if (detected.faces) {

@@ -416,5 +416,27 @@ TEST(GalleryModes, TheBackendsUsersBringTheirModes) {
   EXPECT_EQ(g.mode_of("bo"), std::nullopt);
 }
 
+TEST(Gallery, AValidityWindowIsKeptListedAndChecked) {
+  test::TempDir dir;
+  Gallery g(dir / "g.db");
+  g.enroll("alice", {{embedding_with(0.1f), "a.jpg"}});
+  g.set_mode("alice", VerificationMode::CardAndFace);
+  const auto from = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  g.set_validity("alice", Validity{from, from + std::chrono::hours(24)});
+  auto users = g.users();
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0].validity.from, from);
+  EXPECT_EQ(users[0].validity.until, from + std::chrono::hours(24));
+  EXPECT_EQ(users[0].mode, VerificationMode::CardAndFace) << "the list carries the mode: one query for a page";
+  EXPECT_FALSE(g.load_index().nearest(embedding_with(0.1f), from - std::chrono::seconds(1))) << "not yet valid";
+  EXPECT_TRUE(g.load_index().nearest(embedding_with(0.1f), from));
+  EXPECT_THROW(g.set_validity("alice", Validity{from, from}), GalleryError) << "ends as it begins";
+  EXPECT_THROW(g.set_validity("nobody", Validity{}), GalleryError);
+  g.set_validity("alice", Validity{});
+  users = g.users();
+  EXPECT_FALSE(users[0].validity.from);
+  EXPECT_FALSE(users[0].validity.until);
+}
+
 }  // namespace
 }  // namespace portier

@@ -88,6 +88,14 @@ TEST(Commands, APhotoOfSomeoneElseInTheSetIsRejected) {
   EXPECT_NE(r.out.find("3 of 4 images accepted"), std::string::npos) << r.out;
 }
 
+// Joe (Biden's photo) enrolled at the door `config` describes; the start of
+// a `users` command for that door.
+std::string users_with_joe(const std::filesystem::path& config) {
+  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
+  EXPECT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
+  return "users --config " + config.string() + " ";
+}
+
 TEST(Commands, UsersListAndRemove) {
   test::TempDir dir;
   const auto config = test::write_config(dir);
@@ -141,12 +149,30 @@ TEST(Commands, UsersCardAddShowAndRemove) {
   EXPECT_EQ(test::run_command(test::portier(users + "card add joe 04A1B2C3")).exit_code, 0);
 }
 
+TEST(Commands, UsersValidSetsWholeDaysShownByShow) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto users = users_with_joe(config);
+  auto r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("valid       always"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(users + "valid joe --from 2026-12-01 --until 2026-12-24"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("joe may enter from 2026-12-01 through 2026-12-24"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("valid       from 2026-12-01 through 2026-12-24"), std::string::npos) << r.out;
+  r = test::run_command(test::portier(users + "valid joe --until 2026-13-01"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("valid until: '2026-13-01' is not a day YYYY-MM-DD"), std::string::npos) << r.err;
+  EXPECT_EQ(test::run_command(test::portier(users + "valid nobody")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(users + "valid joe")).exit_code, 0);
+  r = test::run_command(test::portier(users + "show joe"));
+  EXPECT_NE(r.out.find("valid       always"), std::string::npos) << r.out;
+}
+
 TEST(Commands, UsersModeSetShowAndClear) {
   test::TempDir dir;
   const auto config = test::write_config(dir);  // a face door, no reader
-  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
-  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
-  const auto users = "users --config " + config.string() + " ";
+  const auto users = users_with_joe(config);
 
   auto r = test::run_command(test::portier(users + "show joe"));
   EXPECT_NE(r.out.find("mode        the door's (face)"), std::string::npos) << r.out;
@@ -203,9 +229,7 @@ TEST(Commands, ConsoleUsersAddFromStdinListChangeAndRemove) {
 TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   test::TempDir dir;
   const auto config = test::write_config(dir);
-  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
-  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
-  const auto users = "users --config " + config.string() + " ";
+  const auto users = users_with_joe(config);
   // The PIN comes on stdin, never in argv (where `ps` would show it).
   auto with_stdin = [&](const std::string& line, const std::string& args) {
     const auto file = dir / "stdin";
@@ -248,9 +272,7 @@ TEST(Commands, UsersGroupsAndPolicyCheck) {
     "groups": {"staff": {"profile": "office"}},
     "door": {"unlocked": [{"profile": "office", "first_in": "staff"}]}})");
   const auto config = test::write_config(dir, "[access]\npolicy_file = \"" + policy.string() + "\"\ntime_zone = \"UTC\"\n");
-  const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
-  ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
-  const auto users = "users --config " + config.string() + " ";
+  const auto users = users_with_joe(config);
   auto r = test::run_command(test::portier(users + "show joe"));
   EXPECT_NE(r.out.find("groups      none"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("enters now  yes"), std::string::npos) << r.out;

@@ -6,7 +6,8 @@ Lin-Manuel Miranda enrolled, the Hamilton clip running through `portier run`
 disarms face access and sees the next decision say denied_disarmed, watches
 the live view (MJPEG, decoded by the browser), finds
 both in the access log (lin's grant with his face's picture; the filter by
-result), enrols Obama from uploaded photos and removes him, enrols from the
+result), enrols Obama from uploaded photos, gives him a card and a validity
+window on his page and removes him, enrols from the
 camera, unlocks once (confirmed), logs out. Screenshots of each page go to ARTIFACTS.
 
   browser_test.py PORTIER DATA_DIR MODELS_DIR ARTIFACTS_DIR
@@ -179,6 +180,22 @@ def main():
         shot("6-users-enrolled")
         names = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#users td.name")]
         assert names == ["lin", "obama"], names
+        # His page: a card and a validity window, each said back and listed.
+        row = driver.find_element(By.XPATH, "//table[@id='users']//tr[td[@class='name' and text()='obama']]")
+        go(row.find_element(By.CSS_SELECTOR, "a.edit"))
+        driver.find_element(By.ID, "card").send_keys("04a1b2c3")
+        go(driver.find_element(By.ID, "add_card"))
+        assert "obama: card ****B2C3 added." in driver.find_element(By.ID, "changed").text
+        assert [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#cards .card")] == ["****B2C3"]
+        # Date fields are typed in the browser's locale: set as the form sends them.
+        driver.execute_script("document.getElementById('valid_from').value = '2026-12-01';"
+                              "document.getElementById('valid_until').value = '2026-12-24';")
+        go(driver.find_element(By.ID, "set_valid"))
+        assert "from 2026-12-01 through 2026-12-24" in driver.find_element(By.ID, "valid").text
+        shot("6b-user-page")
+        go(driver.find_element(By.LINK_TEXT, "All users"))
+        row = driver.find_element(By.XPATH, "//table[@id='users']//tr[td[@class='name' and text()='obama']]")
+        assert "through 2026-12-24" in row.text and "****B2C3" in row.text, row.text
         driver.find_element(By.ID, "q").send_keys("OBA")
         go(driver.find_element(By.ID, "search"))
         row = driver.find_element(By.XPATH, "//table[@id='users']//tr[td[@class='name' and text()='obama']]")
@@ -230,6 +247,8 @@ def main():
                 alerts.setdefault(e["alert"], []).append(e["detail"])
     for kind, detail in (("console_login", "admin 'admin'"), ("face_access_disarmed", "console: admin 'admin'"),
                          ("user_enrolled", "console: admin 'admin' enrolled 'obama' from 2 uploaded photos"),
+                         ("user_changed", "console: admin 'admin': 'obama' card ****B2C3 added"),
+                         ("user_changed", "console: admin 'admin': 'obama' valid from 2026-12-01 through 2026-12-24"),
                          ("user_removed", "console: admin 'admin' removed 'obama'"),
                          ("remote_unlock", "console: admin 'admin' unlocked")):
         assert any(detail in d for d in alerts.get(kind, [])), f"no {kind} alert naming the admin: {alerts}\n{err[-2000:]}"

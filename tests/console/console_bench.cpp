@@ -36,6 +36,7 @@ class Door final : public DoorConsole {
   std::optional<std::string> remove_user(const std::string&) override { return std::nullopt; }
   EnrolResult enrol(const std::string&, const std::vector<UploadedPhoto>&) override { return {}; }
   EnrolResult enrol_from_camera(const std::string&) override { return {}; }
+  UserChangeResult change_user(const std::string&, const UserChange&) override { return {}; }
   CalibrationResult calibrate_liveness() override { return {}; }
 };
 

@@ -1,4 +1,5 @@
 #include "console/console_pages.h"
+#include "tests/console/test_users.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -41,10 +42,16 @@ TEST(ConsolePages, EveryFormThatChangesSomethingCarriesTheCsrfToken) {
   EXPECT_NE(page.find(R"(name="confirm" value="yes" required)"), std::string::npos) << "unlock asks to confirm";
 
   ConsoleUsers users;
-  users.users.push_back({"ann", "2026-12-01", "", 2, false, {}, {}});
-  users.users.push_back({"bob", "2026-12-01", "", 1, false, {}, {}});
+  users.users.push_back(person("ann", "2026-12-01", "", 2, false, {}, {}));
+  users.users.push_back(person("bob", "2026-12-01", "", 1, false, {}, {}));
   std::tie(forms, tokens) = post_forms(users_page("door", users, "", "ann", "tok123", ""));
   EXPECT_EQ(forms, 5u) << "log out, remove each of two, enrol from photos, enrol from the camera";
+  EXPECT_EQ(tokens, forms);
+  ConsoleUser ann = person("ann", "2026-12-01", "", 2, false, {"******1234"}, {"staff"});
+  ann.pin = true;
+  std::tie(forms, tokens) = post_forms(user_page("door", ann, "ann", "tok123", ""));
+  EXPECT_EQ(forms, 9u) << "log out, take the card back, give a card, take out of staff, put in a group, mode, "
+                          "validity, set PIN, remove PIN";
   EXPECT_EQ(tokens, forms);
   std::tie(forms, tokens) = post_forms(log_page("door", {}, {}, "ann", "tok123"));
   EXPECT_EQ(forms, 1u) << "log out: the log's filters change nothing and are a GET";
@@ -55,14 +62,30 @@ TEST(ConsolePages, EveryFormThatChangesSomethingCarriesTheCsrfToken) {
 
 TEST(ConsolePages, TheUsersPageSearchesAnyCaseAndEscapesNames) {
   ConsoleUsers users;
-  users.users.push_back({"Ann <b>", "2026-12-01", "card+pin", 2, false, {"******1234"}, {"staff", "night"}});
-  users.users.push_back({"bob", "2026-12-01", "", 1, true, {}, {}});
+  users.users.push_back(person("Ann <b>", "2026-12-01", "card+pin", 2, false, {"******1234"}, {"staff", "night"}));
+  users.users.push_back(person("bob", "2026-12-01", "", 1, true, {}, {}));
   const auto page = users_page("door", users, "ANN", "admin", "tok123", "");
   EXPECT_NE(page.find("Ann &lt;b&gt;"), std::string::npos);
   EXPECT_EQ(page.find("Ann <b>"), std::string::npos);
   EXPECT_NE(page.find("staff, night"), std::string::npos);
   EXPECT_EQ(page.find(">bob<"), std::string::npos) << "not found by the search";
   EXPECT_NE(page.find("1 of 2 users"), std::string::npos);
+}
+
+TEST(ConsolePages, AUsersPageShowsTheirModeAndValidityAndNeverACardNumberItWasNotGiven) {
+  ConsoleUser u = person("Ann <b>", "2026-12-01", "card+pin", 2, false, {"******1234"}, {});
+  u.valid = "from 2026-12-01 through 2026-12-24";
+  u.valid_from = "2026-12-01";
+  u.valid_until = "2026-12-24";
+  const auto page = user_page("door", u, "admin", "tok123", "");
+  EXPECT_NE(page.find("Ann &lt;b&gt;"), std::string::npos);
+  EXPECT_EQ(page.find("Ann <b>"), std::string::npos);
+  EXPECT_NE(page.find(R"(<option value="card+pin" selected>)"), std::string::npos) << "the mode in force is chosen";
+  EXPECT_NE(page.find(R"(id="valid_from" value="2026-12-01")"), std::string::npos);
+  EXPECT_NE(page.find(R"(id="valid_until" value="2026-12-24")"), std::string::npos);
+  EXPECT_NE(page.find("from 2026-12-01 through 2026-12-24"), std::string::npos);
+  EXPECT_NE(page.find("No PIN."), std::string::npos);
+  EXPECT_EQ(page.find("id=\"remove_pin\""), std::string::npos) << "nothing to remove";
 }
 
 TEST(ConsolePages, TheStatusJsonSaysWhatThePageShows) {
