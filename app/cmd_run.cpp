@@ -15,6 +15,7 @@
 #include "access/gallery.h"
 #include "access/time_format.h"
 #include "app/command_context.h"
+#include "app/doctor_checks.h"
 #include "app/enrolment.h"
 #include "app/user_changes.h"
 #include "app/liveness_setup.h"
@@ -27,6 +28,7 @@
 #include "hal/wiegand_reader.h"
 #include "hal/gpio_door.h"
 #include "hal/reconnecting_camera.h"
+#include "hal/observed_relay.h"
 #include "hal/simulated_relay.h"
 #include "pipeline/pipeline.h"
 
@@ -97,7 +99,11 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   // Where events go: stdout alone, or the backend link (which echoes them to
   // stdout). Devices report from their own threads, hence atomic.
   std::atomic<EventSink*> events{&json_lines};
-  auto report_alert = [&events, id = config.device_id](const std::string& kind, const std::string& detail) {
+  UnlockedUntil unlocked;  // for the console's "lock" row
+  auto report_alert = [&events, &unlocked, id = config.device_id, exit_hold = config.door_timings.exit_hold](
+                          const std::string& kind, const std::string& detail) {
+    // The exit button unlocks in the door's own thread, not through the relay below.
+    if (kind == "exit_request") unlocked.extend(exit_hold);
     events.load(std::memory_order_acquire)->publish(make_alert_event(id, kind, detail));
   };
   std::atomic<BackendLink*> link_for_door{nullptr};
@@ -117,6 +123,10 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
     indicator = door.get();
     spdlog::info("door on {}: relay line {}", chip->describe(), config.door.relay);
   }
+  // Every pulse, whoever asks (a grant, the console, a remote command through
+  // the backend link), passes here.
+  ObservedRelay watched_relay(*relay, [&unlocked](std::chrono::milliseconds hold) { unlocked.extend(hold); });
+  relay = &watched_relay;
   // A device that drops out is reopened with backoff; a file that ends, ends.
   if (camera->realtime() && source.rfind("video:", 0) != 0) {
     camera = std::make_unique<ReconnectingCamera>(
@@ -243,6 +253,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
       if (auto why = save_face_access(state_dir, armed)) spdlog::warn("face access changed but not saved: {}", *why);
     };
     parts.pulse = [relay](std::chrono::milliseconds hold) { relay->pulse(hold); };
+    parts.unlocked = [&unlocked] { return unlocked.unlocked(); };
     parts.door_open = [&door]() -> std::optional<bool> { return door ? door->door_open() : std::nullopt; };
     if (backend)
       parts.links = [backend](ConsoleStatus& s) {
@@ -290,6 +301,16 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
     // connection of the request's own (one per thread), and the face models
     // loaded at the first enrolment and kept (none until then: most doors
     // are enrolled once).
+    parts.checks = [&config] {
+      std::vector<ConsoleCheck> out;
+      for (const auto& c : running_service_checks(config))
+        out.push_back({c.name,
+                       c.status == DoctorCheck::Status::Ok     ? "ok"
+                       : c.status == DoctorCheck::Status::Warn ? "warn"
+                                                               : "FAIL",
+                       c.detail, c.fix});
+      return out;
+    };
     parts.users = [&config] { return console_users(config); };
     parts.change_user = [&config](const std::string& name, const UserChange& change) {
       return change_user(config, name, change);

@@ -13,6 +13,7 @@ ConsoleStatus ServiceConsole::status() {
   s.mode = parts_.mode();
   s.face_access_armed = parts_.armed();
   s.door_open = parts_.door_open();
+  s.unlocked = parts_.unlocked && parts_.unlocked();
   parts_.counters(s.captured, s.dropped, s.decisions, s.granted);
   const auto now = std::chrono::steady_clock::now();
   s.uptime_s = std::chrono::duration<double>(now - started_).count();
@@ -28,6 +29,14 @@ ConsoleStatus ServiceConsole::status() {
       rate_at_ = now, rate_captured_ = s.captured;
     }
     s.fps = fps_;
+  }
+  if (parts_.checks) {
+    std::lock_guard lock(mutex_);
+    if (checked_at_ == std::chrono::steady_clock::time_point{} || now - checked_at_ > std::chrono::minutes(5)) {
+      checks_ = parts_.checks();
+      checked_at_ = now;
+    }
+    s.checks = checks_;
   }
   if (parts_.links) parts_.links(s);
   if (parts_.recent) s.recent = parts_.recent->newest_first();

@@ -3,6 +3,7 @@
 // backend link it has.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -14,6 +15,24 @@
 
 namespace portier {
 
+// Whether the strike is unlocked now, as far as the service drove it: every
+// pulse of the relay and every exit-button press extend it. Any thread.
+class UnlockedUntil {
+ public:
+  void extend(std::chrono::milliseconds hold) {
+    const auto until = (std::chrono::steady_clock::now() + hold).time_since_epoch().count();
+    auto seen = until_.load(std::memory_order_relaxed);
+    while (seen < until && !until_.compare_exchange_weak(seen, until, std::memory_order_relaxed)) {
+    }
+  }
+  bool unlocked() const {
+    return std::chrono::steady_clock::now().time_since_epoch().count() < until_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::chrono::steady_clock::rep> until_{0};
+};
+
 struct ServiceParts {
   std::string device_id, version;
   std::function<std::string()> mode;  // the verification mode in force
@@ -22,11 +41,14 @@ struct ServiceParts {
   std::function<void(bool)> set_armed;  // kept across restarts, published as the door state
   std::function<void(std::chrono::milliseconds)> pulse;
   std::function<std::optional<bool>()> door_open;
+  std::function<bool()> unlocked;  // the strike, now
   // ("backend (HTTPS)", state) rows and the outbox backlog; empty: no backend.
   std::function<void(ConsoleStatus&)> links;
   const RecentDecisions* recent = nullptr;
   LiveView* live = nullptr;  // the pipeline's; null: no live view
   double live_fps = 5;       // [console] live_fps: frames encoded a second while anybody watches
+  // `portier doctor`'s checks a running service can make (app/doctor_checks.h).
+  std::function<std::vector<ConsoleCheck>()> checks;
   std::function<ConsoleUsers()> users;
   std::function<std::optional<std::string>(const std::string& name)> remove_user;
   std::function<UserChangeResult(const std::string& name, const UserChange& change)> change_user;
@@ -66,6 +88,10 @@ class ServiceConsole final : public DoorConsole {
   std::chrono::steady_clock::time_point rate_at_{};
   std::uint64_t rate_captured_ = 0;
   double fps_ = 0;
+  // The checks read the model files (a few hundred ms): made at most every
+  // 5 minutes, not at every refresh of the page.
+  std::vector<ConsoleCheck> checks_;
+  std::chrono::steady_clock::time_point checked_at_{};
   std::unique_ptr<LiveJpegEncoder> encoder_;  // with a live view: the viewers' one encoder
 };
 

@@ -28,6 +28,20 @@ std::string decisions_rows(const ConsoleStatus& s) {
   return rows;
 }
 
+// `portier doctor`'s checks a running service can make, each with its fix.
+std::string checks_section(const std::vector<ConsoleCheck>& checks) {
+  if (checks.empty()) return "";
+  std::string rows;
+  for (const auto& c : checks)
+    rows += fmt::format("<tr class=\"{}\"><th>{}</th><td class=\"mark\">{}</td><td>{}{}</td></tr>", c.status == "ok" ? "ok" : "problem",
+                        html_escape(c.name), html_escape(c.status), html_escape(c.detail),
+                        c.fix.empty() || c.status == "ok" ? "" : "<br><span class=\"fix\">fix: " + html_escape(c.fix) + "</span>");
+  return "<section class=\"wide\"><h2>Checks</h2><p>As <code>portier doctor</code> makes them, every 5 minutes; the camera "
+         "and GPIO lines are the service's while it runs (their state is above): <code>portier doctor</code> checks them "
+         "with the service stopped.</p><table id=\"checks\">" +
+         rows + "</table></section>";
+}
+
 }  // namespace
 
 std::string no_admin_page(const std::string& device_id) {
@@ -61,6 +75,7 @@ std::string status_page(const ConsoleStatus& s, const std::string& admin, const 
 <section><h2>Door</h2><table>
 <tr><th>face access</th><td id="face_access">{armed}</td></tr>
 <tr><th>door</th><td id="door">{door}</td></tr>
+<tr><th>lock</th><td id="lock">{lock}</td></tr>
 <tr><th>verification mode</th><td id="mode">{mode}</td></tr>
 </table>
 <div class="controls">
@@ -76,14 +91,15 @@ std::string status_page(const ConsoleStatus& s, const std::string& admin, const 
 </table></section>
 <section><h2>Links</h2><table>{links}</table></section>
 <section class="wide"><h2>Last decisions</h2><table id="recent"><tr><th>time</th><th>result</th><th>user</th><th>presented</th><th>distance</th><th>liveness</th></tr>{rows}</table></section>
-</main>)",
+{checks}</main>)",
       fmt::arg("token", token),
       fmt::arg("armed", s.face_access_armed ? "armed" : "disarmed"), fmt::arg("door", yes_no(s.door_open)),
+      fmt::arg("lock", s.unlocked ? "unlocked" : "locked"),
       fmt::arg("mode", html_escape(s.mode)), fmt::arg("toggle", s.face_access_armed ? "disarm" : "arm"),
       fmt::arg("toggle_label", s.face_access_armed ? "Disarm face access" : "Arm face access"), fmt::arg("fps", s.fps),
       fmt::arg("captured", s.captured), fmt::arg("dropped", s.dropped), fmt::arg("decisions", s.decisions),
       fmt::arg("granted", s.granted), fmt::arg("uptime", s.uptime_s), fmt::arg("links", links),
-      fmt::arg("rows", decisions_rows(s)));
+      fmt::arg("rows", decisions_rows(s)), fmt::arg("checks", checks_section(s.checks)));
   return layout("portier " + s.device_id, body);
 }
 
@@ -146,6 +162,7 @@ std::string status_json(const ConsoleStatus& s) {
   return nlohmann::json{{"device_id", s.device_id},
                         {"face_access", s.face_access_armed ? "armed" : "disarmed"},
                         {"door", yes_no(s.door_open)},
+                        {"lock", s.unlocked ? "unlocked" : "locked"},
                         {"mode", s.mode},
                         {"fps", s.fps},
                         {"captured", s.captured},
@@ -164,6 +181,7 @@ std::string message_page(const std::string& title, const std::string& message) {
 }
 
 const char* const kConsoleCss = R"(body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#f6f6f4}
+#checks tr.problem .mark{color:#a01010;font-weight:bold}#checks tr.ok .mark{color:#0a6a0a}#checks .fix{color:#555}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5em 1em;background:#234;color:#fff}
 header h1{font-size:1.2em;margin:0}header form{margin:0}header nav a{color:#fff;margin-right:1em}
 header nav a[aria-current]{font-weight:bold;text-decoration:none}.filters label{display:inline-block;margin-right:1em}
@@ -183,7 +201,7 @@ var face=document.getElementById('face_access');if(!face)return;
 function set(id,v){var el=document.getElementById(id);if(el)el.textContent=v;}
 setInterval(function(){fetch('/api/status',{credentials:'same-origin'}).then(function(r){
   if(r.status===401){window.location='/login';return null;}return r.json();}).then(function(s){if(!s)return;
-  set('face_access',s.face_access);set('door',s.door);set('mode',s.mode);set('fps',s.fps.toFixed(1));
+  set('face_access',s.face_access);set('door',s.door);set('lock',s.lock);set('mode',s.mode);set('fps',s.fps.toFixed(1));
   set('frames',s.captured+' / '+s.dropped);set('decisions',s.decisions+' / '+s.granted);
   set('uptime',Math.round(s.uptime_s)+' s');if(s.outbox!==null)set('outbox',s.outbox);}).catch(function(){});},3000);
 })();)";

@@ -16,10 +16,18 @@
 
 namespace portier {
 
+// One of `portier doctor`'s checks, as the status page lists it.
+struct ConsoleCheck {
+  std::string name;
+  std::string status;  // "ok", "warn" or "FAIL"
+  std::string detail, fix;
+};
+
 struct ConsoleStatus {
   std::string device_id, version, mode;  // mode: the verification mode in force
   bool face_access_armed = true;
   std::optional<bool> door_open;  // no contact wired: unknown
+  bool unlocked = false;          // the strike is held open now (a grant, an unlock, the exit button)
   std::uint64_t captured = 0, dropped = 0;
   size_t decisions = 0, granted = 0;
   double fps = 0;  // frames captured per second, lately
@@ -27,6 +35,7 @@ struct ConsoleStatus {
   std::vector<std::pair<std::string, std::string>> links;  // ("backend (HTTPS)", "delivering" / the error)
   std::optional<std::int64_t> outbox;                       // events some destination still lacks
   std::vector<AccessEvent> recent;                          // newest first
+  std::vector<ConsoleCheck> checks;                         // doctor's, those a running service can make
 };
 
 struct ConsoleUser {

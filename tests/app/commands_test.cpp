@@ -7,6 +7,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "app/config.h"
+#include "app/doctor_checks.h"
+
 #include "tests/test_support.h"
 
 namespace portier {
@@ -365,6 +368,24 @@ TEST(Commands, DoctorNamesEachFailureWithAFix) {
   EXPECT_NE(r.out.find("fix: run scripts/setup.sh"), std::string::npos) << r.out;
   // Three model files (the CNN one too: enrolment photos fall back on it), the camera, the chip.
   EXPECT_NE(r.out.find("5 failed"), std::string::npos) << r.out;
+}
+
+TEST(DoctorChecks, TheRunningServiceMakesDoctorsChecksButNotThoseOfTheDevicesAndLinksItHolds) {
+  test::TempDir dir;
+  const auto config = load_config(
+      test::write_config(dir, "[camera]\nsource = \"video:" + (test::kDataDir / "video/short_hamilton_clip.mp4").string() + "\"\n"),
+      ModelCheck::Skip);
+  std::vector<std::string> all, running;
+  for (const auto& c : doctor_checks(config)) all.push_back(c.name);
+  for (const auto& c : running_service_checks(config)) running.push_back(c.name);
+  EXPECT_EQ(all, (std::vector<std::string>{"config", "model", "model", "model", "liveness", "camera", "gpio", "gallery",
+                                           "recognition", "backend", "console", "clock", "blas"}))
+      << "doctor's order";
+  EXPECT_EQ(running, (std::vector<std::string>{"config", "model", "model", "model", "liveness", "gallery", "recognition",
+                                               "console", "clock", "blas"}));
+  const auto gallery = running_service_checks(config)[5];
+  EXPECT_EQ(gallery.status, DoctorCheck::Status::Warn) << "nobody enrolled";
+  EXPECT_NE(gallery.fix.find("portier enroll"), std::string::npos);
 }
 
 TEST(Commands, RunWithAMissingSourceFailsClearly) {

@@ -67,7 +67,8 @@ def main():
                 # The clip is a broadcast recording the liveness model scores as a
                 # replay (docs/liveness.md): its threshold set as an installer would.
                 '[liveness]\nthreshold = 0.01\n'
-                f'[console]\nenabled = true\nlisten = "127.0.0.1:{port}"\n')
+                f'[console]\nenabled = true\nlisten = "127.0.0.1:{port}"\n'
+                '[relay]\npulse_ms = 30000\n')
     run("enroll", "--config", config, "--name", "lin",
         os.path.join(DATA, "faces/face_recognition_examples/lin-manuel-miranda.png"))
     run("console", "user", "add", "admin", "--config", config, stdin=PASSWORD + "\n")
@@ -125,6 +126,11 @@ def main():
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         go(driver.find_element(By.ID, "login"))
         assert driver.find_element(By.ID, "face_access").text == "armed"
+        # doctor's checks a running service makes, each with its mark.
+        checks = {r.find_element(By.TAG_NAME, "th").text: r.find_element(By.CSS_SELECTOR, "td.mark").text
+                  for r in driver.find_elements(By.CSS_SELECTOR, "#checks tr")}
+        assert checks.get("config") == "ok" and checks.get("gallery") == "ok", checks
+        assert "camera" not in checks, "the camera is the service's while it runs"
 
         def recent_results():
             driver.get(base + "/")
@@ -221,6 +227,8 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "form[action='/control/unlock'] input[name='confirm']").click()
         go(driver.find_element(By.ID, "unlock"), confirm=True)
         wait_for("the status page again", lambda: driver.find_elements(By.ID, "face_access"), 20)
+        # [relay] pulse_ms is 30 s here: the strike is still held when the page is back.
+        assert driver.find_element(By.ID, "lock").text == "unlocked"
         shot("8-after-unlock")
 
         go(driver.find_element(By.ID, "logout"))

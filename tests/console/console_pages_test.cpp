@@ -88,6 +88,20 @@ TEST(ConsolePages, AUsersPageShowsTheirModeAndValidityAndNeverACardNumberItWasNo
   EXPECT_EQ(page.find("id=\"remove_pin\""), std::string::npos) << "nothing to remove";
 }
 
+TEST(ConsolePages, TheStatusPageShowsTheLockAndDoctorsChecksWithTheFixOfEachProblem) {
+  ConsoleStatus s;
+  s.unlocked = true;
+  s.checks.push_back({"gallery", "warn", "/var/lib/portier/gallery.db: no users <enrolled>", "portier enroll --name NAME PHOTO..."});
+  s.checks.push_back({"clock", "ok", "synchronised", "never shown"});
+  const auto page = status_page(s, "ann", "tok");
+  EXPECT_NE(page.find(R"(<td id="lock">unlocked</td>)"), std::string::npos);
+  EXPECT_NE(page.find("no users &lt;enrolled&gt;"), std::string::npos);
+  EXPECT_NE(page.find("fix: portier enroll --name NAME PHOTO..."), std::string::npos);
+  EXPECT_EQ(page.find("never shown"), std::string::npos) << "a check that passed needs no fix";
+  EXPECT_EQ(status_page(ConsoleStatus{}, "ann", "tok").find("id=\"checks\""), std::string::npos) << "no checks, no section";
+  EXPECT_EQ(nlohmann::json::parse(status_json(s))["lock"], "unlocked");
+}
+
 TEST(ConsolePages, TheStatusJsonSaysWhatThePageShows) {
   ConsoleStatus s;
   s.face_access_armed = false;
