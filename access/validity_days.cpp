@@ -23,24 +23,35 @@ std::variant<Validity, std::string> validity_from_days(const LocalClock& clock, 
 }
 
 namespace {
-bool at_midnight(const LocalTime& t) { return t.minute == 0 && t.second == 0; }
+
+using Bound = std::optional<std::chrono::system_clock::time_point>;
+
+// Past 2262 the clock cannot count: such a bound is never reached.
+bool open(const Bound& t) { return !t || *t == std::chrono::system_clock::time_point::max(); }
+
+// The bound's whole day, or empty when it is not at a day's start. A window
+// that ends as a day begins ends with the day before, included.
+std::string whole_day(const LocalClock& clock, const Bound& t, bool last_day) {
+  if (open(t)) return {};
+  const LocalTime local = clock.at(*t);
+  if (local.minute != 0 || local.second != 0) return {};
+  return format_day(last_day ? date::year_month_day(date::sys_days(local.day) - date::days(1)) : local.day);
+}
+
 }  // namespace
 
+ValidityDays days_of_validity(const LocalClock& clock, const Validity& validity) {
+  return {whole_day(clock, validity.from, false), whole_day(clock, validity.until, true)};
+}
+
 std::string describe_validity(const LocalClock& clock, const Validity& validity) {
-  // Past 2262 the clock cannot count: such a bound is never reached.
-  const auto open = [](const auto& t) { return !t || *t == std::chrono::system_clock::time_point::max(); };
   if (open(validity.from) && open(validity.until)) return "always";
+  const auto days = days_of_validity(clock, validity);
   std::string out;
-  if (!open(validity.from)) {
-    const LocalTime t = clock.at(*validity.from);
-    out = "from " + (at_midnight(t) ? format_day(t.day) : clock.format_minute(*validity.from));
-  }
+  if (!open(validity.from)) out = "from " + (days.from.empty() ? clock.format_minute(*validity.from) : days.from);
   if (!open(validity.until)) {
-    // A window that ends as a day begins ends with the day before, included.
-    const LocalTime t = clock.at(*validity.until);
     out += out.empty() ? "" : " ";
-    out += at_midnight(t) ? "through " + format_day(date::year_month_day(date::sys_days(t.day) - date::days(1)))
-                          : "until " + clock.format_minute(*validity.until);
+    out += days.until.empty() ? "until " + clock.format_minute(*validity.until) : "through " + days.until;
   }
   return out;
 }

@@ -17,8 +17,7 @@ int doctor(const std::string& config_flag) {
   int failed = 0;
   std::printf("%-14s %-5s %s\n", "CHECK", "", "DETAIL");
   for (const auto& check : checks) {
-    const char* mark = check.status == Status::Ok ? "ok" : check.status == Status::Warn ? "warn" : "FAIL";
-    std::printf("%-14s %-5s %s\n", check.name.c_str(), mark, check.detail.c_str());
+    std::printf("%-14s %-5s %s\n", check.name.c_str(), mark(check.status), check.detail.c_str());
     if (!check.fix.empty() && check.status != Status::Ok) std::printf("%-14s %-5s fix: %s\n", "", "", check.fix.c_str());
     failed += check.status == Status::Fail;
   }

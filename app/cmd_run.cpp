@@ -297,20 +297,15 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
         return {false, e.what()};
       }
     };
+    parts.checks = [&config] {
+      std::vector<ConsoleCheck> out;
+      for (const auto& c : running_service_checks(config)) out.push_back({c.name, mark(c.status), c.detail, c.fix});
+      return out;
+    };
     // Users, as `portier users` and `portier enroll` see them: a gallery
     // connection of the request's own (one per thread), and the face models
     // loaded at the first enrolment and kept (none until then: most doors
     // are enrolled once).
-    parts.checks = [&config] {
-      std::vector<ConsoleCheck> out;
-      for (const auto& c : running_service_checks(config))
-        out.push_back({c.name,
-                       c.status == DoctorCheck::Status::Ok     ? "ok"
-                       : c.status == DoctorCheck::Status::Warn ? "warn"
-                                                               : "FAIL",
-                       c.detail, c.fix});
-      return out;
-    };
     parts.users = [&config] { return console_users(config); };
     parts.change_user = [&config](const std::string& name, const UserChange& change) {
       return change_user(config, name, change);

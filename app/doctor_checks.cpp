@@ -269,6 +269,10 @@ Check check_blas() {
 
 }  // namespace
 
+const char* mark(DoctorCheck::Status status) {
+  return status == Status::Ok ? "ok" : status == Status::Warn ? "warn" : "FAIL";
+}
+
 std::vector<DoctorCheck> running_service_checks(const Config& c) {
   std::vector<Check> checks{{"config", Status::Ok, c.file.string() + " is valid", ""}};
   checks.push_back(check_model(c, kShapePredictorModel));

@@ -18,6 +18,9 @@ struct DoctorCheck {
   std::string fix;  // what to do when it is not ok
 };
 
+// "ok", "warn" or "FAIL", as doctor prints it and the status page shows it.
+const char* mark(DoctorCheck::Status status);
+
 // Every check, in the order doctor prints them: config, models, liveness,
 // camera, GPIO lines, reader, gallery, recognition, backend, broker, outbox,
 // console, clock, BLAS. Opens the camera and requests the lines: not while

@@ -3,13 +3,10 @@
 #include <cctype>
 #include <exception>
 
-#include <date/date.h>
-
 #include "access/access_policy.h"
 #include "access/card_directory.h"
 #include "access/gallery.h"
 #include "access/local_clock.h"
-#include "access/time_format.h"
 #include "access/user_groups.h"
 #include "access/validity_days.h"
 #include "app/command_context.h"
@@ -17,17 +14,6 @@
 namespace portier {
 
 namespace {
-
-// The day a bound falls on, for the form; empty when the bound is open or
-// not at a day's start (set by the backend to the minute: the form shows
-// the description instead of pretending it is a whole day).
-std::string form_day(const LocalClock& clock, const std::optional<std::chrono::system_clock::time_point>& t,
-                     bool last_day) {
-  if (!t || *t == std::chrono::system_clock::time_point::max()) return {};
-  const LocalTime local = clock.at(*t);
-  if (local.minute != 0 || local.second != 0) return {};
-  return format_day(last_day ? date::year_month_day(date::sys_days(local.day) - date::days(1)) : local.day);
-}
 
 UserChangeResult refused(std::string why) {
   UserChangeResult r;
@@ -52,8 +38,9 @@ ConsoleUsers console_users(const Config& config) {
     c.groups = gallery.groups_of(u.name);
     if (u.mode) c.mode = to_string(*u.mode);
     c.valid = describe_validity(clock, u.validity);
-    c.valid_from = form_day(clock, u.validity.from, false);
-    c.valid_until = form_day(clock, u.validity.until, true);
+    const auto days = days_of_validity(clock, u.validity);
+    c.valid_from = days.from;
+    c.valid_until = days.until;
     c.pin = gallery.pin_status(u.name).pin;
   }
   return out;

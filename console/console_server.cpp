@@ -311,26 +311,35 @@ std::optional<UserChange> change_of(const httplib::Request& req) {
 
 }  // namespace
 
+// The user a page or a change names, when this console may change them;
+// otherwise the reply (404, or 409 where the backend owns the users) is written.
+std::optional<ConsoleUser> ConsoleServer::editable_user(const std::string& name, httplib::Response& res) {
+  const auto users = door_.users();
+  auto user = find_user(users, name);
+  if (!user) {
+    html(res, 404, message_page("No such user", "Nobody of that name is enrolled."));
+    return std::nullopt;
+  }
+  if (users.from_backend) {
+    html(res, 409, message_page("Users are the backend's", "The backend owns the users here: change them there."));
+    return std::nullopt;
+  }
+  return user;
+}
+
 void ConsoleServer::user_page(const httplib::Request& req, httplib::Response& res) {
   auto session = session_of(req, res, true);
   if (!session) return;
-  const auto users = door_.users();
-  const auto user = find_user(users, req.get_param_value("name"));
-  if (!user) return html(res, 404, message_page("No such user", "Nobody of that name is enrolled."));
-  if (users.from_backend)
-    return html(res, 409, message_page("Users are the backend's", "The backend owns the users here: change them there."));
-  html(res, 200, portier::user_page(options_.device_id, *user, session->admin, session->csrf, ""));
+  if (const auto user = editable_user(req.get_param_value("name"), res))
+    html(res, 200, portier::user_page(options_.device_id, *user, session->admin, session->csrf, ""));
 }
 
 void ConsoleServer::change_user(const httplib::Request& req, httplib::Response& res) {
   auto session = session_of(req, res, true);
   if (!session || !csrf_ok(*session, req, res)) return;
   const std::string name = req.get_param_value("name");
-  const auto before = door_.users();
-  const auto user = find_user(before, name);
-  if (!user) return html(res, 404, message_page("No such user", "Nobody of that name is enrolled."));
-  if (before.from_backend)
-    return html(res, 409, message_page("Users are the backend's", "The backend owns the users here: change them there."));
+  const auto user = editable_user(name, res);
+  if (!user) return;
   const auto change = change_of(req);
   if (!change) return html(res, 400, message_page("Not changed", "The form asked for no change this page knows."));
   const auto result = door_.change_user(name, *change);

@@ -70,6 +70,7 @@ class ConsoleServer {
   void users_page(const httplib::Request& req, httplib::Response& res);
   void enrol(const httplib::Request& req, httplib::Response& res, bool from_camera);
   void remove_user(const httplib::Request& req, httplib::Response& res);
+  std::optional<ConsoleUser> editable_user(const std::string& name, httplib::Response& res);
   void user_page(const httplib::Request& req, httplib::Response& res);
   void change_user(const httplib::Request& req, httplib::Response& res);
   // The users page with a message above the list (an enrolment's report).

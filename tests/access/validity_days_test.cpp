@@ -22,6 +22,9 @@ TEST(ValidityDays, WholeDaysAtTheDoorBothIncluded) {
   EXPECT_FALSE(v.contains(date::sys_days(2026_y / 12 / 24) + 23h));
   EXPECT_FALSE(v.contains(date::sys_days(2026_y / 11 / 30) + 22h + 59min));
   EXPECT_EQ(describe_validity(berlin, v), "from 2026-12-01 through 2026-12-24");
+  const auto days = days_of_validity(berlin, v);
+  EXPECT_EQ(days.from, "2026-12-01");
+  EXPECT_EQ(days.until, "2026-12-24") << "the form shows the last day, as it was given";
 }
 
 TEST(ValidityDays, OpenEndsAndBoundsOffMidnight) {
@@ -34,6 +37,7 @@ TEST(ValidityDays, OpenEndsAndBoundsOffMidnight) {
   Validity v;
   v.from = date::sys_days(2026_y / 7 / 1) + 8h + 30min;  // 09:30 BST
   EXPECT_EQ(describe_validity(london, v), "from 2026-07-01 09:30");
+  EXPECT_EQ(days_of_validity(london, v).from, "") << "not a whole day: the form leaves it empty";
   v.from.reset();
   v.until = std::chrono::system_clock::time_point::max();
   EXPECT_EQ(describe_validity(london, v), "always") << "a bound past 2262 is never reached";
