@@ -29,18 +29,20 @@ struct IdentifyArgs {
   bool live_probes = false;
   std::optional<size_t> gallery;
   std::uint64_t seed = 1;
+  EnrolmentPhotos photos;
 };
 
 int eval_identify(const IdentifyArgs& args) {
   const Config config = prepare(args.config);
   IdentificationProtocol protocol;
   try {
-    protocol = make_identification_protocol(read_identity_labels(args.labels), args.gallery, args.seed);
+    protocol = make_identification_protocol(read_identity_labels(args.labels), args.gallery, args.seed, args.photos);
   } catch (const std::invalid_argument& e) {
     throw CommandError(kExitBadInput, e.what());
   }
   if (protocol.enrolled.empty())
-    throw CommandError(kExitBadInput, "labels file " + args.labels + ": no identity has two images, so none is enrolled");
+    throw CommandError(kExitBadInput, fmt::format("labels file {}: no identity has {} images, so none is enrolled",
+                                                  args.labels, args.photos.probe_from + 1));
   // The gallery is enrolled as `portier enroll` does (the still path). The
   // probes take it too, or with --live-probes the path of a camera frame.
   FaceModels stills = load_face_models(config.models, ImageKind::Stills);
@@ -63,19 +65,22 @@ int eval_identify(const IdentifyArgs& args) {
     return describe_central_face(models, std::get<cv::Mat>(loaded));
   };
 
+  // Each enrolment photo is one more embedding of its user, as each photo
+  // `portier enroll` takes is; an identity none of whose photos shows a face
+  // is not enrolled, and its mated probes stay mated: each is a miss.
   EmbeddingIndex index;
   std::map<std::string, std::int64_t> user_of;
-  size_t failed_to_enrol = 0;
+  size_t photos_without_face = 0;
   for (const auto& image : protocol.enrolled) {
     const auto embedding = describe(image, stills);
     if (!embedding) {
-      ++failed_to_enrol;  // its mated probes stay mated: each is a miss
+      ++photos_without_face;
       continue;
     }
-    const auto id = static_cast<std::int64_t>(user_of.size() + 1);
-    user_of[image.identity] = id;
-    index.add(id, image.identity, *embedding);
+    const auto [it, added] = user_of.try_emplace(image.identity, static_cast<std::int64_t>(user_of.size() + 1));
+    index.add(it->second, image.identity, *embedding);
   }
+  const size_t failed_to_enrol = protocol.identities - user_of.size();
 
   std::ofstream scores;
   if (!args.scores.empty()) {
@@ -111,15 +116,16 @@ int eval_identify(const IdentifyArgs& args) {
   // The service's own rule for the gallery just enrolled.
   const auto rule = RecognitionSetup(config).rule_for(index.size());
   const double threshold = rule.threshold;
-  const auto r = evaluate_identification(probes, protocol.enrolled.size(),
+  const auto r = evaluate_identification(probes, protocol.identities,
                                          [&](const ProbeSearch& p) { return p.nearest < threshold; });
   // Measured, not (yet) the door's rule: the nearest distance less the
   // runner-up's margin, which cancels how near a probe is to everybody.
   std::vector<ProbeSearch> normalised = probes;
   for (auto& p : normalised)
     if (std::isfinite(p.runner_up)) p.nearest = p.nearest - (p.runner_up - p.nearest);
-  const auto n = evaluate_identification(normalised, protocol.enrolled.size(), [](const ProbeSearch&) { return false; });
-  std::printf("enrolled         %zu identities (%zu without a detected face)\n", r.enrolled, failed_to_enrol);
+  const auto n = evaluate_identification(normalised, protocol.identities, [](const ProbeSearch&) { return false; });
+  std::printf("enrolled         %zu identities with %zu photos each (%zu identities and %zu photos without a detected face)\n",
+              r.enrolled, args.photos.enrol, failed_to_enrol, photos_without_face);
   std::printf("probes           %zu mated, %zu non-mated (%zu without a detected face)\n", r.mated, r.non_mated,
               r.not_detected);
   std::printf("rank-1           %.4f\n", r.rank1);
@@ -151,18 +157,26 @@ void add_eval_identify_command(CLI::App& eval, int& exit_code) {
   auto* cmd = eval.add_subcommand("identify", "Open-set 1:N identification (FNIR at fixed FPIR) over labelled images");
   auto args = std::make_shared<IdentifyArgs>();
   auto gallery = std::make_shared<size_t>(0);
+  auto probes_after = std::make_shared<size_t>(0);
   cmd->add_option("--config", args->config, "Config file");
   cmd->add_option("--root", args->root, "Folder the image paths are relative to")->required();
   cmd->add_flag("--json", args->json, "End stdout with one JSON object");
   cmd->add_option("--gallery", *gallery, "Enrol only this many of the protocol's identities (seeded draw)")
       ->check(CLI::Range(size_t{1}, size_t{10000000}));
   cmd->add_option("--seed", args->seed, "Seed of the --gallery draw")->capture_default_str();
+  cmd->add_option("--photos", args->photos.enrol, "Enrol each identity with its first K images (default 1)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
+  cmd->add_option("--probes-after", *probes_after,
+                  "Probe with each enrolled identity's images after its first N (default: --photos); compare "
+                  "--photos 1, 2, 3 on the same probes with the same N")
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
   cmd->add_option("--scores", args->scores, "Write every probe's search (CSV) to this file");
   cmd->add_flag("--live-probes", args->live_probes,
                 "Describe the probes as camera frames (no still-photo fallbacks, no mirror), the gallery as enrolment does");
   cmd->add_option("LABELS", args->labels, "CSV 'path,identity' (header optional)")->required();
-  cmd->callback([&exit_code, args, gallery, cmd] {
+  cmd->callback([&exit_code, args, gallery, probes_after, cmd] {
     if (cmd->count("--gallery")) args->gallery = *gallery;
+    args->photos.probe_from = cmd->count("--probes-after") ? *probes_after : args->photos.enrol;
     exit_code = guarded([&] { return eval_identify(*args); });
   });
 }

@@ -35,14 +35,19 @@ std::vector<IdentityImage> read_identity_labels(const std::filesystem::path& fil
 }
 
 IdentificationProtocol make_identification_protocol(std::vector<IdentityImage> images, std::optional<size_t> gallery,
-                                                    std::uint64_t seed) {
+                                                    std::uint64_t seed, EnrolmentPhotos photos) {
+  if (photos.enrol < 1) throw std::invalid_argument("each identity must be enrolled with at least one photo");
+  if (photos.enrol > photos.probe_from)
+    throw std::invalid_argument("enrolling each identity with " + std::to_string(photos.enrol) +
+                                " photos, the probes must come after them, not after the first " +
+                                std::to_string(photos.probe_from));
   std::map<std::string, std::vector<std::string>> by_identity;  // sorted by name, byte order
   for (auto& image : images) by_identity[image.identity].push_back(std::move(image.path));
   std::vector<std::string> enrollable;
   bool take = true;
   for (auto& [identity, paths] : by_identity) {
     std::sort(paths.begin(), paths.end());
-    if (paths.size() < 2) continue;
+    if (paths.size() < photos.probe_from + 1) continue;
     if (take) enrollable.push_back(identity);
     take = !take;
   }
@@ -55,10 +60,11 @@ IdentificationProtocol make_identification_protocol(std::vector<IdentityImage> i
     enrolled = std::set<std::string>(enrollable.begin(), enrollable.begin() + static_cast<std::ptrdiff_t>(*gallery));
   }
   IdentificationProtocol p;
+  p.identities = enrolled.size();
   for (const auto& [identity, paths] : by_identity) {
     if (enrolled.count(identity)) {
-      p.enrolled.push_back({paths.front(), identity});
-      for (size_t i = 1; i < paths.size(); ++i) p.mated.push_back({paths[i], identity});
+      for (size_t i = 0; i < photos.enrol; ++i) p.enrolled.push_back({paths[i], identity});
+      for (size_t i = photos.probe_from; i < paths.size(); ++i) p.mated.push_back({paths[i], identity});
     } else {
       for (const auto& path : paths) p.non_mated.push_back({path, identity});
     }

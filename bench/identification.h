@@ -25,7 +25,8 @@ struct IdentityImage {
 std::vector<IdentityImage> read_identity_labels(const std::filesystem::path& file);
 
 struct IdentificationProtocol {
-  std::vector<IdentityImage> enrolled;  // one image for each enrolled identity
+  size_t identities = 0;                // how many identities are enrolled
+  std::vector<IdentityImage> enrolled;  // their enrolment images, identity by identity
   std::vector<IdentityImage> mated;     // the other images of the enrolled
   std::vector<IdentityImage> non_mated;  // every image of everyone else
 };
@@ -36,9 +37,20 @@ struct IdentificationProtocol {
 // every image of every other identity is a non-mated probe. With `gallery`,
 // only that many of the enrolled identities (drawn with `seed`) stay
 // enrolled, and every image of the others becomes a non-mated probe.
+//
+// `photos` asks what more enrolment photos buy: an enrolled identity is
+// enrolled with its first `photos.enrol` images and probed with its images
+// from the `photos.probe_from`-th on (0-based; those between are unused), so
+// that runs with 1, 2, 3 photos share one set of probes; an identity needs
+// probe_from + 1 images to be enrollable. The default {1, 1} is the protocol
+// above, the fixed contract of `portier eval identify`.
+struct EnrolmentPhotos {
+  size_t enrol = 1;
+  size_t probe_from = 1;
+};
 IdentificationProtocol make_identification_protocol(std::vector<IdentityImage> images,
                                                     std::optional<size_t> gallery = std::nullopt,
-                                                    std::uint64_t seed = 1);
+                                                    std::uint64_t seed = 1, EnrolmentPhotos photos = {});
 
 // One probe searched against the gallery.
 struct ProbeSearch {

@@ -88,5 +88,33 @@ TEST(EvalIdentify, ReportsTheProtocolsCountsAndTheJsonContract) {
   EXPECT_NE(bad.err.find("missing.csv"), std::string::npos) << bad.err;
 }
 
+TEST(EvalIdentify, EnrolsSeveralPhotosAPersonAndProbesWithTheRest) {
+  test::TempDir dir;
+  std::ostringstream labels;
+  for (const auto& [path, identity] : single_person_photos())
+    if (path.rfind("faces/svm_people_dataset/train/", 0) == 0 || path.rfind("faces/knn_examples/train/", 0) == 0)
+      labels << path << ',' << identity << '\n';
+  test::write_file(dir / "labels.csv", labels.str());
+  const auto config = test::write_config(dir);
+  const auto command = "eval identify --json --config " + config.string() + " --root " + test::kDataDir.string() + " " +
+                       (dir / "labels.csv").string();
+  // Probes after the first two images: guido, paul and steve have three or
+  // more (four each); the 1st and 3rd, guido and steve, are enrolled with two
+  // photos each and probed with their other 2 + 2; the other 13 images
+  // (alex 1, barack 2, joe 2, kit 2, paul 4, rose 2) are non-mated.
+  const auto r = test::run_command(test::portier(command + " --photos 2"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.rfind('{')));
+  EXPECT_EQ(j["enrolled"], 2);
+  EXPECT_EQ(j["mated"], 4);
+  EXPECT_EQ(j["non_mated"], 13);
+  EXPECT_NE(r.out.find("2 photos each"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("for 4 embeddings"), std::string::npos) << "the rule counts every photo: " << r.out;
+
+  const auto overlap = test::run_command(test::portier(command + " --photos 3 --probes-after 2"));
+  EXPECT_EQ(overlap.exit_code, 2);
+  EXPECT_NE(overlap.err.find("3 photos"), std::string::npos) << overlap.err;
+}
+
 }  // namespace
 }  // namespace portier

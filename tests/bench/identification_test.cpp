@@ -47,6 +47,7 @@ std::vector<IdentityImage> five_people() {
 
 TEST(IdentificationProtocol, EnrolsEverySecondIdentityWithTwoImagesByItsFirstImage) {
   const auto p = make_identification_protocol(five_people());
+  EXPECT_EQ(p.identities, 2u);
   EXPECT_EQ(paths(p.enrolled), (std::vector<std::string>{"anna/1.jpg", "dora/1.jpg"}));
   EXPECT_EQ(paths(p.mated), (std::vector<std::string>{"anna/2.jpg", "anna/3.jpg", "dora/2.jpg"}));
   EXPECT_EQ(paths(p.non_mated),
@@ -62,6 +63,23 @@ TEST(IdentificationProtocol, ASmallerGalleryTurnsTheOthersIntoNonMatedProbesTheS
   const bool anna = a.enrolled[0].identity == "anna";
   EXPECT_EQ(a.mated.size(), anna ? 2u : 1u);
   EXPECT_EQ(a.non_mated.size(), anna ? 7u : 8u) << "the other enrollable identity's images all become non-mated";
+}
+
+TEST(IdentificationProtocol, MorePhotosPerPersonAreComparedOnTheSameProbes) {
+  // From the third image on is a probe: only anna has three images, so she
+  // alone is enrollable, with one photo or two, and probed by anna/3 both times.
+  const auto one = make_identification_protocol(five_people(), std::nullopt, 1, {1, 2});
+  const auto two = make_identification_protocol(five_people(), std::nullopt, 1, {2, 2});
+  EXPECT_EQ(one.identities, 1u);
+  EXPECT_EQ(two.identities, 1u);
+  EXPECT_EQ(paths(one.enrolled), (std::vector<std::string>{"anna/1.jpg"}));
+  EXPECT_EQ(paths(two.enrolled), (std::vector<std::string>{"anna/1.jpg", "anna/2.jpg"}));
+  EXPECT_EQ(paths(one.mated), (std::vector<std::string>{"anna/3.jpg"}));
+  EXPECT_EQ(paths(two.mated), paths(one.mated));
+  EXPECT_EQ(two.non_mated.size(), 7u) << "everyone else, carl, dora and emil now too";
+  EXPECT_THROW(make_identification_protocol(five_people(), std::nullopt, 1, {3, 2}), std::invalid_argument)
+      << "an enrolment photo may not also be a probe";
+  EXPECT_THROW(make_identification_protocol(five_people(), std::nullopt, 1, {0, 2}), std::invalid_argument);
 }
 
 TEST(IdentificationMetrics, RatesWorkedOutByHand) {
