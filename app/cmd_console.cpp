@@ -44,11 +44,8 @@ void add_console_command(CLI::App& app, int& exit_code) {
         if (auto problem = admin_name_problem(*name)) throw CommandError(kExitBadInput, *problem);
         const Config c = prepare(*config, ModelCheck::Skip);
         AdminAccounts accounts(accounts_file(c));
-        if (adding && [&] {
-              for (const auto& n : accounts.names())
-                if (n == *name) return true;
-              return false;
-            }())
+        // Before the password is asked for, not after.
+        if (adding && accounts.exists(*name))
           throw CommandError(kExitFailure, "an admin named '" + *name + "' exists already");
         const std::string password = read_password(*name);
         if (adding) accounts.add(*name, password);

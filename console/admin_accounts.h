@@ -44,6 +44,7 @@ class AdminAccounts {
   // What changes whenever the account's password does, and is gone with the
   // account: a session opened under an older one is no longer good.
   std::optional<std::string> stamp(const std::string& name);
+  bool exists(const std::string& name) { return stamp(name).has_value(); }
   std::vector<std::string> names();
   size_t count();
 

@@ -93,6 +93,14 @@ TEST(Commands, APhotoOfSomeoneElseInTheSetIsRejected) {
 
 // Joe (Biden's photo) enrolled at the door `config` describes; the start of
 // a `users` command for that door.
+// A portier command with one line on its stdin (passwords and PINs are read
+// there, never from argv, where `ps` would show them).
+test::CommandResult run_with_stdin(const test::TempDir& dir, const std::string& args, const std::string& line) {
+  const auto file = dir / "stdin";
+  std::ofstream(file) << line << "\n";
+  return test::run_command("( " + test::portier(args) + " < " + file.string() + " )");
+}
+
 std::string users_with_joe(const std::filesystem::path& config) {
   const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
   EXPECT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
@@ -203,9 +211,7 @@ TEST(Commands, ConsoleUsersAddFromStdinListChangeAndRemove) {
   const auto config = test::write_config(dir);
   const auto console = "console --config " + config.string() + " user ";
   auto with_stdin = [&](const std::string& line, const std::string& args) {
-    const auto file = dir / "stdin";
-    std::ofstream(file) << line << "\n";
-    return test::run_command("( " + test::portier(console + args) + " < " + file.string() + " )");
+    return run_with_stdin(dir, console + args, line);
   };
   auto r = with_stdin("a long password", "add ann");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -235,9 +241,7 @@ TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   const auto users = users_with_joe(config);
   // The PIN comes on stdin, never in argv (where `ps` would show it).
   auto with_stdin = [&](const std::string& line, const std::string& args) {
-    const auto file = dir / "stdin";
-    std::ofstream(file) << line << "\n";
-    return test::run_command("( " + test::portier(users + args) + " < " + file.string() + " )");
+    return run_with_stdin(dir, users + args, line);
   };
   auto r = with_stdin("2468", "pin set joe");
   EXPECT_EQ(r.exit_code, 0) << r.err;
