@@ -129,7 +129,16 @@ Check check_gallery(const Config& c) {
     const auto users = gallery.users();
     if (users.empty())
       return {"gallery", Status::Warn, c.gallery_path.string() + ": no users enrolled", "portier enroll --name NAME PHOTO..."};
-    return {"gallery", Status::Ok, fmt::format("{}: {} users", c.gallery_path.string(), users.size()), ""};
+    // One photo finds a user less often than two or three: measured on LFW
+    // DevTest (docs/recognition.md, "How many photos to enrol").
+    const auto one_photo = static_cast<size_t>(
+        std::count_if(users.begin(), users.end(), [](const Gallery::UserSummary& u) { return u.embeddings == 1; }));
+    auto detail = fmt::format("{}: {} users", c.gallery_path.string(), users.size());
+    if (one_photo > 0)
+      detail += fmt::format("; {} enrolled from one photo only: a second and a third, with another pose or light, "
+                            "let them in more often (portier enroll --name NAME MORE.jpg adds photos)",
+                            one_photo);
+    return {"gallery", Status::Ok, detail, ""};
   } catch (const std::exception& e) {
     return {"gallery", Status::Fail, e.what(), "check gallery.path and that the service user can write its folder"};
   }

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "access/gallery.h"
 #include "app/config.h"
 #include "app/doctor_checks.h"
 
@@ -390,6 +391,14 @@ TEST(DoctorChecks, TheRunningServiceMakesDoctorsChecksButNotThoseOfTheDevicesAnd
   const auto gallery = running_service_checks(config)[5];
   EXPECT_EQ(gallery.status, DoctorCheck::Status::Warn) << "nobody enrolled";
   EXPECT_NE(gallery.fix.find("portier enroll"), std::string::npos);
+
+  Embedding e{};
+  e[0] = 1.0f;
+  Gallery(config.gallery_path).enroll("ann", {{e, "ann.jpg"}});
+  Gallery(config.gallery_path).enroll("bob", {{e, "bob1.jpg"}, {e, "bob2.jpg"}});
+  const auto enrolled = running_service_checks(config)[5];
+  EXPECT_EQ(enrolled.status, DoctorCheck::Status::Ok);
+  EXPECT_NE(enrolled.detail.find("2 users; 1 enrolled from one photo only"), std::string::npos) << enrolled.detail;
 }
 
 TEST(Commands, RunWithAMissingSourceFailsClearly) {
