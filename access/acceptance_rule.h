@@ -40,12 +40,13 @@ struct RecognitionCurves {
 std::variant<RecognitionCurves, std::string> read_recognition_curves(const std::filesystem::path& file,
                                                                      std::string_view expected_sha256);
 
-// Measured on LFW's development view (docs/recognition.md): with several
-// enrolled users a stranger's nearest distances are not independent draws
-// (some faces are near many), and the independent model underestimated the
-// false-positive rate by up to ~1.5x. With more than one embedding enrolled,
-// the rule aims at max_fpir / this.
-inline constexpr double kFpirCorrelationMargin = 2.0;
+// Measured on LFW's development training view (docs/recognition.md): with
+// several enrolled users a stranger's nearest distances are not independent
+// draws (some faces are near many), and the independent model underestimated
+// the false-positive rate, more so the larger the gallery: ~1.5x for small
+// ones, ~2.5x for 402 users. With more than one embedding enrolled, the rule
+// aims at max_fpir / this.
+inline constexpr double kFpirCorrelationMargin = 3.0;
 
 struct AcceptanceRule {
   double threshold = 0.55;      // accept the nearest user when closer than this

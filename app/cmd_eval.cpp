@@ -97,6 +97,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   });
   add_eval_liveness_command(*eval, exit_code);
   add_eval_identify_command(*eval, exit_code);
+  add_eval_rule_command(*eval, exit_code);
   add_eval_impostors_command(*eval, exit_code);
 }
 

@@ -59,6 +59,7 @@ void add_policy_command(CLI::App& app, int& exit_code);
 void add_console_command(CLI::App& app, int& exit_code);
 void add_eval_liveness_command(CLI::App& eval, int& exit_code);
 void add_eval_identify_command(CLI::App& eval, int& exit_code);
+void add_eval_rule_command(CLI::App& eval, int& exit_code);
 void add_eval_impostors_command(CLI::App& eval, int& exit_code);
 
 }  // namespace portier
