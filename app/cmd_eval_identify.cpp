@@ -124,8 +124,9 @@ int eval_identify(const IdentifyArgs& args) {
   for (auto& p : normalised)
     if (std::isfinite(p.runner_up)) p.nearest = p.nearest - (p.runner_up - p.nearest);
   const auto n = evaluate_identification(normalised, protocol.identities, [](const ProbeSearch&) { return false; });
-  std::printf("enrolled         %zu identities with %zu photos each (%zu identities and %zu photos without a detected face)\n",
-              r.enrolled, args.photos.enrol, failed_to_enrol, photos_without_face);
+  std::printf("enrolled         %zu identities with %zu %s each (%zu identities and %zu photos without a detected face)\n",
+              r.enrolled, args.photos.enrol, args.photos.enrol == 1 ? "photo" : "photos", failed_to_enrol,
+              photos_without_face);
   std::printf("probes           %zu mated, %zu non-mated (%zu without a detected face)\n", r.mated, r.non_mated,
               r.not_detected);
   std::printf("rank-1           %.4f\n", r.rank1);
