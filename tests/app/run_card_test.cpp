@@ -33,9 +33,15 @@ struct Door {
 void set_up(Door& door, int auth_timeout_s, const std::string& extra = "") {
   door.fifo = door.dir / "reader";
   ASSERT_EQ(::mkfifo(door.fifo.c_str(), 0600), 0);
+  // These tests are about the second credential. Against Lin's one
+  // enrolment photo the clip's frames of him are at times just over the
+  // default rule's distance for two users (0.481: a CI run found him
+  // unrecognised), so they state a looser rate (distance 0.529), as the
+  // installer of a card+face door may: the card names the user.
   door.config = test::write_config(door.dir, "[access]\nmode = \"card+face\"\nauth_timeout_s = " +
                                                  std::to_string(auth_timeout_s) + "\n[reader]\ntype = \"evdev\"\ndevice = \"" +
-                                                 door.fifo.string() + "\"\n" + test::kClipLiveness + extra);
+                                                 door.fifo.string() + "\"\n[decision]\nmax_fpir = 0.005\n" +
+                                                 test::kClipLiveness + extra);
   const auto faces = test::kDataDir / "faces";
   const std::string config = " --config " + door.config.string();
   for (const auto& [name, photo] : {std::pair{"lin_manuel_miranda", faces / "face_recognition_examples/lin-manuel-miranda.png"},
