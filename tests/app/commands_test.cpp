@@ -92,8 +92,6 @@ TEST(Commands, APhotoOfSomeoneElseInTheSetIsRejected) {
   EXPECT_NE(r.out.find("3 of 4 images accepted"), std::string::npos) << r.out;
 }
 
-// Joe (Biden's photo) enrolled at the door `config` describes; the start of
-// a `users` command for that door.
 // A portier command with one line on its stdin (passwords and PINs are read
 // there, never from argv, where `ps` would show them).
 test::CommandResult run_with_stdin(const test::TempDir& dir, const std::string& args, const std::string& line) {
@@ -102,6 +100,8 @@ test::CommandResult run_with_stdin(const test::TempDir& dir, const std::string& 
   return test::run_command("( " + test::portier(args) + " < " + file.string() + " )");
 }
 
+// Joe (Biden's photo) enrolled at the door `config` describes; the start of
+// a `users` command for that door.
 std::string users_with_joe(const std::filesystem::path& config) {
   const auto biden = (test::kDataDir / "faces/knn_examples/train/biden/biden.jpg").string();
   EXPECT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name joe " + biden)).exit_code, 0);
