@@ -28,11 +28,11 @@ void DecisionPolicy::reopen() {
 }
 
 std::optional<Decision> DecisionPolicy::observe(const FaceObservation& sample, const std::optional<IdentityMatch>& match,
-                                                Clock::time_point captured) {
+                                                std::optional<float> runner_up, Clock::time_point captured) {
   auto& state = tracks_[sample.track_id];
   if (state.status == TrackState::Granted || state.status == TrackState::Spoof) return std::nullopt;
 
-  const bool accepted = match && match->distance < options_.threshold;
+  const bool accepted = match && rule_.accepts(match->distance, runner_up);
   const std::optional<std::int64_t> who = accepted ? std::optional(match->user_id) : std::nullopt;
   if (state.frames == 0 || who != state.streak_user) {
     state.streak_user = who;
@@ -87,7 +87,7 @@ std::optional<Decision> DecisionPolicy::observe(const FaceObservation& sample, c
   } else if (!who && state.streak >= options_.deny_frames) {
     decision.verdict = Verdict::DeniedUnknown;
     if (match) decision.distance = state.best_distance;
-    decision.reason = match ? "no enrolled user within the threshold" : "the gallery is empty";
+    decision.reason = match ? "no enrolled user accepted by the recognition rule" : "the gallery is empty";
   } else if (state.frames >= options_.max_frames) {
     decision.verdict = Verdict::DeniedOther;
     if (match) decision.distance = state.best_distance;

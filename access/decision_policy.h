@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "access/acceptance_rule.h"
 #include "access/decision.h"
 #include "access/embedding_index.h"
 
@@ -13,9 +14,9 @@ namespace portier {
 
 struct DecisionOptions {
   float threshold = 0.55f; // same person when the nearest enrolled embedding is closer than this
-  // When set, the threshold for a gallery of that many embeddings
-  // (access/acceptance_rule.h), applied at start and whenever it changes.
-  std::function<float(size_t embeddings)> threshold_for_gallery;
+  // When set, the rule for the gallery (access/acceptance_rule.h), applied at
+  // start and whenever the gallery changes; it replaces `threshold`.
+  std::function<AcceptanceRule(GallerySize)> rule_for_gallery;
   int grant_frames = 3;    // consecutive matches of one user that grant
   int deny_frames = 8;     // consecutive non-matches that deny as unknown
   int max_frames = 30;     // evidence after which an undecided track is denied (inconsistent)
@@ -29,7 +30,7 @@ struct DecisionOptions {
 };
 
 // Turns per-frame recognition results of a track into at most one decision.
-// A grant needs the same user within the threshold on grant_frames frames in a
+// A grant needs the same user accepted by the rule on grant_frames frames in a
 // row and, when liveness is on, a live verdict over the track's recent frames:
 // one lucky frame never opens the door. A decided track stays decided (no
 // second grant) until forget() is called when it leaves the scene. A track
@@ -37,22 +38,28 @@ struct DecisionOptions {
 // afterwards: the person must leave the view and come back.
 class DecisionPolicy {
  public:
-  explicit DecisionPolicy(DecisionOptions options) : options_(options) {}
+  explicit DecisionPolicy(DecisionOptions options) : options_(options) { rule_.threshold = options_.threshold; }
 
+  // `match` is the nearest enrolled user, `runner_up` the second-nearest
+  // user's distance (empty when nobody else is enrolled).
   std::optional<Decision> observe(const FaceObservation& sample, const std::optional<IdentityMatch>& match,
-                                  Clock::time_point captured);
+                                  std::optional<float> runner_up, Clock::time_point captured);
+  std::optional<Decision> observe(const FaceObservation& sample, const std::optional<IdentityMatch>& match,
+                                  Clock::time_point captured) {
+    return observe(sample, match, std::nullopt, captured);
+  }
   void forget(std::uint64_t track_id) { tracks_.erase(track_id); }
   // A credential asks for the faces in view to be judged afresh: granted and
   // denied tracks start over (keeping their liveness scores); a spoof stays one.
   void reopen();
   // The gallery changed: a new rule applies from the next frame on.
-  void set_threshold(float threshold) { options_.threshold = threshold; }
+  void set_rule(const AcceptanceRule& rule) { rule_ = rule; }
   // A new liveness calibration: from the next frame on. Liveness that is
   // off stays off.
   void set_liveness_threshold(double threshold) {
     if (options_.liveness_threshold) options_.liveness_threshold = threshold;
   }
-  float threshold() const { return options_.threshold; }
+  const AcceptanceRule& rule() const { return rule_; }
   const DecisionOptions& options() const { return options_; }
   size_t tracked() const { return tracks_.size(); }
 
@@ -71,6 +78,7 @@ class DecisionPolicy {
   Liveness liveness_of(const TrackState& state, double* score) const;
 
   DecisionOptions options_;
+  AcceptanceRule rule_;
   std::unordered_map<std::uint64_t, TrackState> tracks_;
 };
 

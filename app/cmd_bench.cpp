@@ -204,7 +204,7 @@ PipelineRun run_pipeline(const Config& config, const std::string& source, const 
   PipelineOptions options = config.pipeline;
   if (liveness.model) options.decision.liveness_threshold = liveness.threshold;
   // The service's rule, whose cost the benchmark includes.
-  options.decision.threshold_for_gallery = RecognitionSetup(config).threshold_for_gallery();
+  options.decision.rule_for_gallery = RecognitionSetup(config).rule_for_gallery();
   SimulatedRelay relay;
   LogOnlyEventSink events;
   Pipeline pipeline(options,

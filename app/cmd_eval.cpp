@@ -64,7 +64,7 @@ int eval_pairs(const std::string& config_flag, const std::string& root, const st
               percentile(impostor, 50));
   std::printf("EER              %.4f\n", r.eer);
   std::printf("best threshold   %.4f (the service's rule for one enrolled face: %.3f)\n", r.best_threshold,
-              RecognitionSetup(config).rule_for(1).threshold);
+              RecognitionSetup(config).rule_for({1, 1}).threshold);
   if (json) {
     const nlohmann::json out{{"pairs", r.pairs},
                              {"accuracy", r.accuracy},

@@ -29,6 +29,7 @@ struct IdentifyArgs {
   bool live_probes = false;
   std::optional<size_t> gallery;
   std::uint64_t seed = 1;
+  size_t score_from = kMinUsersForScore;
   EnrolmentPhotos photos;
 };
 
@@ -113,30 +114,43 @@ int eval_identify(const IdentifyArgs& args) {
   for (const auto& image : protocol.mated) search(image, true);
   for (const auto& image : protocol.non_mated) search(image, false);
 
-  // The service's own rule for the gallery just enrolled.
-  const auto rule = RecognitionSetup(config).rule_for(index.size());
-  const double threshold = rule.threshold;
-  const auto r = evaluate_identification(probes, protocol.identities,
-                                         [&](const ProbeSearch& p) { return p.nearest < threshold; });
-  // Measured, not (yet) the door's rule: the nearest distance less the
-  // runner-up's margin, which cancels how near a probe is to everybody.
-  std::vector<ProbeSearch> normalised = probes;
-  for (auto& p : normalised)
-    if (std::isfinite(p.runner_up)) p.nearest = p.nearest - (p.runner_up - p.nearest);
-  const auto n = evaluate_identification(normalised, protocol.identities, [](const ProbeSearch&) { return false; });
+  // The service's own rule for the gallery just enrolled, as the decide
+  // stage applies it: the nearest user's distance and its lead over the
+  // runner-up.
+  const auto rule = RecognitionSetup(config).rule_for({index.users(), index.size()}, args.score_from);
+  const auto runner_up = [](const ProbeSearch& p) {
+    return std::isfinite(p.runner_up) ? std::optional<double>(p.runner_up) : std::nullopt;
+  };
+  const auto by_distance = evaluate_identification(
+      probes, protocol.identities, [&](const ProbeSearch& p) { return rule.accepts(p.nearest, runner_up(p)); });
+  // Threshold-free figures on what the service compares: the score when the
+  // rule weighs one, else the distance. (The rule's distance bound is left
+  // out: a threshold-free figure asks how well the score alone ranks.)
+  std::vector<ProbeSearch> scored = probes;
+  if (rule.score_threshold)
+    for (auto& p : scored)
+      if (const auto other = runner_up(p)) p.nearest = static_cast<float>(normalised_score(p.nearest, *other));
+  const auto r = evaluate_identification(scored, protocol.identities,
+                                         [](const ProbeSearch&) { return false; });
   std::printf("enrolled         %zu identities with %zu %s each (%zu identities and %zu photos without a detected face)\n",
               r.enrolled, args.photos.enrol, args.photos.enrol == 1 ? "photo" : "photos", failed_to_enrol,
               photos_without_face);
   std::printf("probes           %zu mated, %zu non-mated (%zu without a detected face)\n", r.mated, r.non_mated,
               r.not_detected);
   std::printf("rank-1           %.4f\n", r.rank1);
-  std::printf("FNIR @ FPIR 1e-2 %.4f  (threshold %.4f)\n", r.fnir_at_fpir_1e2, r.threshold_at_fpir_1e2);
-  std::printf("FNIR @ FPIR 1e-3 %.4f  (threshold %.4f)\n", r.fnir_at_fpir_1e3, r.threshold_at_fpir_1e3);
-  std::printf("at the rule      FNIR %.4f  FPIR %.4f  (distance below %.3f: %s for %zu embeddings)\n", r.fnir_at_rule,
-              r.fpir_at_rule, threshold, rule.derived ? "decision.max_fpir" : "decision.threshold", index.size());
-  std::printf("normalised       FNIR @ FPIR 1e-2 %.4f, @ 1e-3 %.4f  (score: nearest - (runner-up - nearest); measured only)\n",
-              n.fnir_at_fpir_1e2, n.fnir_at_fpir_1e3);
+  const char* compared = rule.score_threshold ? "score" : "distance";
+  std::printf("FNIR @ FPIR 1e-2 %.4f  (%s below %.4f)\n", r.fnir_at_fpir_1e2, compared, r.threshold_at_fpir_1e2);
+  std::printf("FNIR @ FPIR 1e-3 %.4f  (%s below %.4f)\n", r.fnir_at_fpir_1e3, compared, r.threshold_at_fpir_1e3);
+  if (rule.score_threshold)
+    std::printf("distance alone   FNIR @ FPIR 1e-2 %.4f, @ 1e-3 %.4f  (for comparison: the score is nearest - "
+                "(runner-up - nearest))\n",
+                by_distance.fnir_at_fpir_1e2, by_distance.fnir_at_fpir_1e3);
+  std::printf("at the rule      FNIR %.4f  FPIR %.4f  (%s: %s for %zu users, %zu embeddings)\n",
+              by_distance.fnir_at_rule, by_distance.fpir_at_rule, describe_rule(rule).c_str(),
+              rule.derived ? "decision.max_fpir" : "decision.threshold", index.users(), index.size());
   if (args.json) {
+    // The fixed keys: FNIR at FPIR on what the service compares (the score,
+    // or the distance under a fixed decision.threshold), and at its rule.
     const nlohmann::json out{{"enrolled", r.enrolled},
                              {"mated", r.mated},
                              {"non_mated", r.non_mated},
@@ -144,9 +158,11 @@ int eval_identify(const IdentifyArgs& args) {
                              {"fnir_at_fpir_1e-2", r.fnir_at_fpir_1e2},
                              {"fnir_at_fpir_1e-3", r.fnir_at_fpir_1e3},
                              {"threshold_at_fpir_1e-3", r.threshold_at_fpir_1e3},
-                             {"fnir_at_threshold", r.fnir_at_rule},
-                             {"fpir_at_threshold", r.fpir_at_rule},
-                             {"not_detected", r.not_detected}};
+                             {"fnir_at_threshold", by_distance.fnir_at_rule},
+                             {"fpir_at_threshold", by_distance.fpir_at_rule},
+                             {"not_detected", r.not_detected},
+                             {"compared", compared},
+                             {"distance_fnir_at_fpir_1e-3", by_distance.fnir_at_fpir_1e3}};
     std::printf("%s\n", out.dump().c_str());
   }
   return kExitOk;
@@ -171,6 +187,11 @@ void add_eval_identify_command(CLI::App& eval, int& exit_code) {
                   "Probe with each enrolled identity's images after its first N (default: --photos); compare "
                   "--photos 1, 2, 3 on the same probes with the same N")
       ->check(CLI::Range(size_t{1}, size_t{1000}));
+  cmd->add_option("--score-from", args->score_from,
+                  "Weigh the runner-up from this many users on, to measure the score rule where the service does not "
+                  "use it (default: the service's)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{2}, size_t{10000000}));
   cmd->add_option("--scores", args->scores, "Write every probe's search (CSV) to this file");
   cmd->add_flag("--live-probes", args->live_probes,
                 "Describe the probes as camera frames (no still-photo fallbacks, no mirror), the gallery as enrolment does");

@@ -1,10 +1,11 @@
 // portier eval rule: the acceptance rule decision.max_fpir gives for
-// galleries of given sizes, before anybody is enrolled: what an installer
+// galleries of given numbers of users, before anybody is enrolled: what an installer
 // planning a door for N people, and the docs' table, read.
 #include <cstdio>
 #include <memory>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "app/command_context.h"
@@ -13,23 +14,32 @@
 namespace portier {
 namespace {
 
-int eval_rule(const std::string& config_flag, const std::vector<size_t>& sizes, bool json) {
+int eval_rule(const std::string& config_flag, const std::vector<size_t>& sizes, size_t photos, bool json) {
   const Config config = prepare(config_flag, ModelCheck::Skip);
   const RecognitionSetup setup(config);
   nlohmann::json rows = nlohmann::json::array();
-  std::printf("%10s  %13s  %18s  %23s\n", "embeddings", "accepts below", "strangers taken", "a user's frames refused");
+  std::printf("%6s  %10s  %13s  %12s  %16s  %23s\n", "users", "embeddings", "distance below", "score below",
+              "strangers taken", "a user's frames refused");
   for (const size_t n : sizes) {
-    const auto rule = setup.rule_for(n);
-    std::printf("%10zu  %13.3f  %17.2g%%  %22.0f%%\n", n, rule.threshold, 100.0 * rule.expected_fpir,
-                100.0 * rule.expected_fnmr);
-    rows.push_back({{"embeddings", n},
-                    {"threshold", rule.threshold},
-                    {"expected_fpir", rule.expected_fpir},
-                    {"expected_fnmr", rule.expected_fnmr},
-                    {"derived", rule.derived}});
+    const GallerySize gallery{n, n * photos};
+    const auto rule = setup.rule_for(gallery);
+    const std::string score = rule.score_threshold ? fmt::format("{:.3f}", *rule.score_threshold) : "-";
+    std::printf("%6zu  %10zu  %14.3f  %12s  %15.2g%%  %22.0f%%\n", gallery.users, gallery.embeddings, rule.threshold,
+                score.c_str(), 100.0 * rule.expected_fpir, 100.0 * rule.expected_fnmr);
+    nlohmann::json row{{"users", gallery.users},
+                       {"embeddings", gallery.embeddings},
+                       {"threshold", rule.threshold},
+                       {"score_threshold", nullptr},
+                       {"expected_fpir", rule.expected_fpir},
+                       {"expected_fnmr", rule.expected_fnmr},
+                       {"derived", rule.derived}};
+    if (rule.score_threshold) row["score_threshold"] = *rule.score_threshold;
+    rows.push_back(row);
   }
-  std::printf("(%s; by the impostor and genuine curves of LFW's development view: docs/recognition.md)\n",
-              config.recognition.fixed_threshold ? "a fixed decision.threshold" : "from decision.max_fpir");
+  std::printf("(%s; score = nearest - (runner-up - nearest), weighed from %zu users on; by the impostor and "
+              "genuine curves of LFW's development view: docs/recognition.md)\n",
+              config.recognition.fixed_threshold ? "a fixed decision.threshold" : "from decision.max_fpir",
+              kMinUsersForScore);
   if (json) std::printf("%s\n", rows.dump().c_str());
   return kExitOk;
 }
@@ -37,17 +47,21 @@ int eval_rule(const std::string& config_flag, const std::vector<size_t>& sizes, 
 }  // namespace
 
 void add_eval_rule_command(CLI::App& eval, int& exit_code) {
-  auto* cmd = eval.add_subcommand("rule", "The acceptance rule for galleries of N embeddings (no images needed)");
+  auto* cmd = eval.add_subcommand("rule", "The acceptance rule for galleries of N users (no images needed)");
   auto config = std::make_shared<std::string>();
   auto sizes = std::make_shared<std::vector<size_t>>();
   auto json = std::make_shared<bool>(false);
+  auto photos = std::make_shared<size_t>(1);
   cmd->add_option("--config", *config, "Config file");
+  cmd->add_option("--photos", *photos, "Photos (embeddings) per user")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
   cmd->add_flag("--json", *json, "End stdout with one JSON array");
-  cmd->add_option("N", *sizes, "Enrolled embeddings (each photo of each user is one)")
+  cmd->add_option("N", *sizes, "Enrolled users")
       ->required()
       ->check(CLI::Range(size_t{1}, size_t{100000000}));
-  cmd->callback([&exit_code, config, sizes, json] {
-    exit_code = guarded([&] { return eval_rule(*config, *sizes, *json); });
+  cmd->callback([&exit_code, config, sizes, photos, json] {
+    exit_code = guarded([&] { return eval_rule(*config, *sizes, *photos, *json); });
   });
 }
 

@@ -80,13 +80,12 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   LivenessSetup liveness = load_liveness(config);
   PipelineOptions options = config.pipeline;
   const RecognitionSetup recognition(config);
-  options.decision.threshold_for_gallery = recognition.threshold_for_gallery();
+  options.decision.rule_for_gallery = recognition.rule_for_gallery();
   {
-    const auto rule = recognition.rule_for(index.size());
-    spdlog::info("recognition: accepting faces closer than {:.3f} for {} enrolled embeddings ({}; expected "
-                 "strangers accepted {:.2g} per attempt)",
-                 rule.threshold, index.size(), rule.derived ? "decision.max_fpir" : "decision.threshold",
-                 rule.expected_fpir);
+    const auto rule = recognition.rule_for({index.users(), index.size()});
+    spdlog::info("recognition: {} for {} users with {} embeddings ({}; expected strangers accepted {:.2g} per attempt)",
+                 describe_rule(rule), index.users(), index.size(),
+                 rule.derived ? "decision.max_fpir" : "decision.threshold", rule.expected_fpir);
   }
   if (liveness.model) {
     options.decision.liveness_threshold = liveness.threshold;
@@ -163,7 +162,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
       if (!backend_policy) d.policy.reset();
       return d;
     };
-    options.access.card_face_threshold = recognition.threshold_for_gallery();
+    options.access.card_face_threshold = recognition.distance_for_one_user();
     spdlog::info("verification mode {}: {}{}{}, the second credential within {} s", to_string(options.access.mode),
                  reader ? reader->describe() : "no card reader", keypad ? ", PINs from " : "",
                  keypad ? keypad->describe() : "",

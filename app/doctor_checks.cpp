@@ -147,9 +147,10 @@ Check check_gallery(const Config& c) {
 // Whether face-only access can keep decision.max_fpir for the users enrolled:
 // a stranger's chance of falling near somebody grows with every embedding.
 Check check_recognition(const Config& c) {
-  size_t embeddings = 0;
+  GallerySize gallery;
   try {
-    embeddings = Gallery(c.gallery_path).load_index().size();
+    const auto index = Gallery(c.gallery_path).load_index();
+    gallery = {index.users(), index.size()};
   } catch (const std::exception&) {
     // The gallery row says what is wrong with it.
   }
@@ -159,18 +160,19 @@ Check check_recognition(const Config& c) {
   } catch (const std::exception& e) {
     return {"recognition", Status::Fail, e.what(), "reinstall portier: the curves file ships with it"};
   }
-  const auto rule = setup->rule_for(embeddings);
-  const auto detail = fmt::format("accepts faces closer than {:.3f} for {} embeddings: ~{:.2g} of strangers taken for a user "
-                                  "per attempt, ~{:.0f}% of a user's frames refused (LFW development curves)",
-                                  rule.threshold, embeddings, rule.expected_fpir, 100.0 * rule.expected_fnmr);
+  const auto rule = setup->rule_for(gallery);
+  const auto detail = fmt::format("{} for {} users with {} embeddings: ~{:.2g} of strangers taken for a user per attempt, "
+                                  "~{:.0f}% of a user's frames refused (LFW development curves)",
+                                  describe_rule(rule), gallery.users, gallery.embeddings, rule.expected_fpir,
+                                  100.0 * rule.expected_fnmr);
   if (!rule.derived && rule.expected_fpir > c.recognition.max_fpir)
     return {"recognition", Status::Warn, detail + fmt::format("; above decision.max_fpir {:.2g}", c.recognition.max_fpir),
             "remove decision.threshold so the rule follows the gallery, or ask for a card with the face (card+face)"};
   if (rule.derived && rule.expected_fnmr > 0.25)
     return {"recognition", Status::Warn,
-            detail + fmt::format("; with {} embeddings the face alone cannot keep decision.max_fpir {:.2g} without "
-                                 "refusing many users",
-                                 embeddings, c.recognition.max_fpir),
+            detail + fmt::format("; with {} users the face alone cannot keep decision.max_fpir {:.2g} without "
+                                 "refusing many of them",
+                                 gallery.users, c.recognition.max_fpir),
             "ask for a card with the face (card+face: 1:1 against the card's owner), or raise decision.max_fpir knowingly"};
   return {"recognition", Status::Ok, detail, ""};
 }

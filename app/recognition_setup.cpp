@@ -9,14 +9,18 @@ RecognitionSetup::RecognitionSetup(const Config& config) : config_(config.recogn
   curves_ = std::move(std::get<RecognitionCurves>(read));
 }
 
-AcceptanceRule RecognitionSetup::rule_for(std::size_t embeddings) const {
-  if (config_.fixed_threshold) return fixed_acceptance_rule(curves_, *config_.fixed_threshold, embeddings);
-  return derive_acceptance_rule(curves_, config_.max_fpir, embeddings, kMaxAcceptedDistance);
+AcceptanceRule RecognitionSetup::rule_for(GallerySize gallery, std::size_t score_from) const {
+  if (config_.fixed_threshold) return fixed_acceptance_rule(curves_, *config_.fixed_threshold, gallery.embeddings);
+  return derive_acceptance_rule(curves_, config_.max_fpir, gallery, kMaxAcceptedDistance, score_from);
 }
 
-std::function<float(std::size_t)> RecognitionSetup::threshold_for_gallery() const {
-  // A copy: the pipeline may outlive this object.
-  return [self = *this](std::size_t embeddings) { return static_cast<float>(self.rule_for(embeddings).threshold); };
+// Copies: the pipeline may outlive this object.
+std::function<AcceptanceRule(GallerySize)> RecognitionSetup::rule_for_gallery() const {
+  return [self = *this](GallerySize gallery) { return self.rule_for(gallery); };
+}
+
+std::function<float(std::size_t)> RecognitionSetup::distance_for_one_user() const {
+  return [self = *this](std::size_t embeddings) { return static_cast<float>(self.rule_for({1, embeddings}).threshold); };
 }
 
 }  // namespace portier

@@ -5,8 +5,8 @@
 namespace portier {
 
 void DecideStage::apply_rule() {
-  if (!policy_.options().threshold_for_gallery) return;
-  policy_.set_threshold(policy_.options().threshold_for_gallery(index_.size()));
+  if (!policy_.options().rule_for_gallery) return;
+  policy_.set_rule(policy_.options().rule_for_gallery({index_.users(), index_.size()}));
 }
 
 void DecideStage::maybe_refresh() {
@@ -18,8 +18,8 @@ void DecideStage::maybe_refresh() {
   if (auto fresh = refresh_()) {
     index_ = std::move(*fresh);
     apply_rule();
-    spdlog::info("gallery reloaded: {} users, {} embeddings; accepting faces closer than {:.3f}", index_.users(),
-                 index_.size(), policy_.threshold());
+    spdlog::info("gallery reloaded: {} users, {} embeddings; {}", index_.users(), index_.size(),
+                 describe_rule(policy_.rule()));
   }
 }
 
@@ -36,7 +36,12 @@ void DecideStage::run() {
     }
     for (auto id : batch->ended_tracks) policy_.forget(id);
     for (const auto& face : batch->faces) {
-      auto decision = policy_.observe(face, index_.nearest(face.embedding), batch->captured);
+      // The two nearest users: the runner-up is what the score rule weighs
+      // the nearest against (access/acceptance_rule.h).
+      const auto found = index_.nearest_users(face.embedding, 2);
+      auto decision = policy_.observe(face, found.empty() ? std::nullopt : std::optional(found[0]),
+                                      found.size() > 1 ? std::optional(found[1].distance) : std::nullopt,
+                                      batch->captured);
       if (!decision) continue;
       // Feedback must never block: the track stage may itself be waiting on us.
       // If it is ever full the track is merely embedded a few more times.

@@ -36,6 +36,35 @@ TEST(DecisionPolicy, GrantsAfterConsecutiveMatchesOfOneUser) {
   EXPECT_NEAR(*d->distance, 0.35f, 1e-6);
 }
 
+TEST(DecisionPolicy, TheScoreRuleRefusesAFaceAsNearItsRunnerUpAsItsNearest) {
+  DecisionPolicy policy(kOptions);
+  AcceptanceRule rule;
+  rule.threshold = 0.6;
+  rule.score_threshold = 0.2;
+  policy.set_rule(rule);
+  // 0.35 with the runner-up at 0.45: score 0.25, not accepted; a stranger near
+  // two users alike is denied, however near the first.
+  std::optional<Decision> d;
+  for (int i = 0; i < 4 && !d; ++i) d = policy.observe(sample(1), match(7, 0.35f), 0.45f, {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedUnknown);
+  // 0.45 with the runner-up at 0.75: score 0.15, accepted though farther.
+  for (int i = 0; i < 3 && !(d = policy.observe(sample(2), match(7, 0.45f), 0.75f, {})); ++i) {
+  }
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+  // Beyond the distance ceiling nothing is accepted, whatever the lead.
+  for (int i = 0; i < 4 && !(d = policy.observe(sample(3), match(7, 0.62f), 1.2f, {})); ++i) {
+  }
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::DeniedUnknown);
+  // With nobody else enrolled the distance alone decides.
+  for (int i = 0; i < 3 && !(d = policy.observe(sample(4), match(7, 0.55f), std::nullopt, {})); ++i) {
+  }
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::Granted);
+}
+
 TEST(DecisionPolicy, NeverGrantsOnAlternatingIdentities) {
   DecisionPolicy policy(kOptions);
   std::optional<Decision> d;

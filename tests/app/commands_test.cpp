@@ -346,21 +346,26 @@ TEST(Commands, EvalPairsRefusesABadPairsFile) {
   EXPECT_NE(r.err.find("pairs.txt:1"), std::string::npos) << r.err;
 }
 
-TEST(Commands, EvalRuleGivesAStricterDistanceForALargerGallery) {
+TEST(Commands, EvalRuleWeighsTheRunnerUpInALargeGallery) {
   test::TempDir dir;
   const auto config = test::write_config(dir);
-  const auto r = test::run_command(test::portier("eval rule --json --config " + config.string() + " 1 10 840"));
+  const auto r = test::run_command(test::portier("eval rule --json --photos 3 --config " + config.string() + " 1 10 840"));
+  // Below 100 users (access/acceptance_rule.h) the distance alone decides.
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = nlohmann::json::parse(r.out.substr(r.out.rfind('[')));
   ASSERT_EQ(rows.size(), 3u) << r.out;
-  EXPECT_EQ(rows[2]["embeddings"], 840);
+  EXPECT_EQ(rows[2]["users"], 840);
+  EXPECT_EQ(rows[2]["embeddings"], 2520) << "three photos each";
+  EXPECT_TRUE(rows[0]["score_threshold"].is_null()) << "one user: nobody to be the runner-up";
+  EXPECT_TRUE(rows[1]["score_threshold"].is_null()) << "10 users: too few for the runner-up to mean much";
   EXPECT_GT(rows[0]["threshold"].get<double>(), rows[1]["threshold"].get<double>());
-  EXPECT_GT(rows[1]["threshold"].get<double>(), rows[2]["threshold"].get<double>());
+  EXPECT_TRUE(rows[2]["score_threshold"].is_number()) << rows[2].dump();
+  EXPECT_LT(rows[2]["score_threshold"].get<double>(), rows[2]["threshold"].get<double>()) << rows[2].dump();
   for (const auto& row : rows) {
     EXPECT_TRUE(row["derived"].get<bool>()) << "no decision.threshold: the rule follows decision.max_fpir";
     EXPECT_NEAR(row["expected_fpir"].get<double>(), 1e-3, 1e-4) << row.dump();
   }
-  EXPECT_LT(rows[0]["expected_fnmr"].get<double>(), rows[2]["expected_fnmr"].get<double>()) << "a price is paid";
+  EXPECT_LT(rows[0]["expected_fnmr"].get<double>(), rows[1]["expected_fnmr"].get<double>()) << "a price is paid";
   EXPECT_EQ(test::run_command(test::portier("eval rule --config " + config.string() + " 0")).exit_code, 2);
 }
 
