@@ -94,9 +94,7 @@ class UserDistance {
     const double last = impostor.points.back().second;
     for (int i = 0; i <= kSteps; ++i) {
       const double d = i * kStep;
-      const double fmr = d >= last ? 1.0 : impostor.rate_at(d);
-      cdf_[i] = -std::expm1(per_user * std::log1p(-std::min(fmr, 1.0 - 1e-15)));
-      if (d >= last) cdf_[i] = 1.0;
+      cdf_[i] = d >= last ? 1.0 : -std::expm1(per_user * std::log1p(-std::min(impostor.rate_at(d), 1.0 - 1e-15)));
     }
   }
   double at(double d) const {

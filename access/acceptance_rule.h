@@ -76,10 +76,10 @@ struct GallerySize {
 
 // Two ways to accept the nearest user: the distance alone (fewer than
 // kMinUsersForScore users, a fixed decision.threshold, or 1:1 against a
-// card's holder), or in a large gallery its lead too. The score nearest - (runner-up - nearest) asks how
-// much nearer that user is than anybody else: a stranger who happens to fall
-// near one of hundreds of users is usually near several, a user near himself
-// alone. On LFW's development training view (402 users) it refused 52% of
+// card's holder), or in a large gallery its lead too. The score
+// nearest - (runner-up - nearest) asks how much nearer that user is than
+// anybody else: a stranger who happens to fall near one of hundreds of users
+// is usually near several, a user near himself alone. On LFW's development training view (402 users) it refused 52% of
 // users at a 0.1% stranger rate where the distance refused 65%
 // (docs/recognition.md).
 struct AcceptanceRule {
