@@ -99,6 +99,15 @@ int train(const TrainArgs& args) {
   }
   std::printf("worst source      %s: EER %.4f; of camera frames: %s, EER %.4f\n", run.worst_source.c_str(),
               run.worst_eer, run.worst_frame_source.c_str(), run.worst_frame_eer);
+  std::printf("face head alone  (what `eval liveness --crops` scores), every source held out in turn:\n");
+  nlohmann::json face_sources = nlohmann::json::array();
+  for (const auto& s : run.face_sources) {
+    std::printf("  %-34s %6zu  %.4f %.4f %.4f %-14.4f |               %.4f %.4f\n", s.source.c_str(),
+                s.at_threshold.images, s.at_threshold.apcer, s.at_threshold.bpcer, s.at_threshold.eer,
+                s.at_threshold.apcer_at_bpcer_5, s.tracks.apcer, s.tracks.bpcer);
+    face_sources.push_back(figures_json(s));
+  }
+  std::printf("worst face source %s: EER %.4f\n", run.worst_face_source.c_str(), run.worst_face_eer);
   std::printf("pooled            %s\n", describe(run.pooled).c_str());
   std::printf("threshold         %.4f (rejects %.0f%% of the held-out live faces, every source weighing the same); "
               "calibration floor %.4f\n",
@@ -120,6 +129,10 @@ int train(const TrainArgs& args) {
                           {"worst_eer", run.worst_eer},
                           {"worst_frame_source", run.worst_frame_source},
                           {"worst_frame_eer", run.worst_frame_eer},
+                          {"face_head",
+                           {{"sources", face_sources},
+                            {"worst_source", run.worst_face_source},
+                            {"worst_eer", run.worst_face_eer}}},
                           {"pooled", {{"apcer", run.pooled.apcer}, {"bpcer", run.pooled.bpcer}, {"eer", run.pooled.eer}}}}}};
   if (auto why = write_file_atomically(args.out, liveness_model_text(run.model))) throw CommandError(kExitFailure, *why);
   const auto sha = sha256_of_file(args.out).value_or("?");
@@ -131,7 +144,8 @@ int train(const TrainArgs& args) {
                              {"bpcer", run.pooled.bpcer},  {"eer", run.pooled.eer},
                              {"sources", sources},         {"worst_source", run.worst_source},
                              {"worst_eer", run.worst_eer}, {"worst_frame_source", run.worst_frame_source},
-                             {"worst_frame_eer", run.worst_frame_eer}, {"model", args.out},
+                             {"worst_frame_eer", run.worst_frame_eer}, {"worst_face_source", run.worst_face_source},
+                             {"worst_face_eer", run.worst_face_eer},   {"model", args.out},
                              {"sha256", sha}};
     std::printf("%s\n", out.dump().c_str());
   }

@@ -62,7 +62,7 @@ AugmentedView augment_view(const cv::Mat& bgr, const cv::Rect& face_box, bool cr
     f += n;
   }
   f.convertTo(out.image, CV_8UC3);  // saturating
-  const int quality = static_cast<int>(draw.uniform(50, 95));
+  const int quality = static_cast<int>(draw.uniform(30, 95));
   std::vector<unsigned char> jpeg;
   cv::imencode(".jpg", out.image, jpeg, {cv::IMWRITE_JPEG_QUALITY, quality});
   out.image = cv::imdecode(jpeg, cv::IMREAD_COLOR);

@@ -41,6 +41,12 @@ struct TrainingRun {
   std::string worst_frame_source;  // the same among sources of camera frames (what a door sees)
   double worst_frame_eer = 0;
   std::vector<LivenessResult> held_out;  // per image, input order
+  // Every source again, scored by the face head alone (held out, at the
+  // threshold): how face crops of people and cameras it never saw fare,
+  // on nine sources rather than the one source of crops.
+  std::vector<SourceFigures> face_sources;
+  std::string worst_face_source;
+  double worst_face_eer = 0;
 };
 
 // target_bpcer: the threshold rejects that share of the held-out live faces,

@@ -43,10 +43,10 @@ struct LivenessFeatures {
   std::vector<float> scene;  // the face's cues and those of its surroundings; empty without context
 };
 
-// Face: colour LBP (uniform LBP(8,1) and LBP(8,2) of each channel of YCrCb
-// and HSV, square-rooted), the texture stem's responses and the distortion
-// cues (specular reflection, blur, saturation). Scene: those, then the
-// texture stem's responses over the surroundings.
+// Face: colour LBP of YCrCb (uniform LBP(8,1) and LBP(8,2) of each channel,
+// square-rooted), the texture stem's responses and the distortion cues
+// (specular reflection, blur, saturation). Scene: those, then the same
+// colour LBP of HSV and the texture stem's responses over the surroundings.
 LivenessFeatures liveness_features(const LivenessCrops& crops, const TextureStem& stem);
 
 int face_feature_count();

@@ -46,6 +46,9 @@ TEST(LivenessTrainingRun, HoldsOutEachSourceAndNamesTheWorst) {
     }
     EXPECT_EQ(s.tracks.live, 8u) << "40 live frames, 5 to a track";
   }
+  // The face head alone, every source held out: the same weak source is the worst.
+  ASSERT_EQ(run.face_sources.size(), 3u);
+  EXPECT_EQ(run.worst_face_source, "hard");
   ASSERT_EQ(run.held_out.size(), d.images.size());
   EXPECT_GT(run.model.threshold, 0.0);
   EXPECT_LT(run.model.threshold, 1.0);
