@@ -49,6 +49,19 @@ nlohmann::json figures_json(const SourceFigures& s) {
           {"tracks", {{"live", s.tracks.live}, {"spoof", s.tracks.spoof}, {"apcer", s.tracks.apcer}, {"bpcer", s.tracks.bpcer}}}};
 }
 
+// One row per held-out source; returns the same figures as JSON.
+nlohmann::json print_source_rows(const std::vector<SourceFigures>& figures, bool mark_crops) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& s : figures) {
+    std::printf("  %-34s %6zu  %.4f %.4f %.4f %-14.4f |               %.4f %.4f\n",
+                (s.source + (mark_crops && s.crops ? " (crops)" : "")).c_str(), s.at_threshold.images,
+                s.at_threshold.apcer, s.at_threshold.bpcer, s.at_threshold.eer, s.at_threshold.apcer_at_bpcer_5,
+                s.tracks.apcer, s.tracks.bpcer);
+    rows.push_back(figures_json(s));
+  }
+  return rows;
+}
+
 int train(const TrainArgs& args) {
   const Config config = prepare(args.config, ModelCheck::FaceModelsOnly);
   // The still-image detector: it gives every image the same answer
@@ -90,23 +103,11 @@ int train(const TrainArgs& args) {
               run.sources.size());
   std::printf("  %-34s %6s  %-6s %-6s %-6s %-14s | tracks of %d: APCER  BPCER\n", "held-out source", "images", "APCER",
               "BPCER", "EER", "APCER@BPCER5%", kFramesPerTrack);
-  nlohmann::json sources = nlohmann::json::array();
-  for (const auto& s : run.sources) {
-    std::printf("  %-34s %6zu  %.4f %.4f %.4f %-14.4f |               %.4f %.4f\n",
-                (s.source + (s.crops ? " (crops)" : "")).c_str(), s.at_threshold.images, s.at_threshold.apcer,
-                s.at_threshold.bpcer, s.at_threshold.eer, s.at_threshold.apcer_at_bpcer_5, s.tracks.apcer, s.tracks.bpcer);
-    sources.push_back(figures_json(s));
-  }
+  const nlohmann::json sources = print_source_rows(run.sources, true);
   std::printf("worst source      %s: EER %.4f; of camera frames: %s, EER %.4f\n", run.worst_source.c_str(),
               run.worst_eer, run.worst_frame_source.c_str(), run.worst_frame_eer);
   std::printf("face head alone  (what `eval liveness --crops` scores), every source held out in turn:\n");
-  nlohmann::json face_sources = nlohmann::json::array();
-  for (const auto& s : run.face_sources) {
-    std::printf("  %-34s %6zu  %.4f %.4f %.4f %-14.4f |               %.4f %.4f\n", s.source.c_str(),
-                s.at_threshold.images, s.at_threshold.apcer, s.at_threshold.bpcer, s.at_threshold.eer,
-                s.at_threshold.apcer_at_bpcer_5, s.tracks.apcer, s.tracks.bpcer);
-    face_sources.push_back(figures_json(s));
-  }
+  const nlohmann::json face_sources = print_source_rows(run.face_sources, false);
   std::printf("worst face source %s: EER %.4f\n", run.worst_face_source.c_str(), run.worst_face_eer);
   std::printf("pooled            %s\n", describe(run.pooled).c_str());
   std::printf("threshold         %.4f (rejects %.0f%% of the held-out live faces, every source weighing the same); "

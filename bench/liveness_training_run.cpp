@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "models/track_score.h"
 
@@ -85,6 +86,15 @@ std::string track_key(const LivenessImage& image) {
   const auto slash = image.path.rfind('/');
   const std::string folder = slash == std::string::npos ? std::string() : image.path.substr(0, slash);
   return image.source + "|" + (image.live ? "live" : "spoof") + "|" + folder;
+}
+
+// The source with the highest held-out EER (the last of equals), among
+// camera-frame sources only when frames_only.
+std::pair<std::string, double> worst_by_eer(const std::vector<SourceFigures>& figures, bool frames_only) {
+  std::pair<std::string, double> worst{"", 0.0};
+  for (const auto& f : figures)
+    if ((!frames_only || !f.crops) && f.at_threshold.eer >= worst.second) worst = {f.source, f.at_threshold.eer};
+  return worst;
 }
 
 }  // namespace
@@ -233,21 +243,9 @@ TrainingRun train_liveness_model(const std::vector<LivenessImage>& images, const
 
   run.sources = figures_by_source(images, run.held_out, model.threshold);
   run.face_sources = figures_by_source(images, by_face, model.threshold);
-  for (const auto& figures : run.face_sources)
-    if (figures.at_threshold.eer >= run.worst_face_eer) {
-      run.worst_face_eer = figures.at_threshold.eer;
-      run.worst_face_source = figures.source;
-    }
-  for (const auto& figures : run.sources) {
-    if (figures.at_threshold.eer >= run.worst_eer) {
-      run.worst_eer = figures.at_threshold.eer;
-      run.worst_source = figures.source;
-    }
-    if (!figures.crops && figures.at_threshold.eer >= run.worst_frame_eer) {
-      run.worst_frame_eer = figures.at_threshold.eer;
-      run.worst_frame_source = figures.source;
-    }
-  }
+  std::tie(run.worst_source, run.worst_eer) = worst_by_eer(run.sources, false);
+  std::tie(run.worst_frame_source, run.worst_frame_eer) = worst_by_eer(run.sources, true);
+  std::tie(run.worst_face_source, run.worst_face_eer) = worst_by_eer(run.face_sources, false);
   return run;
 }
 
