@@ -97,7 +97,7 @@ int train(const TrainArgs& args) {
     throw CommandError(kExitBadInput, e.what());
   }
 
-  std::printf("images            %zu (%zu live, %zu spoof), a face in %zu; %d augmented views each; features %.2f ms median per face\n",
+  std::printf("images            %zu (%zu live, %zu spoof), a face in %zu; %d augmented views each for the face head; features %.2f ms median per face\n",
               images.size(), run.pooled.live, run.pooled.spoof, found, args.augment, percentile(feature_ms, 50));
   std::printf("cross-validation  %zu sources, each held out in turn: scored by a model that never saw it\n",
               run.sources.size());
@@ -226,7 +226,8 @@ void add_liveness_command(CLI::App& app, int& exit_code) {
   t->add_option("--c", targs->hyper.c, "Weight of the data against the L2 penalty (logistic regression)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  t->add_option("--augment", targs->augment, "Augmented views of each training image (scale, turn, colour, blur, noise, JPEG)")
+  t->add_option("--augment", targs->augment, "Augmented views of each image for the face head (scale, turn, colour, blur, noise, JPEG); "
+                  "the scene head trains on the images as they are")
       ->check(CLI::Range(0, 20))
       ->capture_default_str();
   t->add_option("--seed", targs->seed, "Seed of the augmentation")->capture_default_str();

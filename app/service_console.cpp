@@ -5,6 +5,37 @@
 #include "models/image_io.h"
 
 namespace portier {
+namespace {
+
+// Up to `count` frames of the live view that `keep` accepts, each kept frame
+// `gap` after the one before, for at most `give_up`. While this looks, the
+// pipeline publishes frames (watch); the guard stops that however it returns.
+template <typename Keep>
+std::vector<LiveFrame> collect_frames(LiveView& live, size_t count, std::chrono::milliseconds gap,
+                                      std::chrono::milliseconds give_up, Keep keep) {
+  struct Watching {
+    LiveView& live;
+    explicit Watching(LiveView& l) : live(l) { live.watch(); }
+    ~Watching() { live.unwatch(); }
+  } watching(live);
+  std::vector<LiveFrame> kept;
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t seq = 0;
+  while (kept.size() < count && std::chrono::steady_clock::now() - start < give_up) {
+    auto frame = live.newest(seq);
+    if (!frame) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    seq = frame->seq;
+    if (!keep(*frame)) continue;
+    kept.push_back(std::move(*frame));
+    if (kept.size() < count) std::this_thread::sleep_for(gap);
+  }
+  return kept;
+}
+
+}  // namespace
 
 ConsoleStatus ServiceConsole::status() {
   ConsoleStatus s;
@@ -80,53 +111,23 @@ EnrolResult ServiceConsole::enrol_from_camera(const std::string& name) {
   if (!parts_.enrol || !parts_.live) return failed("enrolment from the camera is not available here");
   // Four frames 0.4 s apart: the person moves a little between them, so the
   // samples differ as the visits to come will.
-  constexpr int kFrames = 4;
-  const auto gap = std::chrono::milliseconds(400);
-  const auto give_up = std::chrono::seconds(4);
-  std::vector<cv::Mat> frames;
-  parts_.live->watch();
-  const auto start = std::chrono::steady_clock::now();
-  std::uint64_t seq = 0;
-  auto next = start;
-  while (static_cast<int>(frames.size()) < kFrames && std::chrono::steady_clock::now() - start < give_up) {
-    std::this_thread::sleep_until(next);
-    if (auto frame = parts_.live->newest(seq)) {
-      seq = frame->seq;
-      frames.push_back(frame->bgr);  // shared, read-only: the check does not write
-      next = std::chrono::steady_clock::now() + gap;
-    } else {
-      next = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-    }
-  }
-  parts_.live->unwatch();
+  const auto frames = collect_frames(*parts_.live, 4, std::chrono::milliseconds(400), std::chrono::seconds(4),
+                                     [](const LiveFrame&) { return true; });
   if (frames.empty()) return failed("no frame came from the camera in 4 s: see the status page");
   std::vector<std::string> sources;
   for (size_t i = 0; i < frames.size(); ++i) sources.push_back("camera frame " + std::to_string(i + 1));
-  return parts_.enrol(name, sources, [&](size_t i) -> std::variant<cv::Mat, std::string> { return frames[i]; });
+  // The frames are shared with the pipeline, read-only: the check does not write.
+  return parts_.enrol(name, sources, [&](size_t i) -> std::variant<cv::Mat, std::string> { return frames[i].bgr; });
 }
 
 CalibrationResult ServiceConsole::calibrate_liveness() {
   if (!parts_.calibrate || !parts_.live) return {false, "liveness calibration is not available here"};
   // The frames with exactly one face (whose face it is would otherwise be a
   // guess), 0.2 s apart, up to 40 of them or 20 s.
-  constexpr size_t kFaces = 40;
+  const auto frames = collect_frames(*parts_.live, 40, std::chrono::milliseconds(200), std::chrono::seconds(20),
+                                     [](const LiveFrame& f) { return f.faces.size() == 1; });
   std::vector<std::pair<cv::Mat, cv::Rect>> faces;
-  parts_.live->watch();
-  const auto start = std::chrono::steady_clock::now();
-  std::uint64_t seq = 0;
-  while (faces.size() < kFaces && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
-    auto frame = parts_.live->newest(seq);
-    if (!frame) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      continue;
-    }
-    seq = frame->seq;
-    if (frame->faces.size() == 1) {
-      faces.emplace_back(frame->bgr, frame->faces.front().box);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-  }
-  parts_.live->unwatch();
+  for (const auto& f : frames) faces.emplace_back(f.bgr, f.faces.front().box);
   return parts_.calibrate(faces);
 }
 
