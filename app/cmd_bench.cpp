@@ -170,7 +170,7 @@ struct SequentialResult {
 SequentialResult run_sequential(const Config& config, const std::string& source, const EmbeddingIndex& index) {
   FaceModels models = load_face_models(config.models);
   auto camera = open_source(source, false);
-  const LivenessSetup liveness = load_liveness(config);
+  const LivenessSetup liveness = load_liveness(config, false, &models.stem);
   SequentialResult r;
   std::vector<double> one_face;
   const auto start = Clock::now();
@@ -200,7 +200,7 @@ struct PipelineRun {
 PipelineRun run_pipeline(const Config& config, const std::string& source, const EmbeddingIndex& index, bool paced,
                          int live_viewers = 0) {
   FaceModels models = load_face_models(config.models);
-  LivenessSetup liveness = load_liveness(config);
+  LivenessSetup liveness = load_liveness(config, false, &models.stem);
   PipelineOptions options = config.pipeline;
   if (liveness.model) options.decision.liveness_threshold = liveness.threshold;
   // The service's rule, whose cost the benchmark includes.

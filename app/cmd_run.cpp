@@ -77,7 +77,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   };
 
   FaceModels models = load_face_models(config.models);
-  LivenessSetup liveness = load_liveness(config);
+  LivenessSetup liveness = load_liveness(config, false, &models.stem);
   PipelineOptions options = config.pipeline;
   const RecognitionSetup recognition(config);
   options.decision.rule_for_gallery = recognition.rule_for_gallery();
@@ -269,7 +269,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
     // rule on the live view's faces, a model of its own loaded at the first
     // calibration, the result kept and in force from the next frame.
     auto calibration_model = std::make_shared<std::pair<std::mutex, std::unique_ptr<LivenessSetup>>>();
-    parts.calibrate = [&config, &pipeline, calibration_model,
+    parts.calibrate = [&config, &pipeline, calibration_model, stem = models.stem,
                        liveness_on = options.decision.liveness_threshold.has_value()](
                           const std::vector<std::pair<cv::Mat, cv::Rect>>& faces) -> CalibrationResult {
       if (!liveness_on) return {false, "liveness is off (liveness.enabled = false): there is nothing to calibrate"};
@@ -279,7 +279,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
       try {
         std::lock_guard lock(calibration_model->first);
         auto& setup = calibration_model->second;
-        if (!setup) setup = std::make_unique<LivenessSetup>(load_liveness(config, true));
+        if (!setup) setup = std::make_unique<LivenessSetup>(load_liveness(config, true, &stem));
         std::vector<double> scores;
         for (const auto& [frame, box] : faces) scores.push_back(setup->score(frame, box));
         auto made = calibration_from_scores(scores, *setup->model, config.liveness.model_sha256,

@@ -84,7 +84,7 @@ std::unique_ptr<LivenessScorer> LivenessSetup::take_scorer() {
   return scorer;
 }
 
-LivenessSetup load_liveness(const Config& config, bool even_if_disabled) {
+LivenessSetup load_liveness(const Config& config, bool even_if_disabled, const TextureStemWeights* stem) {
   LivenessSetup setup;
   if (!config.liveness.enabled && !even_if_disabled) return setup;
   auto loaded = load_liveness_model(config.liveness.model, config.liveness.model_sha256);
@@ -92,7 +92,7 @@ LivenessSetup load_liveness(const Config& config, bool even_if_disabled) {
   setup.model = std::make_unique<LivenessModel>(std::move(std::get<LivenessModel>(loaded)));
   const auto resnet = config.models.dir / kResnetModel.name;
   try {
-    setup.stem = std::make_shared<const TextureStem>(resnet_stem_weights(resnet));
+    setup.stem = std::make_shared<const TextureStem>(stem ? *stem : resnet_stem_weights(resnet));
   } catch (const std::exception& e) {
     throw ConfigError("config " + config.file.string() + ": liveness needs the ResNet model's first layer: " + e.what());
   }

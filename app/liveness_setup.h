@@ -61,6 +61,9 @@ struct LivenessSetup {
 // threshold. Throws ConfigError when the model or calibration is unusable.
 // With liveness.enabled = false the model is null, unless `even_if_disabled`
 // (the measuring commands evaluate the model whatever the service does).
-LivenessSetup load_liveness(const Config& config, bool even_if_disabled = false);
+// `stem`: the ResNet's first layer when the caller has read the network
+// already (FaceModels::stem); otherwise it is read from the models directory.
+LivenessSetup load_liveness(const Config& config, bool even_if_disabled = false,
+                            const TextureStemWeights* stem = nullptr);
 
 }  // namespace portier

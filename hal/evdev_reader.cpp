@@ -62,7 +62,8 @@ class EvdevReader final : public CredentialReader {
       if (n > 0) {
         bytes_.insert(bytes_.end(), chunk, chunk + n);
       } else if (n == 0) {
-        // A FIFO whose writer went away (a device never ends): wait for the next one.
+        // An end (neither a device nor a FIFO opened as above should give
+        // one): open it again and wait for more.
         close_device();
         if (auto why = open_device(); !why.empty()) return {std::nullopt, why, {}};
       } else if (errno != EAGAIN && errno != EINTR) {
@@ -78,7 +79,15 @@ class EvdevReader final : public CredentialReader {
 
  private:
   std::string open_device() {
-    const int fd = ::open(options_.device.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    // A FIFO (the tests', or a bridge from another program) is opened for
+    // writing too: holding a write end of its own, the reader never sees it
+    // end, so a writer that opens while the last one leaves loses nothing.
+    // (Closing and reopening at the end left a window in which such a
+    // writer's bytes were dropped, or it died of SIGPIPE.) Linux allows
+    // O_RDWR on a FIFO; a device is opened read-only.
+    struct stat path_st{};
+    const bool fifo = ::stat(options_.device.c_str(), &path_st) == 0 && S_ISFIFO(path_st.st_mode);
+    const int fd = ::open(options_.device.c_str(), (fifo ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return "cannot open " + options_.device.string() + ": " + std::strerror(errno);
     struct stat st{};
     if (::fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && ::ioctl(fd, EVIOCGRAB, 1) != 0) {

@@ -23,7 +23,8 @@ struct EvdevReaderOptions {
 // A character device is grabbed (EVIOCGRAB) so that card numbers never reach
 // a console or a login prompt. Anything that delivers struct input_event
 // records works, so a FIFO lets tests and installers feed it without
-// hardware; a FIFO whose writer closed is reopened, as is an unplugged device.
+// hardware. A FIFO is held open for writing too, so that writers may come
+// and go without a card lost between them; an unplugged device is reopened.
 std::unique_ptr<CredentialReader> make_evdev_reader(EvdevReaderOptions options);
 
 // The key-to-character map of a wedge reader (Linux key codes): '0'-'9',

@@ -36,7 +36,9 @@ FaceModels load_face_models(const ModelOptions& options, ImageKind kind) {
   FaceModels models;
   models.detector = kind == ImageKind::Stills ? make_still_detector(options) : make_face_detector(options);
   models.aligner = make_dlib_aligner(options.dir / kShapePredictorModel.name);
-  models.embedder = make_resnet_embedder(options.dir / kResnetModel.name, kind == ImageKind::Stills && options.still_mirror);
+  auto resnet = load_resnet(options.dir / kResnetModel.name, kind == ImageKind::Stills && options.still_mirror);
+  models.embedder = std::move(resnet.embedder);
+  models.stem = std::move(resnet.stem);
   return models;
 }
 

@@ -34,6 +34,9 @@ struct FaceModels {
   std::unique_ptr<FaceDetector> detector;
   std::unique_ptr<FaceAligner> aligner;
   std::unique_ptr<FaceEmbedder> embedder;
+  // The ResNet's first layer, read with it: liveness's texture filters
+  // (models/texture_stem.h), so that the file is read once.
+  TextureStemWeights stem;
 };
 
 // What the models will look at: frames of a camera, or photos looked at once

@@ -33,7 +33,13 @@ using ResnetNet = loss_metric<fc_no_bias<128, avg_pool_everything<
 
 class ResnetEmbedder final : public FaceEmbedder {
  public:
-  ResnetEmbedder(const std::filesystem::path& file, bool mirror) : mirror_(mirror) { deserialize(file.string()) >> net_; }
+  ResnetEmbedder(const std::filesystem::path& file, bool mirror) : mirror_(mirror) {
+    try {
+      deserialize(file.string()) >> net_;
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot read the ResNet model " + file.string() + ": " + e.what());
+    }
+  }
 
   std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) override {
     std::vector<matrix<rgb_pixel>> batch(chips.size());
@@ -62,22 +68,16 @@ class ResnetEmbedder final : public FaceEmbedder {
     return out;
   }
 
+  const ResnetNet& net() const { return net_; }
+
  private:
   ResnetNet net_;
   bool mirror_;
 };
 
-}  // namespace
-
 // The first layer's weights, for liveness (models/texture_stem.h): read here
 // because only this translation unit knows the network's type.
-TextureStemWeights resnet_stem_weights(const std::filesystem::path& resnet_model) {
-  ResnetNet net;
-  try {
-    deserialize(resnet_model.string()) >> net;
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot read the ResNet model " + resnet_model.string() + ": " + e.what());
-  }
+TextureStemWeights stem_of(const ResnetNet& net, const std::filesystem::path& resnet_model) {
   // From the input up: con (layer 130), affine (129), relu (128), max_pool (127).
   const auto& con = layer<130>(net).layer_details();
   const auto& affine = layer<129>(net).layer_details();
@@ -96,8 +96,16 @@ TextureStemWeights resnet_stem_weights(const std::filesystem::path& resnet_model
   return w;
 }
 
-std::unique_ptr<FaceEmbedder> make_resnet_embedder(const std::filesystem::path& model_file, bool mirror) {
-  return std::make_unique<ResnetEmbedder>(model_file, mirror);
+}  // namespace
+
+TextureStemWeights resnet_stem_weights(const std::filesystem::path& resnet_model) {
+  return stem_of(ResnetEmbedder(resnet_model, false).net(), resnet_model);
+}
+
+LoadedResnet load_resnet(const std::filesystem::path& model_file, bool mirror) {
+  auto embedder = std::make_unique<ResnetEmbedder>(model_file, mirror);
+  TextureStemWeights stem = stem_of(embedder->net(), model_file);
+  return {std::move(embedder), std::move(stem)};
 }
 
 }  // namespace portier

@@ -4,6 +4,8 @@
 #include <linux/input.h>
 #include <sys/stat.h>
 
+#include <csignal>
+
 #include <thread>
 
 #include "tests/hal/evdev_records.h"
@@ -64,6 +66,26 @@ TEST(EvdevReader, TwoCardsInOneWriteAndAFifoReopenedForTheNextWriter) {
     if (auto r = next(*reader); r.credential) got.push_back(r.credential->value);
   writer.join();
   EXPECT_EQ(got, (std::vector<std::string>{"111", "222", "333"}));
+}
+
+TEST(EvdevReader, WritersOneAfterAnotherLoseNothing) {
+  // Each card by its own writer, opened as soon as the last one closed: none
+  // may be dropped or refused in the moment the reader sees a writer leave.
+  ::signal(SIGPIPE, SIG_IGN);  // a refused write must fail the test, not end it
+  Fifo fifo;
+  auto reader = make_evdev_reader({fifo.path});
+  constexpr int kCards = 3000;
+  int written = 0;
+  std::thread writer([&] {
+    for (int i = 0; i < kCards; ++i) written += test::write_fifo(fifo.path, test::key_records(std::to_string(1000 + i) + "\n"));
+  });
+  std::vector<std::string> got;
+  while (got.size() < kCards)
+    if (auto r = next(*reader, 2000ms); r.credential) got.push_back(r.credential->value); else break;
+  writer.join();
+  EXPECT_EQ(written, kCards);
+  ASSERT_EQ(got.size(), size_t{kCards});
+  for (int i = 0; i < kCards; ++i) EXPECT_EQ(got[static_cast<size_t>(i)], std::to_string(1000 + i));
 }
 
 TEST(EvdevReader, KeepsTheLastDigitsAndReadsHex) {

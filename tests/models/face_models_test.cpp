@@ -124,10 +124,26 @@ TEST(TextureStemWeights, AreReadFromTheResnetFileAndGiveStableResponses) {
   for (int i = 1; i < TextureStem::kFeatureCount; i += 2) EXPECT_NEAR(f[static_cast<size_t>(i)], 0.0f, 1e-5) << "no spread on a flat image";
 }
 
-TEST(TextureStemWeights, ANonNetworkFileIsRefused) {
+TEST(TextureStemWeights, ANonNetworkFileIsRefusedByName) {
   test::TempDir dir;
   test::write_file(dir / "not-a-net.dat", "hello");
   EXPECT_THROW(resnet_stem_weights(dir / "not-a-net.dat"), std::runtime_error);
+  try {
+    (void)load_resnet(dir / "not-a-net.dat");
+    ADD_FAILURE() << "a file that is no network was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not-a-net.dat"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(FaceModelsTest, CarryTheResnetsFirstLayerReadWithTheNetwork) {
+  // Liveness takes its filters from here, so the service reads the 22 MB file once.
+  const auto from_file = resnet_stem_weights(test::kModelsDir / kResnetModel.name);
+  ASSERT_EQ(models_->stem.filters.size(), size_t{TextureStemWeights::kFilters * TextureStemWeights::kTaps});
+  EXPECT_EQ(models_->stem.filters, from_file.filters);
+  EXPECT_EQ(models_->stem.biases, from_file.biases);
+  EXPECT_EQ(models_->stem.gamma, from_file.gamma);
+  EXPECT_EQ(models_->stem.beta, from_file.beta);
 }
 
 }  // namespace
