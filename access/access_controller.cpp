@@ -114,12 +114,15 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
     // attempt ends here, card and PIN and all. At a door that takes no faces
     // a photo held up to the camera is still worth an alert.
     if (card_ && card_->mode == VerificationMode::CardAndFace) {
+      // The card's holder is whose card was used in the attack: the backend must see it.
       face.credential = "card+face";
       face.card = card_->card;
+      face.user_id = card_->holder.user_id;
+      face.user_name = card_->holder.name;
       face.reason += "; presented with the card of '" + card_->holder.name + "'";
       card_.reset();
     }
-    if (mode_ == VerificationMode::FaceAndPin) {
+    if (mode_ == VerificationMode::FaceAndPin && pin_) {
       face.credential = "face+pin";
       pin_.reset();
     }
@@ -172,7 +175,6 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
 Decision AccessController::superseded_card() const {
   const bool pin = card_->mode == VerificationMode::CardAndPin;
   Decision earlier = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-  if (pin) earlier.credential = "card+pin";
   earlier.verdict = Verdict::DeniedSecondFactorTimeout;
   earlier.reason = "card of '" + card_->holder.name + "': another card was shown before a " + (pin ? "PIN" : "face");
   return earlier;
@@ -247,6 +249,8 @@ std::vector<Decision> AccessController::credential_unstamped(const Credential& c
 }
 
 void AccessController::check_pin(Decision& d, const std::string& pin, Clock::time_point now) {
+  // `credential` is what was presented: the PIN joins the card or the face only now.
+  d.credential += "+pin";
   const std::string name = d.user_name.value_or("?");
   auto& failures = pin_failures_[*d.user_id];
   const PinCheck check = directory_.pins.check(*d.user_id, pin);
@@ -289,7 +293,6 @@ void AccessController::wait_for_pin(std::string what) {
 
 std::vector<Decision> AccessController::face_and_pin(Decision face, Clock::time_point now) {
   std::vector<Decision> out;
-  face.credential = "face+pin";
   // The face names the user: an unknown face has nobody to check a PIN against.
   if (face.verdict != Verdict::Granted || !face.user_id) {
     out.push_back(std::move(face));
@@ -311,7 +314,6 @@ std::vector<Decision> AccessController::card_and_pin(const Credential& credentia
   std::vector<Decision> out;
   const CardHolder* holder = directory_.cards.find(credential.value);
   Decision d = card_decision(credential, holder);
-  d.credential = "card+pin";
   if (d.verdict != Verdict::Granted) {
     out.push_back(std::move(d));
     return out;
@@ -332,7 +334,6 @@ std::vector<Decision> AccessController::pin_entered(const Credential& pin, Clock
   std::vector<Decision> out;
   if (card_ && card_->mode == VerificationMode::CardAndPin) {
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-    d.credential = "card+pin";
     d.captured = pin.at;
     card_.reset();
     check_pin(d, pin.value, now);
@@ -376,7 +377,6 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
   if (card_ && now - card_->at >= options_.auth_timeout) {
     const bool pin_mode = card_->mode == VerificationMode::CardAndPin;
     Decision d = card_decision({Credential::Kind::Card, card_->card, card_->at}, &card_->holder);
-    if (pin_mode) d.credential = "card+pin";
     d.verdict = Verdict::DeniedSecondFactorTimeout;
     d.reason = fmt::format("card of '{}': no {} within {:g} s", card_->holder.name, pin_mode ? "PIN" : "face", timeout_s());
     card_.reset();
@@ -396,7 +396,7 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
   if (pin_ && now - pin_->at >= options_.auth_timeout) {
     // Nobody was named: the event says only that a PIN went unanswered.
     Decision d;
-    d.credential = mode_ == VerificationMode::CardAndPin ? "card+pin" : "face+pin";
+    d.credential = "pin";
     d.captured = d.track_started = pin_->at;
     d.liveness_passed = true;
     d.verdict = Verdict::DeniedSecondFactorTimeout;

@@ -321,19 +321,19 @@ bool Gallery::changed_since_load() { return data_version() != loaded_version_; }
 std::int64_t Gallery::user_id(const std::string& name) {
   auto find = prepare("SELECT id FROM users WHERE name = ?1");
   sqlite3_bind_text(find.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(find.get()) != SQLITE_ROW) throw GalleryError("no enrolled user is called '" + name + "'");
+  if (sqlite3_step(find.get()) != SQLITE_ROW) throw GalleryRefusal("no enrolled user is called '" + name + "'");
   return sqlite3_column_int64(find.get(), 0);
 }
 
 void Gallery::add_card(const std::string& name, const std::string& card) {
-  if (auto problem = card_number_problem(card)) throw GalleryError(*problem);
+  if (auto problem = card_number_problem(card)) throw GalleryRefusal(*problem);
   Transaction tx(db_, file_);
   const std::int64_t id = user_id(name);
   auto owner = prepare("SELECT u.name FROM cards c JOIN users u ON u.id = c.user_id WHERE c.card = ?1");
   sqlite3_bind_text(owner.get(), 1, card.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(owner.get()) == SQLITE_ROW) {
     const std::string holder = reinterpret_cast<const char*>(sqlite3_column_text(owner.get(), 0));
-    throw GalleryError(holder == name ? "'" + name + "' already holds card " + card
+    throw GalleryRefusal(holder == name ? "'" + name + "' already holds card " + card
                                       : "card " + card + " already belongs to '" + holder + "'");
   }
   auto insert = prepare("INSERT INTO cards(card, user_id, created_at) VALUES(?1, ?2, ?3)");
@@ -389,7 +389,7 @@ CardDirectory Gallery::load_cards() {
 }
 
 void Gallery::set_pin(const std::string& name, const std::string& pin, PinKind kind, PinHashCost cost) {
-  if (auto problem = pin_problem(pin)) throw GalleryError(*problem);
+  if (auto problem = pin_problem(pin)) throw GalleryRefusal(*problem);
   Transaction tx(db_, file_);
   const std::int64_t id = user_id(name);
   auto current = prepare("SELECT hash, duress_hash FROM pins WHERE user_id = ?1");
@@ -402,10 +402,10 @@ void Gallery::set_pin(const std::string& name, const std::string& pin, PinKind k
   const std::string old_hash = has_pin ? text(0) : "", old_duress = has_pin ? text(1) : "";
   // The two PINs must differ, or the duress one could never be told apart.
   if (kind == PinKind::Duress) {
-    if (!has_pin) throw GalleryError("'" + name + "' has no PIN yet: set it before the duress PIN");
-    if (pin_matches(old_hash, pin)) throw GalleryError("the duress PIN must differ from the PIN of '" + name + "'");
+    if (!has_pin) throw GalleryRefusal("'" + name + "' has no PIN yet: set it before the duress PIN");
+    if (pin_matches(old_hash, pin)) throw GalleryRefusal("the duress PIN must differ from the PIN of '" + name + "'");
   } else if (!old_duress.empty() && pin_matches(old_duress, pin)) {
-    throw GalleryError("the PIN must differ from the duress PIN of '" + name + "'");
+    throw GalleryRefusal("the PIN must differ from the duress PIN of '" + name + "'");
   }
   const std::string hash = hash_pin(pin, cost);
   auto write = prepare(kind == PinKind::Usual
@@ -454,7 +454,7 @@ PinDirectory Gallery::load_pins() {
 }
 
 bool Gallery::add_group(const std::string& name, const std::string& group) {
-  if (auto problem = group_name_problem(group)) throw GalleryError(*problem);
+  if (auto problem = group_name_problem(group)) throw GalleryRefusal(*problem);
   Transaction tx(db_, file_);
   const std::int64_t id = user_id(name);
   auto insert = prepare("INSERT OR IGNORE INTO user_groups(user_id, grp) VALUES(?1, ?2)");
@@ -487,7 +487,7 @@ void Gallery::set_mode(const std::string& name, std::optional<VerificationMode> 
 
 void Gallery::set_validity(const std::string& name, Validity validity) {
   if (validity.from && validity.until && *validity.until <= *validity.from)
-    throw GalleryError("the validity of '" + name + "' would end before it begins");
+    throw GalleryRefusal("the validity of '" + name + "' would end before it begins");
   Transaction tx(db_, file_);
   const std::int64_t id = user_id(name);
   auto write = prepare("UPDATE users SET valid_from = ?1, valid_until = ?2 WHERE id = ?3");

@@ -22,6 +22,12 @@ namespace portier {
 struct GalleryError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// What was asked does not fit what the gallery holds (no such user, a card
+// another user holds, a duress PIN equal to the PIN): the caller's input is
+// at fault, not the file. Commands exit 2 on it, 1 on any other GalleryError.
+struct GalleryRefusal : GalleryError {
+  using GalleryError::GalleryError;
+};
 
 // Enrolled users and their embeddings in one SQLite file. Every write is one
 // transaction: an error or a kill leaves the file as it was before.

@@ -46,7 +46,8 @@ void add_console_command(CLI::App& app, int& exit_code) {
         AdminAccounts accounts(accounts_file(c));
         // Before the password is asked for, not after.
         if (adding && accounts.exists(*name))
-          throw CommandError(kExitFailure, "an admin named '" + *name + "' exists already");
+          throw CommandError(kExitBadInput, "an admin named '" + *name + "' exists already");
+        if (!adding && !accounts.exists(*name)) throw CommandError(kExitBadInput, "no console admin named '" + *name + "'");
         const std::string password = read_password(*name);
         if (adding) accounts.add(*name, password);
         else accounts.set_password(*name, password);
@@ -66,7 +67,7 @@ void add_console_command(CLI::App& app, int& exit_code) {
     exit_code = guarded([&] {
       const Config c = prepare(*config, ModelCheck::Skip);
       AdminAccounts accounts(accounts_file(c));
-      if (!accounts.remove(*remove_name)) throw CommandError(kExitFailure, "no console admin named '" + *remove_name + "'");
+      if (!accounts.remove(*remove_name)) throw CommandError(kExitBadInput, "no console admin named '" + *remove_name + "'");
       std::printf("console admin removed: %s\n", remove_name->c_str());
       return kExitOk;
     });

@@ -47,13 +47,14 @@ void write_roc_png(const LivenessReport& r, const std::string& file) {
 }
 
 struct EvalArgs {
-  std::string config, root, labels, roc;
+  std::string config, root, labels, roc, model;
   bool json = false, crops = false;
 };
 
 int eval_liveness(const EvalArgs& args) {
   const Config config = prepare(args.config);
-  const LivenessSetup liveness = load_liveness(config, true);
+  // --model: that file and its own threshold, as `liveness adapt --out` wrote it.
+  const LivenessSetup liveness = args.model.empty() ? load_liveness(config, true) : load_liveness_file(config, args.model);
   // The still-image detector (up to a CNN pass on a miss): each image is
   // looked at once here, where a camera gives the door many frames.
   const auto detector = make_still_detector(config.models);
@@ -137,6 +138,8 @@ void add_eval_liveness_command(CLI::App& eval, int& exit_code) {
   cmd->add_flag("--json", args->json, "End stdout with one JSON object");
   cmd->add_flag("--crops", args->crops, "The images are face crops: no detection, the whole image is the face");
   cmd->add_option("--roc", args->roc, "Also draw the ROC into this PNG file");
+  cmd->add_option("--model", args->model,
+                  "Score with this model file (e.g. liveness adapt --out) and its own threshold, not the one in force");
   cmd->add_option("LABELS", args->labels, "CSV with columns path,label (live or spoof)")->required();
   cmd->callback([&exit_code, args] { exit_code = guarded([&] { return eval_liveness(*args); }); });
 }

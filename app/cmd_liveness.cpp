@@ -11,6 +11,7 @@
 #include "access/atomic_file.h"
 #include "access/time_format.h"
 #include "app/command_context.h"
+#include "app/frame_source.h"
 #include "app/liveness_setup.h"
 #include "app/progress_bar.h"
 #include "bench/liveness_training_run.h"
@@ -26,7 +27,7 @@ namespace {
 struct TrainArgs {
   std::string config, root, labels, out = "portier-liveness.json";
   std::vector<std::string> crops_dirs;
-  double target_bpcer = 0.05;
+  double target_bpcer = 0;  // 0: the balanced EER point
   LivenessHyperparameters hyper;
   int augment = 0;
   std::uint64_t seed = 1;
@@ -39,7 +40,11 @@ std::string describe(const LivenessReport& r) {
 }
 
 nlohmann::json figures_json(const SourceFigures& s) {
+  nlohmann::json by_attack = nlohmann::json::array();
+  for (const auto& a : s.by_attack)
+    by_attack.push_back({{"attack", a.attack}, {"attacks", a.attacks}, {"apcer", a.apcer}, {"eer", a.eer}});
   return {{"source", s.source},
+          {"by_attack", by_attack},
           {"crops", s.crops},
           {"images", s.at_threshold.images},
           {"apcer", s.at_threshold.apcer},
@@ -106,23 +111,40 @@ int train(const TrainArgs& args) {
   const nlohmann::json sources = print_source_rows(run.sources, true);
   std::printf("worst source      %s: EER %.4f; of camera frames: %s, EER %.4f\n", run.worst_source.c_str(),
               run.worst_eer, run.worst_frame_source.c_str(), run.worst_frame_eer);
+  std::printf("by attack type    each source's attacks of one type against its own live faces, the worst source:\n");
+  nlohmann::json worst_by_attack = nlohmann::json::array();
+  for (const auto& w : run.worst_by_attack) {
+    std::printf("  %-8s worst %-26s EER %.4f  APCER %.4f\n", w.attack.c_str(), w.source.c_str(), w.eer, w.apcer);
+    worst_by_attack.push_back({{"attack", w.attack}, {"source", w.source}, {"eer", w.eer}, {"apcer", w.apcer}});
+  }
   std::printf("face head alone  (what `eval liveness --crops` scores), every source held out in turn:\n");
   const nlohmann::json face_sources = print_source_rows(run.face_sources, false);
   std::printf("worst face source %s: EER %.4f\n", run.worst_face_source.c_str(), run.worst_face_eer);
   std::printf("pooled            %s\n", describe(run.pooled).c_str());
-  std::printf("threshold         %.4f (rejects %.0f%% of the held-out live faces, every source weighing the same); "
-              "calibration floor %.4f\n",
-              run.model.threshold, args.target_bpcer * 100, run.model.calibration_floor);
+  const std::string rule = args.target_bpcer > 0
+                               ? fmt::format("rejects {:.0f}% of the held-out live faces", args.target_bpcer * 100)
+                               : std::string("where the held-out APCER and BPCER meet");
+  std::printf("threshold         %.4f (%s, every source weighing the same); calibration floor %.4f\n",
+              run.model.threshold, rule.c_str(), run.model.calibration_floor);
+  if (run.model.print)
+    std::printf("print head        RBF SVM, %zu support vectors; a frame scores the lower of it and the scene head\n",
+                run.model.print->support.size());
 
   std::string command = "portier liveness train --root " + args.root;
   for (const auto& c : args.crops_dirs) command += " --crops-dir " + c;
-  command += fmt::format(" --target-bpcer {} --c {} --augment {} --seed {} {}", args.target_bpcer, args.hyper.c,
-                         args.augment, args.seed, args.labels);
+  if (args.target_bpcer > 0) command += fmt::format(" --target-bpcer {}", args.target_bpcer);
+  command += fmt::format(" --c {} --augment {} --seed {}{} {}", args.hyper.c, args.augment, args.seed,
+                         args.hyper.print_head ? " --print-head" : "", args.labels);
   run.model.training = {{"command", command},
                         {"labels", args.labels},
                         {"images", images.size()},
                         {"faces_found", found},
-                        {"hyperparameters", {{"c", args.hyper.c}, {"augment", args.augment}, {"seed", args.seed}}},
+                        {"hyperparameters",
+                         {{"c", args.hyper.c},
+                          {"augment", args.augment},
+                          {"seed", args.seed},
+                          {"print_head", args.hyper.print_head},
+                          {"print_head_cap", args.hyper.print_head_cap}}},
                         {"target_bpcer", args.target_bpcer},
                         {"leave_one_source_out",
                          {{"sources", sources},
@@ -130,6 +152,7 @@ int train(const TrainArgs& args) {
                           {"worst_eer", run.worst_eer},
                           {"worst_frame_source", run.worst_frame_source},
                           {"worst_frame_eer", run.worst_frame_eer},
+                          {"worst_by_attack", worst_by_attack},
                           {"face_head",
                            {{"sources", face_sources},
                             {"worst_source", run.worst_face_source},
@@ -146,7 +169,8 @@ int train(const TrainArgs& args) {
                              {"sources", sources},         {"worst_source", run.worst_source},
                              {"worst_eer", run.worst_eer}, {"worst_frame_source", run.worst_frame_source},
                              {"worst_frame_eer", run.worst_frame_eer}, {"worst_face_source", run.worst_face_source},
-                             {"worst_face_eer", run.worst_face_eer},   {"model", args.out},
+                             {"worst_face_eer", run.worst_face_eer},   {"worst_by_attack", worst_by_attack},
+                             {"model", args.out},
                              {"sha256", sha}};
     std::printf("%s\n", out.dump().c_str());
   }
@@ -163,13 +187,11 @@ struct CalibrateArgs {
 
 int calibrate(const CalibrateArgs& args) {
   const Config config = prepare(args.config);
+  if (std::error_code ec; std::filesystem::exists(config.liveness.site_model_file, ec))
+    throw CommandError(kExitBadInput, *calibration_overridden(config));
   LivenessSetup liveness = load_liveness(config, true);
   const std::string source = args.source.empty() ? config.camera_source : args.source;
-  CameraOptions options = config.camera;
-  options.pace_files = false;
-  auto opened = open_camera(source, options);
-  if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
-  auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
+  auto camera = open_unpaced_source(config, source);
   const auto detector = make_face_detector(config.models);
 
   std::fprintf(stderr, "calibrating on %s: stand about a metre from the camera, look at it, move a little (%d faces)\n",
@@ -211,7 +233,7 @@ int calibrate(const CalibrateArgs& args) {
 }  // namespace
 
 void add_liveness_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("liveness", "Train the liveness model or calibrate it to a camera");
+  auto* cmd = app.add_subcommand("liveness", "Train the liveness model, fit it to this door's camera, or calibrate its threshold");
   cmd->require_subcommand(1);
 
   auto* t = cmd->add_subcommand("train", "Train the liveness model from labelled images (each capture source held out in turn)");
@@ -220,9 +242,10 @@ void add_liveness_command(CLI::App& app, int& exit_code) {
   t->add_option("--root", targs->root, "Folder the image paths are relative to")->required();
   t->add_option("--crops-dir", targs->crops_dirs, "Paths starting with this are face crops (repeatable)");
   t->add_option("--out", targs->out, "Model file to write")->capture_default_str();
-  t->add_option("--target-bpcer", targs->target_bpcer, "Share of held-out live faces the threshold may reject")
-      ->check(CLI::Range(0.001, 0.5))
-      ->capture_default_str();
+  t->add_option("--target-bpcer", targs->target_bpcer,
+                "Put the threshold where this share of held-out live faces is rejected (default: where the held-out "
+                "APCER and BPCER meet), every source weighing the same")
+      ->check(CLI::Range(0.001, 0.5));
   t->add_option("--c", targs->hyper.c, "Weight of the data against the L2 penalty (logistic regression)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -231,6 +254,9 @@ void add_liveness_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0, 20))
       ->capture_default_str();
   t->add_option("--seed", targs->seed, "Seed of the augmentation")->capture_default_str();
+  t->add_flag("--print-head", targs->hyper.print_head,
+              "Also fit the print head: an RBF SVM of live frames against print attacks (attack_type print), "
+              "a frame scored by the lower of it and the scene head");
   t->add_flag("--json", targs->json, "End stdout with one JSON object");
   t->add_option("LABELS", targs->labels, "CSV with columns path,label (live or spoof)")->required();
   t->callback([&exit_code, targs] { exit_code = guarded([&] { return train(*targs); }); });
@@ -246,6 +272,9 @@ void add_liveness_command(CLI::App& app, int& exit_code) {
   c->add_option("--timeout", cargs->timeout_s, "Give up after this many seconds")->check(CLI::Range(5, 3600))->capture_default_str();
   c->add_flag("--dry-run", cargs->dry_run, "Show the threshold, write nothing");
   c->callback([&exit_code, cargs] { exit_code = guarded([&] { return calibrate(*cargs); }); });
+
+  add_liveness_capture_command(*cmd, exit_code);
+  add_liveness_adapt_command(*cmd, exit_code);
 }
 
 }  // namespace portier

@@ -68,6 +68,10 @@ void add_policy_command(CLI::App& app, int& exit_code) {
         } catch (const PolicyError& e) {
           throw CommandError(kExitBadInput, e.what());
         }
+        // The service's own check of a policy against this config's devices
+        // (a card+face door with no [reader] cannot open at all).
+        if (auto problem = policy_device_problem(policy, c))
+          throw CommandError(kExitBadInput, *file + ": " + *problem + " in " + c.file.string());
       }
       LocalTime when;
       std::string zone;

@@ -62,7 +62,10 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   camera_options.pace_files = true;
   camera_options.loop_files = loop;
   auto opened = open_camera(source, camera_options);
-  if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, *why);
+  if (auto* why = std::get_if<std::string>(&opened)) {
+    const std::string hint = without_camera_hint(source);
+    throw CommandError(kExitFailure, *why + (hint.empty() ? "" : "; " + hint));
+  }
   auto camera = std::move(std::get<std::unique_ptr<Camera>>(opened));
 
   // The decide stage owns this connection from here on (one connection per thread).
@@ -273,9 +276,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
                        liveness_on = options.decision.liveness_threshold.has_value()](
                           const std::vector<std::pair<cv::Mat, cv::Rect>>& faces) -> CalibrationResult {
       if (!liveness_on) return {false, "liveness is off (liveness.enabled = false): there is nothing to calibrate"};
-      if (config.liveness.threshold)
-        return {false, fmt::format("liveness.threshold = {:.3f} in {} overrides any calibration: remove it first",
-                                   *config.liveness.threshold, config.file.string())};
+      if (auto why = calibration_overridden(config)) return {false, *why};
       try {
         std::lock_guard lock(calibration_model->first);
         auto& setup = calibration_model->second;

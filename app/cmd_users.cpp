@@ -46,7 +46,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
     exit_code = guarded([&] {
       const Config c = prepare(*config, ModelCheck::Skip);
       Gallery gallery(c.gallery_path);
-      if (!gallery.remove(*name)) throw CommandError(kExitFailure, "no user named '" + *name + "' in " + c.gallery_path.string());
+      if (!gallery.remove(*name)) throw CommandError(kExitBadInput, "no user named '" + *name + "' in " + c.gallery_path.string());
       std::printf("removed %s\n", name->c_str());
       return kExitOk;
     });
@@ -92,7 +92,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
         }
         return kExitOk;
       }
-      throw CommandError(kExitFailure, "no user named '" + *show_name + "' in " + c.gallery_path.string());
+      throw CommandError(kExitBadInput, "no user named '" + *show_name + "' in " + c.gallery_path.string());
     });
   });
 
@@ -120,7 +120,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
           std::printf("card %s now opens for %s\n", value.c_str(), user->c_str());
         } else {
           if (!gallery.remove_card(*user, value))
-            throw CommandError(kExitFailure, "'" + *user + "' does not hold card " + value);
+            throw CommandError(kExitBadInput, "'" + *user + "' does not hold card " + value);
           std::printf("card %s of %s removed\n", value.c_str(), user->c_str());
         }
         return kExitOk;
@@ -144,12 +144,12 @@ void add_users_command(CLI::App& app, int& exit_code) {
         const Config c = prepare(*config, ModelCheck::Skip);
         Gallery gallery(c.gallery_path);
         if (adding) {
-          if (!gallery.add_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is in group " + *name + " already");
+          if (!gallery.add_group(*user, *name)) throw CommandError(kExitBadInput, "'" + *user + "' is in group " + *name + " already");
           std::printf("%s is now in group %s\n", user->c_str(), name->c_str());
           // A group the policy does not name admits nobody: the installer hears it now.
           if (auto note = group_note(c, *user, *name)) std::fprintf(stderr, "note: %s\n", note->c_str());
         } else {
-          if (!gallery.remove_group(*user, *name)) throw CommandError(kExitFailure, "'" + *user + "' is not in group " + *name);
+          if (!gallery.remove_group(*user, *name)) throw CommandError(kExitBadInput, "'" + *user + "' is not in group " + *name);
           std::printf("%s is no longer in group %s\n", user->c_str(), name->c_str());
         }
         return kExitOk;
@@ -241,7 +241,7 @@ void add_users_command(CLI::App& app, int& exit_code) {
     exit_code = guarded([&] {
       const Config c = prepare(*config, ModelCheck::Skip);
       Gallery gallery(c.gallery_path);
-      if (!gallery.remove_pin(*clear_user)) throw CommandError(kExitFailure, "'" + *clear_user + "' has no PIN");
+      if (!gallery.remove_pin(*clear_user)) throw CommandError(kExitBadInput, "'" + *clear_user + "' has no PIN");
       std::printf("PIN of %s removed\n", clear_user->c_str());
       return kExitOk;
     });

@@ -59,6 +59,11 @@ PolicyInForce policy_in_force(const Config& c) {
   return {c.pipeline.access.policy, c.access_policy_file.string()};
 }
 
+std::string without_camera_hint(const std::string& source) {
+  if (!source.starts_with("v4l2:") && !source.starts_with("libcamera:")) return "";
+  return "no camera here? try the door on recorded frames: --source video:FILE or --source images:DIR";
+}
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();
@@ -68,6 +73,9 @@ int guarded(const std::function<int()>& body) {
   } catch (const CommandError& e) {
     std::fprintf(stderr, "portier: %s\n", e.what());
     return e.code;
+  } catch (const GalleryRefusal& e) {
+    std::fprintf(stderr, "portier: %s\n", e.what());
+    return kExitBadInput;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "portier: %s\n", e.what());
     return kExitFailure;

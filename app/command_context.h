@@ -34,6 +34,10 @@ struct PolicyInForce {
 };
 PolicyInForce policy_in_force(const Config& config);
 
+// For a camera that would not open: how to try the door without one
+// (recorded frames). Empty for a source that is already a file or folder.
+std::string without_camera_hint(const std::string& source);
+
 // Runs a command body, mapping every exception to "portier: <message>" and
 // its exit code (ConfigError: 2).
 int guarded(const std::function<int()>& body);
@@ -58,6 +62,8 @@ void add_backend_command(CLI::App& app, int& exit_code);
 void add_policy_command(CLI::App& app, int& exit_code);
 void add_console_command(CLI::App& app, int& exit_code);
 void add_eval_liveness_command(CLI::App& eval, int& exit_code);
+void add_liveness_adapt_command(CLI::App& liveness, int& exit_code);
+void add_liveness_capture_command(CLI::App& liveness, int& exit_code);
 void add_eval_identify_command(CLI::App& eval, int& exit_code);
 void add_eval_rule_command(CLI::App& eval, int& exit_code);
 void add_eval_impostors_command(CLI::App& eval, int& exit_code);

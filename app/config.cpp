@@ -349,6 +349,13 @@ Config load_config(const std::filesystem::path& file, ModelCheck check) {
   c.liveness.evidence_dir = evidence_dir.empty() ? c.gallery_path.parent_path() / "evidence" : std::filesystem::path(evidence_dir);
   c.liveness.calibration_file =
       calibration.empty() ? c.gallery_path.parent_path() / "liveness-calibration.json" : std::filesystem::path(calibration);
+  std::string site_model;
+  liveness.string("site_model", site_model, true);
+  liveness.string("site_model_sha256", c.liveness.site_model_sha256, true);
+  if (!c.liveness.site_model_sha256.empty() && !is_sha256_hex(c.liveness.site_model_sha256))
+    liveness.fail("site_model_sha256", "must be the 64 lower-case hex digits that 'portier liveness adapt' printed, or empty");
+  c.liveness.site_model_file =
+      site_model.empty() ? c.gallery_path.parent_path() / "liveness-site.json" : std::filesystem::path(site_model);
   liveness.finish();
 
   Section backend = top.section("backend");

@@ -32,6 +32,11 @@ struct LivenessConfig {
   // any) or else the model's own threshold applies.
   std::optional<double> threshold;
   std::filesystem::path calibration_file;
+  // This door's own model (`portier liveness adapt`): used instead of the
+  // model above when the file exists, with its own threshold. Pinned by
+  // site_model_sha256 when set (then it must exist and match).
+  std::filesystem::path site_model_file;
+  std::string site_model_sha256;
   bool keep_evidence = true;      // a JPEG of the face with each spoof event
   std::filesystem::path evidence_dir;
 };

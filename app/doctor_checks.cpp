@@ -51,13 +51,21 @@ Check check_liveness(const Config& c) {
   }
   try {
     const auto setup = load_liveness(c);
+    if (setup.model->site) {
+      const auto sha = sha256_of_file(c.liveness.site_model_file).value_or("?");
+      return {"liveness", Status::Ok,
+              fmt::format("site model {} (sha256 {}{}), threshold {:.3f} from the {}", c.liveness.site_model_file.string(),
+                          sha.substr(0, 16), c.liveness.site_model_sha256.empty() ? ", not pinned" : ", pinned",
+                          setup.threshold, setup.threshold_source),
+              ""};
+    }
     const bool calibrated = setup.threshold_source.rfind("calibration", 0) == 0;
     return {"liveness", calibrated ? Status::Ok : Status::Warn,
             fmt::format("{}: sha256 verified, threshold {:.3f} from the {}", c.liveness.model.string(), setup.threshold,
                         setup.threshold_source),
             calibrated || c.liveness.threshold ? ""
-                                               : "calibrate to this camera: portier liveness calibrate (someone "
-                                                 "stands at the door for a few seconds)"};
+                                               : "fit it to this camera: portier liveness capture, then liveness adapt "
+                                                 "(docs/liveness.md), or at least portier liveness calibrate"};
   } catch (const std::exception& e) {
     return {"liveness", Status::Fail, e.what(), "reinstall the package, or fix liveness.model and liveness.model_sha256"};
   }
@@ -65,8 +73,11 @@ Check check_liveness(const Config& c) {
 
 Check check_camera(const Config& c) {
   auto opened = open_camera(c.camera_source, CameraOptions{.pace_files = false});
-  if (auto* why = std::get_if<std::string>(&opened))
-    return {"camera", Status::Fail, *why, "check the cable and camera.source (v4l2-ctl --list-devices lists cameras)"};
+  if (auto* why = std::get_if<std::string>(&opened)) {
+    std::string fix = "check the cable and camera.source (v4l2-ctl --list-devices lists cameras)";
+    if (const auto hint = without_camera_hint(c.camera_source); !hint.empty()) fix += "; " + hint + " (portier run)";
+    return {"camera", Status::Fail, *why, fix};
+  }
   auto& camera = *std::get<std::unique_ptr<Camera>>(opened);
   auto frame = camera.read();
   if (!frame)

@@ -73,6 +73,18 @@ std::variant<LivenessCalibration, std::string> calibration_from_scores(std::vect
   return c;
 }
 
+std::optional<std::string> calibration_overridden(const Config& config) {
+  if (config.liveness.threshold)
+    return fmt::format("liveness.threshold = {:.3f} in {} overrides any calibration: remove it first",
+                       *config.liveness.threshold, config.file.string());
+  std::error_code ec;
+  if (std::filesystem::exists(config.liveness.site_model_file, ec))
+    return "the site model " + config.liveness.site_model_file.string() +
+           " is in force with its own threshold: calibration is for the shipped model (make the site model again "
+           "with 'portier liveness adapt', or remove it)";
+  return std::nullopt;
+}
+
 double LivenessSetup::score(const cv::Mat& frame_bgr, const cv::Rect& box) const {
   return score_face_in_frame(*model, *stem, frame_bgr, box);
 }
@@ -84,33 +96,84 @@ std::unique_ptr<LivenessScorer> LivenessSetup::take_scorer() {
   return scorer;
 }
 
-LivenessSetup load_liveness(const Config& config, bool even_if_disabled, const TextureStemWeights* stem) {
-  LivenessSetup setup;
-  if (!config.liveness.enabled && !even_if_disabled) return setup;
-  auto loaded = load_liveness_model(config.liveness.model, config.liveness.model_sha256);
-  if (auto* why = std::get_if<std::string>(&loaded)) throw ConfigError("config " + config.file.string() + ": key 'liveness.model': " + *why);
-  setup.model = std::make_unique<LivenessModel>(std::move(std::get<LivenessModel>(loaded)));
+namespace {
+
+void read_stem(LivenessSetup& setup, const Config& config, const TextureStemWeights* stem) {
   const auto resnet = config.models.dir / kResnetModel.name;
   try {
     setup.stem = std::make_shared<const TextureStem>(stem ? *stem : resnet_stem_weights(resnet));
   } catch (const std::exception& e) {
     throw ConfigError("config " + config.file.string() + ": liveness needs the ResNet model's first layer: " + e.what());
   }
+}
+
+// This door's own model, when there is one: ConfigError for a pinned one
+// that is missing or another, or any that is malformed or has no site head.
+std::optional<LivenessModel> site_model(const Config& config) {
+  const auto& file = config.liveness.site_model_file;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec) && config.liveness.site_model_sha256.empty()) return std::nullopt;
+  auto loaded = load_liveness_model(file, config.liveness.site_model_sha256);
+  if (auto* why = std::get_if<std::string>(&loaded))
+    throw ConfigError("config " + config.file.string() + ": key 'liveness.site_model': " + *why +
+                      " (make it again with 'portier liveness adapt', or remove it to use the shipped model)");
+  auto model = std::move(std::get<LivenessModel>(loaded));
+  if (!model.site)
+    throw ConfigError("config " + config.file.string() + ": key 'liveness.site_model': " + file.string() +
+                      " has no site head: it is not a model 'portier liveness adapt' made");
+  return model;
+}
+
+// The per-camera calibration, when it was made for this very model.
+void apply_calibration(LivenessSetup& setup, const Config& config) {
+  const auto calibration = read_liveness_calibration(config.liveness.calibration_file);
+  if (!calibration) return;
+  if (calibration->model_sha256 == config.liveness.model_sha256) {
+    setup.threshold = calibration->threshold;
+    setup.threshold_source = "calibration " + config.liveness.calibration_file.string();
+  } else {
+    // Scores of another model mean nothing on this one's scale.
+    spdlog::warn("liveness calibration {} was made for another model; using the model's threshold {:.3f} "
+                 "(run 'portier liveness calibrate' again)",
+                 config.liveness.calibration_file.string(), setup.threshold);
+  }
+}
+
+}  // namespace
+
+LivenessSetup load_liveness_file(const Config& config, const std::filesystem::path& file, const TextureStemWeights* stem) {
+  LivenessSetup setup;
+  auto loaded = load_liveness_model(file, "");
+  if (auto* why = std::get_if<std::string>(&loaded)) throw ConfigError(*why);
+  setup.model = std::make_unique<LivenessModel>(std::move(std::get<LivenessModel>(loaded)));
+  read_stem(setup, config, stem);
+  setup.threshold = setup.model->threshold;
+  setup.threshold_source = std::string(setup.model->site ? "site model " : "model ") + file.string();
+  return setup;
+}
+
+LivenessSetup load_liveness(const Config& config, bool even_if_disabled, const TextureStemWeights* stem) {
+  LivenessSetup setup;
+  if (!config.liveness.enabled && !even_if_disabled) return setup;
+  auto loaded = load_liveness_model(config.liveness.model, config.liveness.model_sha256);
+  if (auto* why = std::get_if<std::string>(&loaded)) throw ConfigError("config " + config.file.string() + ": key 'liveness.model': " + *why);
+  setup.model = std::make_unique<LivenessModel>(std::move(std::get<LivenessModel>(loaded)));
+  read_stem(setup, config, stem);
   setup.threshold = setup.model->threshold;
   setup.threshold_source = "model";
+  auto site = site_model(config);
+  if (site) {
+    // Made at this door, with its own threshold: the calibration, which is
+    // the shipped model's, does not apply to it.
+    *setup.model = std::move(*site);
+    setup.threshold = setup.model->threshold;
+    setup.threshold_source = "site model " + config.liveness.site_model_file.string();
+  }
   if (config.liveness.threshold) {
     setup.threshold = *config.liveness.threshold;
     setup.threshold_source = "config";
-  } else if (auto calibration = read_liveness_calibration(config.liveness.calibration_file)) {
-    if (calibration->model_sha256 == config.liveness.model_sha256) {
-      setup.threshold = calibration->threshold;
-      setup.threshold_source = "calibration " + config.liveness.calibration_file.string();
-    } else {
-      // Scores of another model mean nothing on this one's scale.
-      spdlog::warn("liveness calibration {} was made for another model; using the model's threshold {:.3f} "
-                   "(run 'portier liveness calibrate' again)",
-                   config.liveness.calibration_file.string(), setup.threshold);
-    }
+  } else if (!site) {
+    apply_calibration(setup, config);
   }
   return setup;
 }

@@ -1,7 +1,9 @@
-// Which liveness model the service uses and at which threshold. The
-// threshold comes from, in order: an explicit liveness.threshold in the
-// config; the per-camera calibration (`portier liveness calibrate`) made for
-// this very model; the model's own threshold chosen at training.
+// Which liveness model the service uses and at which threshold. The model:
+// this door's site model (`portier liveness adapt`) when there is one, else
+// the configured (shipped) model. The threshold comes from, in order: an
+// explicit liveness.threshold in the config; the site model's own; the
+// per-camera calibration (`portier liveness calibrate`) made for the shipped
+// model; the model's own threshold chosen at training.
 #pragma once
 
 #include <filesystem>
@@ -43,6 +45,10 @@ std::variant<LivenessCalibration, std::string> calibration_from_scores(std::vect
                                                                        const std::string& source, double target_bpcer,
                                                                        int min_faces);
 
+// Why a calibration would change nothing, or null: an explicit
+// liveness.threshold overrides it, and a site model has its own threshold.
+std::optional<std::string> calibration_overridden(const Config& config);
+
 struct LivenessSetup {
   std::unique_ptr<LivenessModel> model;  // null when liveness is disabled
   // The texture filters the model's features need: the first layer of the
@@ -65,5 +71,10 @@ struct LivenessSetup {
 // already (FaceModels::stem); otherwise it is read from the models directory.
 LivenessSetup load_liveness(const Config& config, bool even_if_disabled = false,
                             const TextureStemWeights* stem = nullptr);
+
+// A model file as it is (`eval liveness --model`): no checksum, its own
+// threshold, no calibration. ConfigError naming the file when unusable.
+LivenessSetup load_liveness_file(const Config& config, const std::filesystem::path& file,
+                                 const TextureStemWeights* stem = nullptr);
 
 }  // namespace portier

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -27,15 +26,16 @@ std::vector<LabelledImage> read_liveness_labels(const std::filesystem::path& fil
   std::string line;
   if (!std::getline(in, line)) throw std::invalid_argument("labels file " + file.string() + " is empty");
   const auto header = split_csv_line(line);
-  int path_column = -1, label_column = -1, source_column = -1;
+  int path_column = -1, label_column = -1, source_column = -1, attack_column = -1;
   for (size_t i = 0; i < header.size(); ++i) {
     if (header[i] == "path") path_column = static_cast<int>(i);
     if (header[i] == "label") label_column = static_cast<int>(i);
     if (header[i] == "source_set") source_column = static_cast<int>(i);
+    if (header[i] == "attack_type") attack_column = static_cast<int>(i);
   }
   if (path_column < 0 || label_column < 0)
     throw std::invalid_argument("labels file " + file.string() + ":1: the header must name the columns 'path' and 'label'");
-  const auto needed = static_cast<size_t>(std::max({path_column, label_column, source_column}));
+  const auto needed = static_cast<size_t>(std::max({path_column, label_column, source_column, attack_column}));
   std::vector<LabelledImage> out;
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -47,7 +47,8 @@ std::vector<LabelledImage> read_liveness_labels(const std::filesystem::path& fil
     if (path.empty()) throw std::invalid_argument(where + "the path is empty");
     if (label != "live" && label != "spoof")
       throw std::invalid_argument(where + "label must be 'live' or 'spoof', got '" + label + "'");
-    out.push_back({path, label == "live", source_column < 0 ? std::string() : fields[static_cast<size_t>(source_column)]});
+    out.push_back({path, label == "live", source_column < 0 ? std::string() : fields[static_cast<size_t>(source_column)],
+                   attack_column < 0 ? std::string() : fields[static_cast<size_t>(attack_column)]});
   }
   if (out.empty()) throw std::invalid_argument("labels file " + file.string() + " lists no images");
   return out;
@@ -59,15 +60,7 @@ std::string capture_source(const LabelledImage& image) {
     const auto slash = image.path.find('/');
     source = slash == std::string::npos ? std::string(".") : image.path.substr(0, slash);
   }
-  if (auto session = capture_session(image.path)) source += " session " + *session;
   return source;
-}
-
-std::optional<std::string> capture_session(const std::string& path) {
-  static const std::regex nuaa(R"((?:^|/)\d{4}_\d{2}_\d{2}_(\d{2})_\d+\.\w+$)");
-  std::smatch m;
-  if (std::regex_search(path, m, nuaa)) return m[1].str();
-  return std::nullopt;
 }
 
 }  // namespace portier

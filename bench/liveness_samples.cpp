@@ -74,7 +74,7 @@ LabelledSamples labelled_samples(const std::filesystem::path& root, const std::f
                                  const FaceDetector& detector, const TextureStem& stem, const SampleOptions& options,
                                  const OnImage& on_image) {
   LabelledSamples out;
-  for (const auto& l : read_liveness_labels(labels)) out.images.push_back({l.path, l.live, is_crop(l.path), capture_source(l)});
+  for (const auto& l : read_liveness_labels(labels)) out.images.push_back({l.path, l.live, is_crop(l.path), capture_source(l), l.live ? "" : l.attack});
   out.samples = extract_liveness_samples(root, out.images, detector, stem, options, on_image);
   return out;
 }

@@ -17,6 +17,7 @@ struct LivenessImage {
   bool live = false;
   bool crop = false;   // already a face crop: no surroundings
   std::string source;  // the capture source cross-validation holds out (bench/liveness_labels.h)
+  std::string attack{};  // print, replay, ... (the labels' attack_type); empty when not given
 };
 
 struct LivenessSample {

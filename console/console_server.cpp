@@ -7,6 +7,7 @@
 
 #include "console/console_pages.h"
 #include "console/mjpeg.h"
+#include "console/request_origin.h"
 
 namespace portier {
 
@@ -79,7 +80,9 @@ std::optional<std::string> ConsoleServer::start() {
                                  "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"},
                                 {"X-Content-Type-Options", "nosniff"},
                                 {"X-Frame-Options", "DENY"},
-                                {"Referrer-Policy", "no-referrer"},
+                                // same-origin, not no-referrer: under no-referrer a browser sends
+                                // "Origin: null" with the console's own forms.
+                                {"Referrer-Policy", "same-origin"},
                                 {"Cache-Control", "no-store"},
                                 {"Strict-Transport-Security", "max-age=31536000"}});
   routes();
@@ -410,6 +413,17 @@ void ConsoleServer::enrol(const httplib::Request& req, httplib::Response& res, b
 
 void ConsoleServer::routes() {
   auto& s = *server_;
+  // Every POST changes something: one sent by another site's page is refused
+  // before any route sees it, whatever its cookie and token.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
+    const auto why = foreign_origin(req.get_header_value("Origin"), req.get_header_value("Referer"),
+                                    req.get_header_value("Host"));
+    if (!why) return httplib::Server::HandlerResponse::Unhandled;
+    spdlog::warn("console: refused POST {} from {}: {}", req.path, req.remote_addr, *why);
+    html(res, 403, message_page("Refused", "This request did not come from this console's own pages."));
+    return httplib::Server::HandlerResponse::Handled;
+  });
   s.Get("/static/console.css", [](const httplib::Request&, httplib::Response& res) { res.set_content(kConsoleCss, "text/css"); });
   s.Get("/static/console.js",
         [](const httplib::Request&, httplib::Response& res) { res.set_content(kConsoleJs, "text/javascript"); });

@@ -71,10 +71,33 @@ double LogisticHead::probability(const std::vector<float>& features) const {
   return platt_probability(platt_a, platt_b, margin(features));
 }
 
+double KernelHead::margin(const std::vector<float>& features) const {
+  thread_local std::vector<float> z;
+  standardiser.apply(features, z);
+  double sum = bias;
+  for (size_t k = 0; k < support.size(); ++k) {
+    const auto& s = support[k];
+    double d2 = 0;
+    for (size_t i = 0; i < z.size(); ++i) {
+      const double d = static_cast<double>(z[i]) - s[i];
+      d2 += d * d;
+    }
+    sum += alpha[k] * std::exp(-gamma * d2);
+  }
+  return sum;
+}
+
+double KernelHead::probability(const std::vector<float>& features) const {
+  return platt_probability(platt_a, platt_b, margin(features));
+}
+
 double platt_probability(double a, double b, double margin) { return 1.0 / (1.0 + std::exp(-(a * margin + b))); }
 
 double LivenessModel::score(const LivenessFeatures& features) const {
-  return features.scene.empty() ? face.probability(features.face) : scene.probability(features.scene);
+  if (features.scene.empty()) return face.probability(features.face);
+  if (site) return site->probability(features.scene);
+  const double s = scene.probability(features.scene);
+  return print ? std::min(s, print->probability(features.scene)) : s;
 }
 
 double score_face_in_frame(const LivenessModel& model, const TextureStem& stem, const cv::Mat& frame_bgr,
@@ -96,23 +119,55 @@ class ModelScorer final : public LivenessScorer {
   std::shared_ptr<const TextureStem> stem_;
 };
 
-LogisticHead read_head(const json& j, size_t dims) {
-  LogisticHead h;
+// What every head has: the standardiser, the bias and Platt's mapping.
+template <class Head>
+void read_common(const json& j, size_t dims, Head& h) {
   h.standardiser = read_standardiser(j, dims);
-  h.weights = floats(j, "weights", dims);
   h.bias = number(j, "bias");
   h.platt_a = number(j, "platt_a");
   h.platt_b = number(j, "platt_b");
   if (!(h.platt_a > 0)) throw FormatError("'platt_a' must be positive (a higher margin is more live)");
+}
+
+template <class Head>
+json write_common(const Head& h) {
+  json j = write_standardiser(h.standardiser);
+  j["bias"] = h.bias;
+  j["platt_a"] = h.platt_a;
+  j["platt_b"] = h.platt_b;
+  return j;
+}
+
+LogisticHead read_head(const json& j, size_t dims) {
+  LogisticHead h;
+  read_common(j, dims, h);
+  h.weights = floats(j, "weights", dims);
   return h;
 }
 
 json write_head(const LogisticHead& h) {
-  json j = write_standardiser(h.standardiser);
+  json j = write_common(h);
   j["weights"] = h.weights;
-  j["bias"] = h.bias;
-  j["platt_a"] = h.platt_a;
-  j["platt_b"] = h.platt_b;
+  return j;
+}
+
+KernelHead read_kernel_head(const json& j, size_t dims) {
+  KernelHead h;
+  read_common(j, dims, h);
+  if (!j.contains("support") || !j["support"].is_array() || j["support"].empty())
+    throw FormatError("'support' is missing or empty");
+  for (const auto& row : j["support"]) h.support.push_back(floats_of(row, "support", dims));
+  h.alpha = floats(j, "alpha", h.support.size());
+  h.gamma = number(j, "gamma");
+  if (!(h.gamma > 0)) throw FormatError("'gamma' must be positive");
+  return h;
+}
+
+json write_kernel_head(const KernelHead& h) {
+  json j = write_common(h);
+  j["support"] = h.support;
+  j["alpha"] = h.alpha;
+  j["gamma"] = h.gamma;
   return j;
 }
 
@@ -143,6 +198,8 @@ std::variant<LivenessModel, std::string> load_liveness_model(const std::filesyst
     LivenessModel m;
     m.face = read_head(j.at("face_head"), static_cast<size_t>(face_feature_count()));
     m.scene = read_head(j.at("scene_head"), static_cast<size_t>(scene_feature_count()));
+    if (j.contains("print_head")) m.print = read_kernel_head(j["print_head"], static_cast<size_t>(scene_feature_count()));
+    if (j.contains("site_head")) m.site = read_kernel_head(j["site_head"], static_cast<size_t>(scene_feature_count()));
     m.threshold = number(j, "threshold");
     m.calibration_floor = number(j, "calibration_floor");
     if (!(m.threshold > 0 && m.threshold < 1)) throw FormatError("'threshold' must be between 0 and 1");
@@ -156,7 +213,7 @@ std::variant<LivenessModel, std::string> load_liveness_model(const std::filesyst
 }
 
 std::string liveness_model_text(const LivenessModel& m) {
-  const json j{{"format", kLivenessModelFormat},
+  json j{{"format", kLivenessModelFormat},
                {"features", {{"face_size", kLivenessFaceSize},
                              {"texture_size", kLivenessTextureSize},
                              {"context_size", kLivenessContextSize},
@@ -169,6 +226,8 @@ std::string liveness_model_text(const LivenessModel& m) {
                {"threshold", m.threshold},
                {"calibration_floor", m.calibration_floor},
                {"training", m.training}};
+  if (m.print) j["print_head"] = write_kernel_head(*m.print);
+  if (m.site) j["site_head"] = write_kernel_head(*m.site);
   return j.dump(1) + '\n';
 }
 

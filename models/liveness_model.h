@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -36,6 +37,22 @@ struct LogisticHead {
   double probability(const std::vector<float>& features) const;
 };
 
+// A head fitted at one door (`portier liveness adapt`): an RBF-kernel SVM
+// over the scene features of that camera's own captures. What fails across
+// cameras works within one: the camera, its lens and the light are fixed, so
+// a kernel machine can draw the boundary this room needs, where a linear
+// head trained on other rooms cannot.
+struct KernelHead {
+  Standardiser standardiser;
+  std::vector<std::vector<float>> support;  // standardised support vectors
+  std::vector<float> alpha;                 // one per support vector; the sum leans towards live
+  double bias = 0;                          // margin = sum_i alpha_i exp(-gamma |z - s_i|^2) + bias
+  double gamma = 0;
+  double platt_a = 1, platt_b = 0;
+  double margin(const std::vector<float>& features) const;
+  double probability(const std::vector<float>& features) const;
+};
+
 struct LivenessModel {
   // Face head: the face region alone; for images that are face crops.
   LogisticHead face;
@@ -43,11 +60,19 @@ struct LivenessModel {
   // edge, a phone's frame, the hand); for camera frames, which is what the
   // door sees.
   LogisticHead scene;
+  // The print head: an RBF-kernel SVM of live faces against printed photos,
+  // over the scene features. A frame's score is the lower of the scene
+  // head's and this one's: a print must pass both (docs/liveness.md).
+  std::optional<KernelHead> print;
+  // A site model's own head (docs/liveness.md, "Site adaptation"): when
+  // present it scores camera frames instead of the scene and print heads.
+  std::optional<KernelHead> site;
   double threshold = 0.5;          // live when score >= threshold (chosen at training, on held-out scores)
   double calibration_floor = 0.0;  // per-camera calibration never goes below this
   nlohmann::json training;         // how it was made: command, data, figures
 
-  // How live, 0..1: the scene head when there are surroundings, else the face head.
+  // How live, 0..1: for a camera frame (with surroundings) the site head,
+  // or else the lower of the scene and print heads; for a face crop the face head.
   double score(const LivenessFeatures& features) const;
 };
 

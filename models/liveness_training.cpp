@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <opencv2/core.hpp>
+#include <opencv2/ml.hpp>
 
 namespace portier {
 namespace {
@@ -101,6 +102,58 @@ LogisticHead train_logistic_head(const std::vector<std::vector<float>>& x, const
   }
   for (int i = 0; i < d; ++i) head.weights.push_back(static_cast<float>(w.at<double>(i)));
   head.bias = w.at<double>(d);
+  return head;
+}
+
+KernelHead train_kernel_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live, double c,
+                             double gamma) {
+  if (x.empty() || x.size() != live.size()) throw std::invalid_argument("liveness training: no samples");
+  size_t n_live = 0;
+  for (bool l : live) n_live += l;
+  if (n_live == 0 || n_live == live.size()) throw std::invalid_argument("liveness training: needs live and spoof samples");
+  KernelHead head;
+  head.standardiser = fit_standardiser(x);
+  head.gamma = gamma;
+  const int n = static_cast<int>(x.size()), d = static_cast<int>(x.front().size());
+  cv::Mat samples(n, d, CV_32F), labels(n, 1, CV_32S);
+  std::vector<float> z;
+  for (int r = 0; r < n; ++r) {
+    head.standardiser.apply(x[static_cast<size_t>(r)], z);
+    std::copy(z.begin(), z.end(), samples.ptr<float>(r));
+    labels.at<int>(r) = live[static_cast<size_t>(r)] ? 1 : 0;
+  }
+  auto svm = cv::ml::SVM::create();
+  svm->setType(cv::ml::SVM::C_SVC);
+  svm->setKernel(cv::ml::SVM::RBF);
+  svm->setGamma(gamma);
+  svm->setC(c);
+  // Each class weighs the same: a site's live captures usually outnumber its attacks.
+  // (Weights in the order of the labels, spoof = 0 first; they multiply C.)
+  const double half = static_cast<double>(n) / 2.0;
+  cv::Mat weights = (cv::Mat_<double>(2, 1) << half / static_cast<double>(live.size() - n_live),
+                     half / static_cast<double>(n_live));
+  svm->setClassWeights(weights);
+  svm->setTermCriteria(cv::TermCriteria(cv::TermCriteria::MAX_ITER + cv::TermCriteria::EPS, 100000, 1e-6));
+  if (!svm->train(samples, cv::ml::ROW_SAMPLE, labels)) throw std::invalid_argument("liveness training: the SVM did not train");
+  const cv::Mat support = svm->getSupportVectors();
+  cv::Mat alpha, index;
+  const double rho = svm->getDecisionFunction(0, alpha, index);
+  alpha.convertTo(alpha, CV_64F);
+  index.convertTo(index, CV_32S);
+  for (int k = 0; k < static_cast<int>(alpha.total()); ++k) {
+    const float* row = support.ptr<float>(index.at<int>(k));
+    head.support.emplace_back(row, row + d);
+    head.alpha.push_back(static_cast<float>(alpha.at<double>(k)));
+  }
+  head.bias = -rho;
+  // OpenCV's sign depends on the order it met the classes in: make a higher
+  // margin mean live, as every head here does.
+  double live_sum = 0, spoof_sum = 0;
+  for (size_t i = 0; i < x.size(); ++i) (live[i] ? live_sum : spoof_sum) += head.margin(x[i]);
+  if (live_sum / static_cast<double>(n_live) < spoof_sum / static_cast<double>(x.size() - n_live)) {
+    for (auto& a : head.alpha) a = -a;
+    head.bias = -head.bias;
+  }
   return head;
 }
 

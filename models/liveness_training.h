@@ -14,6 +14,11 @@ struct LivenessHyperparameters {
   // as C in LIBLINEAR's and scikit-learn's logistic regression. Chosen by
   // leaving one source out (docs/liveness.md).
   double c = 0.003;
+  // Fit the print head (liveness_model.h): every live frame against the
+  // print attacks (the labels' attack_type), C 1 and gamma 1 / feature
+  // count, each (source, class) cut to at most print_head_cap frames.
+  bool print_head = false;
+  int print_head_cap = 150;
 };
 
 // L2-regularised logistic regression on standardised features, by Newton's
@@ -23,6 +28,13 @@ struct LivenessHyperparameters {
 // std::invalid_argument without samples of both classes.
 LogisticHead train_logistic_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live,
                                  const std::vector<double>& weight, double c);
+
+// An RBF-kernel SVM (OpenCV's, LIBSVM's solver) on standardised features,
+// each class weighing the same whatever its count; the standardiser is
+// fitted on `x`. Platt scaling is left at a = 1, b = 0. Deterministic.
+// Throws std::invalid_argument without samples of both classes.
+KernelHead train_kernel_head(const std::vector<std::vector<float>>& x, const std::vector<bool>& live, double c,
+                             double gamma);
 
 // Platt (1999) scaling: a and b of p = 1 / (1 + exp(-(a m + b))), fitted by
 // Newton's method on the smoothed targets Platt recommends against overfit.

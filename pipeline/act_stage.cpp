@@ -47,8 +47,9 @@ void ActStage::record_with_face(const Decision& decision, const AccessEvent& eve
   if (!links_.record) return;
   std::vector<unsigned char> jpeg;
   if (!decision.evidence.empty()) {
-    // A thumbnail is what the log page shows: 160 px on the longer side,
-    // ~5 KB, so that the cap keeps tens of thousands of them.
+    // A thumbnail is what the log page shows: at most 160 px on the longer
+    // side (a smaller face is kept as it was seen, never scaled up), ~5 KB,
+    // so that the cap keeps tens of thousands of them (docs/console.md).
     constexpr int kSide = 160;
     const cv::Mat& face = decision.evidence;
     const double scale = std::min(1.0, static_cast<double>(kSide) / std::max(face.cols, face.rows));

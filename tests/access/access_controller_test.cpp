@@ -167,6 +167,19 @@ TEST(AccessControllerCardAndFace, ASpoofWithACardEndsTheAttemptAtOnce) {
   EXPECT_TRUE(c.on_face(face(2, kAnn), t0 + 2s).empty()) << "the card was used up by the attack";
 }
 
+TEST(AccessControllerCardAndFace, ASpoofWithACardNamesTheCardsHolder) {
+  auto c = controller(VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_credential(card("2002"), t0).empty());
+  Decision photo = face(1, kAnn, Verdict::DeniedUnknown);  // as the pipeline sends a spoof: nobody recognised
+  photo.verdict = Verdict::DeniedSpoof;
+  auto out = c.on_face(std::move(photo), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::DeniedSpoof);
+  EXPECT_EQ(out[0].user_id, 2) << "whose card was used in the attack";
+  EXPECT_EQ(out[0].user_name, "bob");
+  EXPECT_EQ(out[0].credential, "card+face");
+}
+
 TEST(AccessControllerCardAndFace, EachCredentialExpiresAfterTheTimeout) {
   auto c = controller(VerificationMode::CardAndFace);
   EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
@@ -396,12 +409,14 @@ TEST(AccessControllerFaceAndPin, AFaceOrAPinAloneExpiresAsATimeout) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(out[0].reason, "face of 'ann': no PIN within 10 s");
+  EXPECT_EQ(out[0].credential, "face") << "what was presented";
   c.on_credential(pin("1111", t0 + 20s), t0 + 20s);
   out = c.expire(t0 + 30s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(out[0].reason, "a PIN: no face within 10 s");
   EXPECT_FALSE(out[0].user_id) << "a PIN alone names nobody";
+  EXPECT_EQ(out[0].credential, "pin");
 }
 
 TEST(AccessControllerFaceAndPin, CardsOpenNothingAndAPinAtAFaceDoorIsIgnored) {
@@ -435,12 +450,13 @@ TEST(AccessControllerCardAndPin, AnUnknownCardIsDeniedAtOnceAndAPinlessCardTimes
   auto out = c.on_credential(card("999"), t0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
-  EXPECT_EQ(out[0].credential, "card+pin");
+  EXPECT_EQ(out[0].credential, "card") << "what was presented";
   EXPECT_TRUE(c.on_credential(card("2002", t0 + 1s), t0 + 1s).empty());
   out = c.expire(t0 + 11s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(out[0].reason, "card of 'bob': no PIN within 10 s");
+  EXPECT_EQ(out[0].credential, "card") << "no PIN was presented";
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0 + 12s).empty()) << "faces open nothing here";
 }
 

@@ -40,8 +40,15 @@ TEST(Commands, MissingModelsExitTwoNamingTheFile) {
 }
 
 TEST(Commands, UnknownSubcommandIsAUsageError) {
-  EXPECT_EQ(test::run_command(test::portier("frobnicate")).exit_code, 2);
-  EXPECT_EQ(test::run_command(test::portier("")).exit_code, 2);
+  for (const char* args : {"frobnicate", "", "users list --no-such-flag", "eval pairs --root"}) {
+    const auto r = test::run_command(test::portier(args));
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": one line: " << r.err;
+    EXPECT_EQ(r.err.rfind("portier", 0), 0u) << r.err;
+  }
+  const auto help = test::run_command(test::portier("users --help"));
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("card"), std::string::npos) << help.out;
 }
 
 TEST(Commands, EnrolmentRejectsBadImagesWithReasonsAndWritesNothing) {
@@ -118,7 +125,7 @@ TEST(Commands, UsersListAndRemove) {
   EXPECT_NE(list.out.find("joe"), std::string::npos);
   EXPECT_EQ(test::run_command(test::portier("users --config " + config.string() + " remove joe")).exit_code, 0);
   const auto again = test::run_command(test::portier("users --config " + config.string() + " remove joe"));
-  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("no user named 'joe'"), std::string::npos) << again.err;
   list = test::run_command(test::portier("users list --config " + config.string()));
   EXPECT_EQ(list.out.find("joe"), std::string::npos);
@@ -137,10 +144,10 @@ TEST(Commands, UsersCardAddShowAndRemove) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("card 04A1B2C3 now opens for joe"), std::string::npos) << "stored as the reader hands it over: " << r.out;
   r = test::run_command(test::portier(users + "card add barack 04A1B2C3"));
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("card 04A1B2C3 already belongs to 'joe'"), std::string::npos) << r.err;
   r = test::run_command(test::portier(users + "card add nobody 1234"));
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nobody"), std::string::npos) << r.err;
   r = test::run_command(test::portier(users + "card add joe 12-34"));
   EXPECT_EQ(r.exit_code, 2) << "a number no reader delivers";
@@ -152,7 +159,7 @@ TEST(Commands, UsersCardAddShowAndRemove) {
   r = test::run_command(test::portier(users + "show barack"));
   EXPECT_NE(r.out.find("cards       none"), std::string::npos) << r.out;
 
-  EXPECT_EQ(test::run_command(test::portier(users + "card remove barack 04A1B2C3")).exit_code, 1) << "not his card";
+  EXPECT_EQ(test::run_command(test::portier(users + "card remove barack 04A1B2C3")).exit_code, 2) << "not his card";
   EXPECT_EQ(test::run_command(test::portier(users + "card remove joe 04a1b2c3")).exit_code, 0);
   r = test::run_command(test::portier(users + "card add barack 04A1B2C3"));
   EXPECT_EQ(r.exit_code, 0) << "a card taken back may be given to another: " << r.err;
@@ -175,7 +182,7 @@ TEST(Commands, UsersValidSetsWholeDaysShownByShow) {
   r = test::run_command(test::portier(users + "valid joe --until 2026-13-01"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("valid until: '2026-13-01' is not a day YYYY-MM-DD"), std::string::npos) << r.err;
-  EXPECT_EQ(test::run_command(test::portier(users + "valid nobody")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(users + "valid nobody")).exit_code, 2);
   EXPECT_EQ(test::run_command(test::portier(users + "valid joe")).exit_code, 0);
   r = test::run_command(test::portier(users + "show joe"));
   EXPECT_NE(r.out.find("valid       always"), std::string::npos) << r.out;
@@ -201,7 +208,7 @@ TEST(Commands, UsersModeSetShowAndClear) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown mode 'face+card'"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
-  EXPECT_EQ(test::run_command(test::portier(users + "mode nobody card")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(users + "mode nobody card")).exit_code, 2);
   EXPECT_EQ(test::run_command(test::portier(users + "mode joe none")).exit_code, 0);
   r = test::run_command(test::portier(users + "show joe"));
   EXPECT_NE(r.out.find("mode        the door's (face)"), std::string::npos) << r.out;
@@ -220,7 +227,7 @@ TEST(Commands, ConsoleUsersAddFromStdinListChangeAndRemove) {
   EXPECT_NE(r.err.find("the console is off"), std::string::npos) << "says how to turn it on: " << r.err;
   EXPECT_EQ(r.out.find("a long password"), std::string::npos) << "never echoed";
   r = with_stdin("another long one", "add ann");
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("exists already"), std::string::npos) << r.err;
   r = with_stdin("short", "add bob");
   EXPECT_EQ(r.exit_code, 2);
@@ -230,9 +237,9 @@ TEST(Commands, ConsoleUsersAddFromStdinListChangeAndRemove) {
   r = test::run_command(test::portier(console + "list"));
   EXPECT_EQ(r.out, "ann\n");
   EXPECT_EQ(with_stdin("a new long password", "password ann").exit_code, 0);
-  EXPECT_EQ(with_stdin("a new long password", "password zed").exit_code, 1);
+  EXPECT_EQ(with_stdin("a new long password", "password zed").exit_code, 2);
   EXPECT_EQ(test::run_command(test::portier(console + "remove ann")).exit_code, 0);
-  EXPECT_EQ(test::run_command(test::portier(console + "remove ann")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(console + "remove ann")).exit_code, 2);
   EXPECT_EQ(test::run_command(test::portier(console + "list")).out, "");
 }
 
@@ -251,7 +258,7 @@ TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   r = test::run_command(test::portier(users + "show joe"));
   EXPECT_NE(r.out.find("pin         set\n"), std::string::npos) << r.out;
   r = with_stdin("2468", "pin set joe --duress");
-  EXPECT_EQ(r.exit_code, 1) << "the duress PIN must differ from the usual one";
+  EXPECT_EQ(r.exit_code, 2) << "the duress PIN must differ from the usual one";
   EXPECT_NE(r.err.find("differ"), std::string::npos) << r.err;
   r = with_stdin("8642", "pin set joe --duress");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -261,11 +268,17 @@ TEST(Commands, UsersPinSetFromStdinShowAndRemove) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
   EXPECT_EQ(r.err.find("12a4"), std::string::npos) << "the error does not repeat what was typed: " << r.err;
+  // A PIN typed on the command line by mistake: refused in one line that does not repeat it.
+  r = test::run_command(test::portier(users + "pin set joe 4321"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  EXPECT_EQ(r.err.find("4321"), std::string::npos) << "the argument is not echoed: " << r.err;
+  EXPECT_NE(r.err.find("never from the command line"), std::string::npos) << r.err;
   r = with_stdin("2468", "pin set nobody");
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nobody"), std::string::npos) << r.err;
   EXPECT_EQ(test::run_command(test::portier(users + "pin remove joe")).exit_code, 0);
-  EXPECT_EQ(test::run_command(test::portier(users + "pin remove joe")).exit_code, 1) << "nothing left to remove";
+  EXPECT_EQ(test::run_command(test::portier(users + "pin remove joe")).exit_code, 2) << "nothing left to remove";
   r = test::run_command(test::portier(users + "show joe"));
   EXPECT_NE(r.out.find("pin         none"), std::string::npos) << r.out;
 }
@@ -286,7 +299,7 @@ TEST(Commands, UsersGroupsAndPolicyCheck) {
   EXPECT_NE(r.out.find("enters now  yes"), std::string::npos) << r.out;
   r = test::run_command(test::portier(users + "group add joe staff"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(test::run_command(test::portier(users + "group add joe staff")).exit_code, 1) << "already in it";
+  EXPECT_EQ(test::run_command(test::portier(users + "group add joe staff")).exit_code, 2) << "already in it";
   r = test::run_command(test::portier(users + "group add joe night-shift"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("has no group 'night-shift'"), std::string::npos) << r.err;
@@ -297,7 +310,7 @@ TEST(Commands, UsersGroupsAndPolicyCheck) {
   EXPECT_NE(r.out.find("groups      night-shift, staff"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("enters now  "), std::string::npos) << r.out;
   EXPECT_EQ(test::run_command(test::portier(users + "group remove joe night-shift")).exit_code, 0);
-  EXPECT_EQ(test::run_command(test::portier(users + "group remove joe night-shift")).exit_code, 1);
+  EXPECT_EQ(test::run_command(test::portier(users + "group remove joe night-shift")).exit_code, 2);
 
   const auto check = "policy check --config " + config.string() + " ";
   r = test::run_command(test::portier(check + "--at '2026-12-07 12:30'"));  // a Monday, at lunch
@@ -319,6 +332,26 @@ TEST(Commands, UsersGroupsAndPolicyCheck) {
   r = test::run_command(test::portier(check + broken.string()));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("profiles.x.week.mon[1]: 11:00-13:00 overlaps 08:00-12:00"), std::string::npos) << r.err;
+}
+
+TEST(Commands, PolicyCheckRefusesWhatTheServiceRefuses) {
+  // A card+face door in a config with no [reader]: the service cannot start
+  // on it, so the check must not call it valid.
+  test::TempDir dir;
+  const auto policy = dir / "site.json";
+  test::write_file(policy, R"({"version": "2026-12-04", "profiles": {"always": {"week": {"mon": ["00:00-24:00"]}}},
+                               "door": {"mode": "card+face"}})");
+  const auto config = test::write_config(dir);
+  auto r = test::run_command(test::portier("policy check --config " + config.string() + " " + policy.string() +
+                                           " --at '2026-12-07 10:00'"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  const std::string problem = "its door mode \"card+face\" needs a card reader: set [reader] type and device";
+  EXPECT_NE(r.err.find(problem), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const auto with_file = test::write_config(dir, "[access]\npolicy_file = \"" + policy.string() + "\"\n");
+  r = test::run_command(test::portier("users list --config " + with_file.string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(problem), std::string::npos) << "the same message as the service's: " << r.err;
 }
 
 TEST(Commands, EvalPairsEndsWithTheContractJson) {
@@ -378,7 +411,7 @@ TEST(Commands, DoctorPassesOnAGoodSetUp) {
   EXPECT_NE(r.out.find("camera"), std::string::npos);
   EXPECT_NE(r.out.find("640x360 frame read"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("portier-liveness.json: sha256 verified"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("fix: calibrate to this camera"), std::string::npos) << "an uncalibrated camera is a warning";
+  EXPECT_NE(r.out.find("fix: fit it to this camera"), std::string::npos) << "an uncalibrated camera is a warning";
   EXPECT_NE(r.out.find("0 failed"), std::string::npos) << r.out;
 }
 
@@ -392,6 +425,7 @@ TEST(Commands, DoctorNamesEachFailureWithAFix) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("shape_predictor_5_face_landmarks.dat is missing"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("/dev/video42 does not exist"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--source video:FILE or --source images:DIR"), std::string::npos) << "how to go on: " << r.out;
   EXPECT_NE(r.out.find("gpio chip"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("fix: run scripts/setup.sh"), std::string::npos) << r.out;
   // Three model files (the CNN one too: enrolment photos fall back on it), the camera, the chip.
@@ -422,6 +456,17 @@ TEST(DoctorChecks, TheRunningServiceMakesDoctorsChecksButNotThoseOfTheDevicesAnd
   const auto enrolled = running_service_checks(config)[5];
   EXPECT_EQ(enrolled.status, DoctorCheck::Status::Ok);
   EXPECT_NE(enrolled.detail.find("2 users; 1 enrolled from one photo only"), std::string::npos) << enrolled.detail;
+}
+
+TEST(Commands, RunWithoutACameraSaysHowToTryTheDoorWithout) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir, "[camera]\nsource = \"v4l2:/dev/video42\"\n");
+  const auto r = test::run_command(test::portier("run --config " + config.string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  EXPECT_NE(r.err.find("camera device /dev/video42 does not exist; no camera here? try the door on recorded frames: "
+                       "--source video:FILE or --source images:DIR"),
+            std::string::npos) << r.err;
 }
 
 TEST(Commands, RunWithAMissingSourceFailsClearly) {

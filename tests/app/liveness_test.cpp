@@ -30,6 +30,11 @@ std::vector<fs::path> nuaa_frames(const std::string& kind, const std::string& su
   return all;
 }
 
+std::string fmt_name(int n) {
+  std::string digits = std::to_string(n);
+  return std::string(4 - digits.size(), '0') + digits + ".jpg";
+}
+
 fs::path folder_of(const test::TempDir& dir, const std::string& name, const std::vector<fs::path>& files) {
   const auto folder = dir / name;
   fs::create_directories(folder);
@@ -176,12 +181,22 @@ TEST(EvalLiveness, BadLabelsAndMissingImagesAreNamed) {
 TEST(LivenessTrain, TrainsACheckedModelThatTheConfigCanPin) {
   test::TempDir dir;
   const auto config = test::write_config(dir);
-  std::string text = "path,label\n";
+  // Two capture conditions: NUAA (both sessions: one office, one webcam) with
+  // prints, and one webcam source with phone replays.
+  std::string text = "path,label,attack_type\n";
   for (const auto* session : {"01", "02"})
     for (const auto* subject : {"0001", "0004", "0009"})
       for (const auto* kind : {"live", "spoof"})
         for (const auto& f : nuaa_frames(kind, subject, session, 5))
-          text += fs::relative(f, kSpoof).string() + "," + kind + "\n";
+          text += fs::relative(f, kSpoof).string() + "," + kind + "," + (kind == std::string("live") ? "none" : "print") + "\n";
+  for (const auto* kind : {"live", "spoof"}) {
+    std::vector<fs::path> frames;
+    for (const auto& e : fs::directory_iterator(kSpoof / "extra" / "codersworld_antispoof" / kind)) frames.push_back(e.path());
+    std::sort(frames.begin(), frames.end());
+    frames.resize(15);
+    for (const auto& f : frames)
+      text += fs::relative(f, kSpoof).string() + "," + kind + "," + (kind == std::string("live") ? "none" : "replay") + "\n";
+  }
   test::write_file(dir / "train.csv", text);
   const auto model = dir / "mine.json";
   const auto r = test::run_command(test::portier("liveness train --config " + config.string() + " --json --root " +
@@ -189,9 +204,14 @@ TEST(LivenessTrain, TrainsACheckedModelThatTheConfigCanPin) {
                                                  (dir / "train.csv").string()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = last_json(r.out);
-  ASSERT_EQ(j["sources"].size(), 2u) << "one fold per capture session";
-  EXPECT_NE(j["sources"][0]["source"].get<std::string>().find("session 01"), std::string::npos);
-  EXPECT_EQ(j["sources"][0]["tracks"]["live"], 3) << "3 subjects' 5 live frames: one track each";
+  ASSERT_EQ(j["sources"].size(), 2u) << "one fold per capture condition, NUAA's two sessions in one";
+  EXPECT_EQ(j["sources"][1]["source"], "nuaa");
+  EXPECT_EQ(j["sources"][1]["tracks"]["live"], 6) << "3 subjects' 5 live frames in each of 2 sessions: a track each";
+  ASSERT_EQ(j["worst_by_attack"].size(), 2u) << j["worst_by_attack"].dump();
+  EXPECT_EQ(j["worst_by_attack"][0]["attack"], "print");
+  EXPECT_EQ(j["worst_by_attack"][0]["source"], "nuaa");
+  EXPECT_EQ(j["worst_by_attack"][1]["attack"], "replay");
+  EXPECT_EQ(j["worst_by_attack"][1]["source"], "extra");
   EXPECT_DOUBLE_EQ(j["worst_eer"].get<double>(),
                    std::max(j["sources"][0]["eer"].get<double>(), j["sources"][1]["eer"].get<double>()));
   ASSERT_TRUE(fs::exists(model));
@@ -210,6 +230,91 @@ TEST(LivenessTrain, TrainsACheckedModelThatTheConfigCanPin) {
   EXPECT_EQ(eval.exit_code, 2);
   EXPECT_NE(eval.err.find("key 'liveness.model'"), std::string::npos) << eval.err;
   EXPECT_NE(eval.err.find("sha256"), std::string::npos) << eval.err;
+}
+
+TEST(LivenessAdapt, FitsASiteModelThatTheServiceAndEvalUseAndRefusesOneClass) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  // This "door": two people's live faces and prints of them, one session.
+  std::string adapt_labels = "path,label\n", live_only = "path,label\n";
+  for (const auto* subject : {"0001", "0004"})
+    for (const auto* kind : {"live", "spoof"})
+      for (const auto& f : nuaa_frames(kind, subject, "01", 12)) {
+        adapt_labels += fs::relative(f, kSpoof).string() + "," + kind + "\n";
+        if (std::string(kind) == "live") live_only += fs::relative(f, kSpoof).string() + ",live\n";
+      }
+  test::write_file(dir / "site.csv", adapt_labels);
+  auto r = test::run_command(test::portier("liveness adapt --config " + config.string() + " --json --root " +
+                                           kSpoof.string() + " " + (dir / "site.csv").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = last_json(r.out);
+  for (const char* key : {"live", "spoof", "no_face", "threshold", "apcer", "bpcer", "eer", "separated", "model", "sha256"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["live"].get<int>() + j["spoof"].get<int>() + j["no_face"].get<int>(), 48);
+  EXPECT_EQ(j["model"], (dir / "liveness-site.json").string()) << "installed where the service reads it";
+  ASSERT_TRUE(fs::exists(dir / "liveness-site.json"));
+
+  // Another person at the same door, scored by the model in force (the site's) and by --model.
+  std::string other = "path,label\n";
+  for (const auto* kind : {"live", "spoof"})
+    for (const auto& f : nuaa_frames(kind, "0009", "01", 4)) other += fs::relative(f, kSpoof).string() + "," + kind + "\n";
+  test::write_file(dir / "other.csv", other);
+  auto eval = test::run_command(test::portier("eval liveness --config " + config.string() + " --json --root " +
+                                              kSpoof.string() + " " + (dir / "other.csv").string()));
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NEAR(last_json(eval.out)["threshold"].get<double>(), j["threshold"].get<double>(), 1e-9);
+  EXPECT_NE(eval.out.find("from the site model"), std::string::npos) << eval.out;
+  fs::rename(dir / "liveness-site.json", dir / "elsewhere.json");
+  eval = test::run_command(test::portier("eval liveness --config " + config.string() + " --json --root " + kSpoof.string() +
+                                         " --model " + (dir / "elsewhere.json").string() + " " + (dir / "other.csv").string()));
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NEAR(last_json(eval.out)["threshold"].get<double>(), j["threshold"].get<double>(), 1e-9);
+
+  // Pinned, the site model must be there and be the one.
+  const auto pinned = test::write_config(dir, "[liveness]\nsite_model_sha256 = \"" + j["sha256"].get<std::string>() + "\"\n");
+  eval = test::run_command(test::portier("eval liveness --config " + pinned.string() + " --root " + kSpoof.string() + " " +
+                                         (dir / "other.csv").string()));
+  EXPECT_EQ(eval.exit_code, 2);
+  EXPECT_NE(eval.err.find("key 'liveness.site_model'"), std::string::npos) << eval.err;
+
+  test::write_file(dir / "live-only.csv", live_only);
+  r = test::run_command(test::portier("liveness adapt --config " + config.string() + " --root " + kSpoof.string() +
+                                      " --out " + (dir / "x.json").string() + " " + (dir / "live-only.csv").string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("attacks (spoof) given"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "x.json"));
+}
+
+TEST(LivenessCapture, TakesEachStepsFramesWithALabelsFileAndRefusesWithoutAttacks) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  // The "camera": live frames, then a print held up (a folder is read in name order).
+  const auto feed = dir / "feed";
+  fs::create_directories(feed);
+  int n = 0;
+  for (const auto& f : nuaa_frames("live", "0004", "02", 10)) fs::copy_file(f, feed / fmt_name(n++));
+  for (const auto& f : nuaa_frames("spoof", "0004", "02", 14)) fs::copy_file(f, feed / fmt_name(n++));
+  auto r = test::run_command(test::portier("liveness capture --config " + config.string() + " --frames 10 --source images:" +
+                                           feed.string() + " --out " + (dir / "site").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("step 2 of 3: Hold up a printed photo"), std::string::npos) << r.err;
+  const auto labels = test::read_file(dir / "site" / "labels.csv");
+  EXPECT_GE(std::count(labels.begin(), labels.end(), '\n'), 21) << "a header, 10 live, 10 or more attacks: " << labels;
+  EXPECT_NE(labels.find("live/live-001.jpg,live\n"), std::string::npos) << labels;
+  EXPECT_NE(labels.find("spoof/print-010.jpg,spoof\n"), std::string::npos) << labels;
+  EXPECT_TRUE(fs::exists(dir / "site" / "spoof" / "print-001.jpg"));
+  EXPECT_NE(r.out.find("liveness adapt --root"), std::string::npos) << "says what comes next: " << r.out;
+
+  r = test::run_command(test::portier("liveness capture --config " + config.string() + " --frames 10 --source images:" +
+                                      feed.string() + " --out " + (dir / "site").string()));
+  EXPECT_EQ(r.exit_code, 2) << "a capture is never overwritten";
+  const auto live_feed = folder_of(dir, "live-feed", nuaa_frames("live", "0004", "02", 14));
+  r = test::run_command(test::portier("liveness capture --config " + config.string() + " --frames 10 --source images:" +
+                                      live_feed.string() + " --out " + (dir / "no-attacks").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("needs at least 10 of each"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "no-attacks" / "labels.csv"));
 }
 
 TEST(LivenessCalibrate, SetsTheThresholdFromLiveCapturesAndRefusesAPhoto) {

@@ -45,27 +45,22 @@ TEST(LivenessLabels, NamesTheLineOfABadRow) {
   EXPECT_THROW(read_liveness_labels("/nonexistent/labels.csv"), std::invalid_argument);
 }
 
-TEST(LivenessLabels, FindsTheCaptureSessionInNuaaNames) {
-  EXPECT_EQ(capture_session("nuaa/live/0001/0001_00_00_01_12.jpg"), "01");
-  EXPECT_EQ(capture_session("0009_01_03_02_125.jpg"), "02");
-  EXPECT_EQ(capture_session("replay_crops/live/pyis_real_000.png"), std::nullopt);
-  EXPECT_EQ(capture_session("x/0001_00_00_01.jpg"), std::nullopt);
-}
-
-TEST(LivenessLabels, TheCaptureSourceIsTheSourceSetAndTheNuaaSession) {
+TEST(LivenessLabels, TheCaptureSourceIsTheSourceSetWholeWithItsAttackTypes) {
   test::TempDir dir;
   test::write_file(dir / "l.csv",
-                   "path,label,source_set\n"
-                   "nuaa/live/0001/0001_00_00_01_12.jpg,live,nuaa\n"
-                   "nuaa/spoof/0001/0001_00_00_02_3.jpg,spoof,nuaa\n"
-                   "extra/cam7/a.jpg,spoof,cam7\n");
+                   "path,label,attack_type,source_set\n"
+                   "nuaa/live/0001/0001_00_00_01_12.jpg,live,none,nuaa\n"
+                   "nuaa/spoof/0001/0001_00_00_02_3.jpg,spoof,print,nuaa\n"
+                   "extra/cam7/a.jpg,spoof,replay,cam7\n");
   const auto images = read_liveness_labels(dir / "l.csv");
   ASSERT_EQ(images.size(), 3u);
   EXPECT_EQ(images[2].source, "cam7");
-  EXPECT_EQ(capture_source(images[0]), "nuaa session 01");
-  EXPECT_EQ(capture_source(images[1]), "nuaa session 02");
+  EXPECT_EQ(capture_source(images[0]), "nuaa") << "both NUAA sessions: one room, one webcam, one set of people";
+  EXPECT_EQ(capture_source(images[1]), "nuaa");
   EXPECT_EQ(capture_source(images[2]), "cam7");
-  EXPECT_EQ(capture_source({"replay_crops/live/a.png", true, ""}), "replay_crops") << "without a source_set: the folder";
+  EXPECT_EQ(images[1].attack, "print");
+  EXPECT_EQ(images[2].attack, "replay");
+  EXPECT_EQ(capture_source({"replay_crops/live/a.png", true, "", ""}), "replay_crops") << "without a source_set: the folder";
 }
 
 }  // namespace

@@ -58,6 +58,70 @@ TEST(LivenessTrainingRun, HoldsOutEachSourceAndNamesTheWorst) {
   EXPECT_NEAR(run.pooled.bpcer, 0.05, 0.04);
 }
 
+// Three sources of full frames with replays, two of them with prints too.
+// Replays show in the first feature; prints only in a ring of the second
+// and third (their norm is 2, where live faces and replays sit near 0): a
+// line cannot draw that, a kernel can.
+Synthetic with_prints() {
+  Synthetic d;
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  std::uniform_real_distribution<float> turn(0.0f, 6.283f);
+  for (const auto* source : {"alpha", "beta", "gamma"})
+    for (int i = 0; i < 90; ++i) {
+      const int kind = i % 3;  // 0 live, 1 replay, 2 print
+      if (kind == 2 && std::string(source) == "gamma") continue;
+      d.images.push_back({std::string(source) + (kind == 0 ? "/live/" : "/spoof/") + std::to_string(1000 + i) + ".jpg",
+                          kind == 0, false, source, kind == 1 ? "replay" : kind == 2 ? "print" : ""});
+      LivenessFeatures f;
+      const float angle = turn(rng), radius = kind == 2 ? 2.0f : 0.0f;
+      f.face = {(kind == 1 ? -1.5f : 1.5f) + 0.5f * noise(rng), radius * std::cos(angle) + 0.3f * noise(rng),
+                radius * std::sin(angle) + 0.3f * noise(rng)};
+      f.scene = f.face;
+      f.scene.push_back(noise(rng));
+      d.samples.push_back({true, f, 0.0, {}});
+    }
+  return d;
+}
+
+TEST(LivenessTrainingRun, APrintHeadCatchesPrintsTheSceneHeadCannotAndReportsEachAttackType) {
+  const auto d = with_prints();
+  const auto without = train_liveness_model(d.images, d.samples, {0.1}, 0.05);
+  EXPECT_FALSE(without.model.print);
+  LivenessHyperparameters hyper{0.1};
+  hyper.print_head = true;
+  hyper.print_head_cap = 20;
+  const auto with = train_liveness_model(d.images, d.samples, hyper, 0.05);
+  ASSERT_TRUE(with.model.print);
+  EXPECT_LE(with.model.print->support.size(), 80u) << "at most 20 rows of each (source, class): 40 live, 40 print";
+  auto worst = [](const TrainingRun& run, const std::string& attack) {
+    for (const auto& w : run.worst_by_attack)
+      if (w.attack == attack) return w;
+    return WorstByAttack{};
+  };
+  ASSERT_EQ(with.worst_by_attack.size(), 2u);
+  EXPECT_GT(worst(without, "print").apcer, 0.5) << "the linear scene head lets prints through";
+  EXPECT_LT(worst(with, "print").apcer, 0.2) << "the print head refuses them, held out";
+  EXPECT_LT(worst(with, "replay").eer, 0.1);
+  EXPECT_NEAR(with.pooled.bpcer, 0.05, 0.05) << "the threshold still rejects about 5% of the live frames";
+  // A frame is scored by the lower of the two heads.
+  LivenessFeatures print_frame{{1.5f, 2.0f, 0.0f}, {1.5f, 2.0f, 0.0f, 0.0f}};
+  EXPECT_LT(with.model.score(print_frame), with.model.threshold);
+  EXPECT_LT(with.model.score(print_frame), with.model.scene.probability(print_frame.scene));
+}
+
+TEST(LivenessTrainingRun, WithoutATargetTheThresholdSitsWhereHeldOutApcerAndBpcerMeet) {
+  const auto d = synthetic();
+  const auto run = train_liveness_model(d.images, d.samples, {0.1}, 0.0);
+  double apcer = 0, bpcer = 0;
+  for (const auto& s : run.sources) apcer += s.at_threshold.apcer, bpcer += s.at_threshold.bpcer;
+  apcer /= static_cast<double>(run.sources.size());
+  bpcer /= static_cast<double>(run.sources.size());
+  EXPECT_NEAR(apcer, bpcer, 0.03) << "every source weighing the same";
+  EXPECT_GT(apcer + bpcer, 0.0) << "the weak source errs both ways";
+  EXPECT_NE(run.model.threshold, train_liveness_model(d.images, d.samples, {0.1}, 0.05).model.threshold);
+}
+
 TEST(LivenessTrainingRun, IsDeterministic) {
   const auto d = synthetic();
   const auto a = train_liveness_model(d.images, d.samples, {0.1}, 0.05);

@@ -209,9 +209,12 @@ struct Rig {
   }
 
   Reply request(const std::string& method, const std::string& path, const std::string& body = "",
-                const std::string& scheme = "https") {
+                const std::string& scheme = "https", const std::vector<std::string>& headers = {}) {
     Reply r;
     CURL* curl = curl_easy_init();
+    curl_slist* extra = nullptr;
+    for (const auto& h : headers) extra = curl_slist_append(extra, h.c_str());
+    if (extra) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, extra);
     const std::string url = scheme + "://test-door:" + std::to_string(server->port()) + path;
     curl_slist* resolve = curl_slist_append(nullptr, ("test-door:" + std::to_string(server->port()) + ":127.0.0.1").c_str());
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -232,6 +235,7 @@ struct Rig {
     r.code = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
     curl_slist_free_all(resolve);
+    curl_slist_free_all(extra);
     curl_easy_cleanup(curl);
     return r;
   }
@@ -366,6 +370,28 @@ TEST(ConsoleServer, ActionsNeedTheCsrfTokenAndAreEventsNamingTheAdmin) {
 
   EXPECT_EQ(rig.request("POST", "/logout", "csrf=" + csrf).status, 303);
   EXPECT_EQ(rig.request("GET", "/api/status").status, 401) << "logged out";
+}
+
+TEST(ConsoleServer, APostFromAnotherSitesPageIsRefusedEvenWithSessionAndToken) {
+  Rig rig;
+  rig.accounts.add("ann", "a long password");
+  const auto csrf = rig.log_in();
+  const std::string own = "https://test-door:" + std::to_string(rig.server->port());
+  const std::vector<std::string> foreign = {"Origin: https://evil.example", "Origin: null", "Referer: https://evil.example/x",
+                                            "Origin: http://test-door:" + std::to_string(rig.server->port())};
+  for (const auto& header : foreign) {
+    EXPECT_EQ(rig.request("POST", "/control/disarm", "csrf=" + csrf, "https", {header}).status, 403) << header;
+    EXPECT_TRUE(rig.door.armed()) << header;
+  }
+  EXPECT_EQ(rig.request("POST", "/login", "name=ann&password=a long password", "https", {"Origin: https://evil.example"}).status,
+            403) << "a login forged from elsewhere too";
+  EXPECT_EQ(rig.request("POST", "/control/disarm", "csrf=" + csrf, "https", {"Origin: " + own}).status, 303)
+      << "the console's own page";
+  EXPECT_FALSE(rig.door.armed());
+  EXPECT_EQ(rig.request("POST", "/control/arm", "csrf=" + csrf, "https", {"Referer: " + own + "/"}).status, 303);
+  EXPECT_TRUE(rig.door.armed());
+  EXPECT_NE(rig.request("GET", "/").header("Referrer-Policy").find("same-origin"), std::string::npos)
+      << "so the browser names this origin on the console's own forms";
 }
 
 TEST(ConsoleServer, ARemovedAccountOrAChangedPasswordEndsItsSessions) {

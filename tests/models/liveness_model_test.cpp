@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <random>
 
@@ -118,6 +119,59 @@ TEST(LivenessModel, SavesAndLoadsTheSameModel) {
   EXPECT_DOUBLE_EQ(l.threshold, 0.5);
   EXPECT_EQ(l.training["command"], "test");
   EXPECT_FALSE(std::filesystem::exists(dir / "m.json.tmp"));
+}
+
+TEST(KernelHead, SeparatesWhatALinearHeadCannotAndIsDeterministic) {
+  // Live inside a shell, spoofs both inside and outside it: no line separates them.
+  std::vector<std::vector<float>> x;
+  std::vector<bool> live;
+  std::mt19937 rng(5);
+  std::normal_distribution<float> noise(0.0f, 0.15f);
+  for (int i = 0; i < 120; ++i) {
+    const float radius = i % 3 == 0 ? 0.0f : i % 3 == 1 ? 1.0f : 2.0f;
+    const float angle = static_cast<float>(i) * 0.7f;
+    x.push_back({radius * std::cos(angle) + noise(rng), radius * std::sin(angle) + noise(rng)});
+    live.push_back(i % 3 == 1);
+  }
+  const auto head = train_kernel_head(x, live, 10.0, 1.0);
+  int right = 0;
+  for (size_t i = 0; i < x.size(); ++i) right += (head.margin(x[i]) > 0) == live[i];
+  EXPECT_GE(right, 110) << "of 120";
+  EXPECT_GT(head.margin({0.0f, 1.0f}), 0.0) << "a higher margin is live";
+  EXPECT_LT(head.margin({0.0f, 0.0f}), 0.0);
+  const auto again = train_kernel_head(x, live, 10.0, 1.0);
+  EXPECT_EQ(again.alpha, head.alpha);
+  EXPECT_EQ(again.support, head.support);
+  EXPECT_THROW(train_kernel_head(x, std::vector<bool>(x.size(), false), 10.0, 1.0), std::invalid_argument);
+}
+
+TEST(LivenessModel, ASiteHeadScoresFramesSavesAndLoads) {
+  test::TempDir dir;
+  auto m = trained_model();
+  std::vector<std::vector<float>> scene;
+  std::vector<bool> live;
+  synthetic(60, static_cast<size_t>(scene_feature_count()), scene, live, 4);
+  for (size_t i = 0; i < live.size(); ++i) live[i] = !live[i];  // the opposite of the scene head: this site is odd
+  m.site = train_kernel_head(scene, live, 1.0, 1.0 / scene_feature_count());
+  m.site->platt_a = 0.7;
+  m.threshold = 0.42;
+  EXPECT_GT(m.score(features(-1.0f)), 0.5) << "the site head, not the scene head, scores a frame";
+  EXPECT_DOUBLE_EQ(m.score({features(-1.0f).face, {}}), m.face.probability(features(-1.0f).face))
+      << "a face crop still goes to the face head";
+  ASSERT_FALSE(write_file_atomically(dir / "site.json", liveness_model_text(m)));
+  auto loaded = load_liveness_model(dir / "site.json", "");
+  ASSERT_TRUE(std::holds_alternative<LivenessModel>(loaded)) << std::get<std::string>(loaded);
+  const auto& l = std::get<LivenessModel>(loaded);
+  ASSERT_TRUE(l.site);
+  for (float level : {-1.0f, 0.2f, 1.0f}) EXPECT_DOUBLE_EQ(l.score(features(level)), m.score(features(level)));
+  EXPECT_DOUBLE_EQ(l.threshold, 0.42);
+
+  auto text = test::read_file(dir / "site.json");
+  text.replace(text.find("\"gamma\""), 7, "\"gamme\"");
+  test::write_file(dir / "broken.json", text);
+  loaded = load_liveness_model(dir / "broken.json", "");
+  ASSERT_TRUE(std::holds_alternative<std::string>(loaded));
+  EXPECT_NE(std::get<std::string>(loaded).find("'gamma' is missing"), std::string::npos) << std::get<std::string>(loaded);
 }
 
 std::string load_error(const std::filesystem::path& file, const std::string& sha = "") {
