@@ -153,6 +153,10 @@ std::string describe_rule(const AcceptanceRule& rule) {
   out << "accepting the nearest user closer than " << rule.threshold;
   if (rule.score_threshold)
     out << " whose score (nearest - (runner-up - nearest)) is below " << *rule.score_threshold;
+  if (rule.min_lead > 0) out << ", leading the runner-up by " << rule.min_lead;
+  if (!rule.user_threshold.empty())
+    out << "; " << rule.user_threshold.size() << (rule.user_threshold.size() == 1 ? " user" : " users")
+        << " with a look-alike within a narrower radius";
   return out.str();
 }
 

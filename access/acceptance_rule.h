@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -82,15 +83,36 @@ struct GallerySize {
 // is usually near several, a user near himself alone. On LFW's development training view (402 users) it refused 52% of
 // users at a 0.1% stranger rate where the distance refused 65%
 // (docs/recognition.md).
+//
+// At every gallery size two more conditions hold (access/lookalikes.h):
+// the nearest user must lead the runner-up by min_lead, and a user with a
+// look-alike enrolled is accepted only within a narrower radius of their own.
 struct AcceptanceRule {
   double threshold = 0.55;      // the nearest user's distance must be below this
   std::optional<double> score_threshold;  // and, with a runner-up, normalised_score below this
+  double min_lead = 0.0;        // and, with a runner-up, runner-up - nearest at least this
+  // Users whose look-alike narrows their radius below `threshold`.
+  std::unordered_map<std::int64_t, double> user_threshold;
   double expected_fpir = 0.0;   // strangers taken for somebody, per attempt, by the curves
   double expected_fnmr = 0.0;   // enrolled users not taken at the first look, by the curves
   bool derived = false;         // from max_fpir (true) or a fixed decision.threshold
 
+  double threshold_for(std::int64_t user) const {
+    const auto it = user_threshold.find(user);
+    return it == user_threshold.end() ? threshold : it->second;
+  }
+  // Without a user: as if nobody had a look-alike (the rule's simulations).
   bool accepts(double nearest, std::optional<double> runner_up) const {
-    if (!(nearest < threshold)) return false;
+    return accepts_within(threshold, nearest, runner_up);
+  }
+  bool accepts(std::int64_t user, double nearest, std::optional<double> runner_up) const {
+    return accepts_within(threshold_for(user), nearest, runner_up);
+  }
+
+ private:
+  bool accepts_within(double radius, double nearest, std::optional<double> runner_up) const {
+    if (!(nearest < radius)) return false;
+    if (runner_up && *runner_up - nearest < min_lead) return false;
     return !score_threshold || !runner_up || normalised_score(nearest, *runner_up) < *score_threshold;
   }
 };

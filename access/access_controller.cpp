@@ -95,8 +95,14 @@ Decision AccessController::resolve(const PendingCard& card, Decision face) const
 }
 
 VerificationMode AccessController::mode_for(std::int64_t user_id) const {
-  const auto it = directory_.user_modes.find(user_id);
-  return mode_for_user(mode_, it == directory_.user_modes.end() ? std::nullopt : std::optional(it->second));
+  const auto own = directory_.user_modes.find(user_id);
+  const VerificationMode mode =
+      mode_for_user(mode_, own == directory_.user_modes.end() ? std::nullopt : std::optional(own->second));
+  // Look-alike protection: where a face alone would open, theirs does not.
+  const auto alike = directory_.lookalike_modes.find(user_id);
+  if (alike == directory_.lookalike_modes.end()) return mode;
+  if (mode == VerificationMode::CardOrFace) return VerificationMode::Card;
+  return mode == VerificationMode::Face ? alike->second : mode;
 }
 
 bool AccessController::faces_wait_for(VerificationMode mode) const {

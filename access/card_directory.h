@@ -36,6 +36,11 @@ class CardDirectory {
     return it == holders_.end() ? nullptr : &it->second;
   }
   size_t size() const { return holders_.size(); }
+  bool holds_a_card(std::int64_t user_id) const {
+    for (const auto& [card, holder] : holders_)
+      if (holder.user_id == user_id) return true;
+    return false;
+  }
 
  private:
   std::unordered_map<std::string, CardHolder> holders_;
@@ -55,6 +60,10 @@ struct AccessDirectory {
   // Users who carry a mode of their own (verification_mode.h: it applies
   // when stricter than the door's); everyone else has the door's.
   std::unordered_map<std::int64_t, VerificationMode> user_modes;
+  // Look-alike protection (access/lookalikes.h): users whose face alone must
+  // not open, and the two-credential mode they present instead wherever the
+  // door would take their face alone (at a card|face door: their card).
+  std::unordered_map<std::int64_t, VerificationMode> lookalike_modes;
 };
 
 }  // namespace portier

@@ -32,7 +32,7 @@ std::optional<Decision> DecisionPolicy::observe(const FaceObservation& sample, c
   auto& state = tracks_[sample.track_id];
   if (state.status == TrackState::Granted || state.status == TrackState::Spoof) return std::nullopt;
 
-  const bool accepted = match && rule_.accepts(match->distance, runner_up);
+  const bool accepted = match && rule_.accepts(match->user_id, match->distance, runner_up);
   const std::optional<std::int64_t> who = accepted ? std::optional(match->user_id) : std::nullopt;
   if (state.frames == 0 || who != state.streak_user) {
     state.streak_user = who;

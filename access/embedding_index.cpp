@@ -1,6 +1,7 @@
 #include "access/embedding_index.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace portier {
@@ -69,6 +70,38 @@ std::optional<float> EmbeddingIndex::distance_to_user(std::int64_t user_id, cons
     if (!best || d < *best) best = d;
   }
   return best;
+}
+
+std::vector<NearestOther> EmbeddingIndex::nearest_other_users() const {
+  std::vector<NearestOther> out;
+  if (users_.size() < 2) return out;
+  // A block of rows against all of them with OpenCV's own SIMD kernel (as
+  // nearest() does), never BLAS: the decide stage calls this, and BLAS would
+  // start threads of its own beside the pipeline's.
+  std::vector<float> best(users_.size(), std::numeric_limits<float>::infinity());
+  std::vector<size_t> best_other(users_.size(), 0);
+  constexpr int kBlock = 512;
+  for (int begin = 0; begin < rows_.rows; begin += kBlock) {
+    const int end = std::min(rows_.rows, begin + kBlock);
+    cv::Mat squared;
+    cv::batchDistance(rows_.rowRange(begin, end), rows_, squared, CV_32F, cv::noArray(), cv::NORM_L2SQR);
+    for (int r = begin; r < end; ++r) {
+      const size_t user = owner_[static_cast<size_t>(r)];
+      const float* d = squared.ptr<float>(r - begin);
+      for (int c = 0; c < rows_.rows; ++c) {
+        const size_t other = owner_[static_cast<size_t>(c)];
+        if (other != user && d[c] < best[user]) {
+          best[user] = d[c];
+          best_other[user] = other;
+        }
+      }
+    }
+  }
+  for (size_t u = 0; u < users_.size(); ++u) {
+    const auto& other = users_[best_other[u]];
+    out.push_back({users_[u].id, users_[u].name, other.id, other.name, std::sqrt(best[u])});
+  }
+  return out;
 }
 
 size_t EmbeddingIndex::embeddings_of(std::int64_t user_id) const {

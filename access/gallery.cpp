@@ -561,7 +561,7 @@ AccessDirectory Gallery::load_directory() {
   // One read transaction: the faces, cards, PINs, groups and policy of the same moment.
   exec("BEGIN");
   try {
-    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups(), nullptr, {}, load_modes()};
+    AccessDirectory d{load_index(), load_cards(), load_pins(), load_groups(), nullptr, {}, load_modes(), {}};
     if (auto stored = stored_policy()) {
       try {
         d.policy = std::make_shared<const AccessPolicy>(parse_access_policy(nlohmann::json::parse(stored->document)));

@@ -12,7 +12,8 @@
 namespace portier {
 namespace {
 
-int enroll(const std::string& config_flag, const std::string& name, const std::vector<std::string>& images) {
+int enroll(const std::string& config_flag, const std::string& name, const std::vector<std::string>& images,
+           bool allow_duplicate) {
   if (name.empty() || name.find_first_not_of(" \t") == std::string::npos)
     throw CommandError(kExitBadInput, "--name must not be empty");
   const Config config = prepare(config_flag);
@@ -23,8 +24,8 @@ int enroll(const std::string& config_flag, const std::string& name, const std::v
   EnrolmentCheck check;
   {
     ProgressBar progress("enrolling " + name, images.size());
-    check = check_enrolment(models, config.enroll, config.pipeline.decision.threshold, enrolled, name, images,
-                            [&](size_t i) {
+    check = check_enrolment(models, enrolment_limits(config, enrolled, images.size(), allow_duplicate), enrolled, name,
+                            images, [&](size_t i) {
                               progress.step(images[i]);
                               return load_bgr_image(images[i]);
                             });
@@ -39,6 +40,12 @@ int enroll(const std::string& config_flag, const std::string& name, const std::v
   const auto user_id = gallery.enroll(name, accepted);
   std::printf("enrolled %s (user %lld): %zu of %zu images accepted\n", name.c_str(), static_cast<long long>(user_id),
               accepted.size(), images.size());
+  // A look-alike is enrolled, never refused: the installer learns of it here.
+  if (!check.lookalikes.empty())
+    std::printf("look-alikes of %s: %s; the door accepts each of them only nearer than their own narrower radius%s "
+                "(docs/recognition.md, \"Look-alikes\")\n",
+                name.c_str(), describe_lookalikes(check.lookalikes).c_str(),
+                config.lookalike_second_factor ? ", with a card or PIN as well (access.lookalike_second_factor)" : "");
   return kExitOk;
 }
 
@@ -52,8 +59,12 @@ void add_enroll_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", *config, "Config file");
   cmd->add_option("--name", *name, "User name")->required();
   cmd->add_option("IMAGE", *images, "Face photos: one person each, frontal, sharp")->required();
-  cmd->callback([&exit_code, config, name, images] {
-    exit_code = guarded([&] { return enroll(*config, *name, *images); });
+  auto allow_duplicate = std::make_shared<bool>(false);
+  cmd->add_flag("--allow-duplicate", *allow_duplicate,
+                "Enrol even photos whose face is plainly an enrolled user's (nearer than enroll.duplicate_distance): "
+                "identical twins");
+  cmd->callback([&exit_code, config, name, images, allow_duplicate] {
+    exit_code = guarded([&] { return enroll(*config, *name, *images, *allow_duplicate); });
   });
 }
 

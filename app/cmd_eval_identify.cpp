@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "access/embedding_index.h"
+#include "access/lookalikes.h"
 #include "app/command_context.h"
 #include "app/progress_bar.h"
 #include "app/recognition_setup.h"
@@ -99,6 +100,7 @@ int eval_identify(const IdentifyArgs& args) {
       const auto found = index.nearest_users(*embedding, 2);
       if (!found.empty()) {
         p.nearest = found[0].distance;
+        p.nearest_user = found[0].user_id;
         nearest_identity = found[0].name;
         p.nearest_is_own = mated && found[0].name == image.identity;
         p.runner_up = found.size() > 1 ? found[1].distance : std::numeric_limits<float>::infinity();
@@ -116,13 +118,15 @@ int eval_identify(const IdentifyArgs& args) {
 
   // The service's own rule for the gallery just enrolled, as the decide
   // stage applies it: the nearest user's distance and its lead over the
-  // runner-up.
-  const auto rule = RecognitionSetup(config).rule_for({index.users(), index.size()}, args.score_from);
+  // runner-up, each look-alike within their own narrower radius.
+  const auto nearest_others = index.nearest_other_users();
+  const auto rule =
+      with_lookalikes(RecognitionSetup(config).rule_for({index.users(), index.size()}, args.score_from), nearest_others);
   const auto runner_up = [](const ProbeSearch& p) {
     return std::isfinite(p.runner_up) ? std::optional<double>(p.runner_up) : std::nullopt;
   };
   const auto by_distance = evaluate_identification(
-      probes, protocol.identities, [&](const ProbeSearch& p) { return rule.accepts(p.nearest, runner_up(p)); });
+      probes, protocol.identities, [&](const ProbeSearch& p) { return rule.accepts(p.nearest_user, p.nearest, runner_up(p)); });
   // Threshold-free figures on what the service compares: the score when the
   // rule weighs one, else the distance. (The rule's distance bound is left
   // out: a threshold-free figure asks how well the score alone ranks.)
@@ -148,6 +152,9 @@ int eval_identify(const IdentifyArgs& args) {
   std::printf("at the rule      FNIR %.4f  FPIR %.4f  (%s: %s for %zu users, %zu embeddings)\n",
               by_distance.fnir_at_rule, by_distance.fpir_at_rule, describe_rule(rule).c_str(),
               rule.derived ? "decision.max_fpir" : "decision.threshold", index.users(), index.size());
+  const size_t pairs = lookalike_pairs(nearest_others, rule).size();
+  std::printf("look-alikes      %zu enrolled pairs nearer than %.3f (%zu users within a narrower radius)\n", pairs,
+              lookalike_distance(rule), rule.user_threshold.size());
   if (args.json) {
     // The fixed keys: FNIR at FPIR on what the service compares (the score,
     // or the distance under a fixed decision.threshold), and at its rule.
@@ -162,7 +169,8 @@ int eval_identify(const IdentifyArgs& args) {
                              {"fpir_at_threshold", by_distance.fpir_at_rule},
                              {"not_detected", r.not_detected},
                              {"compared", compared},
-                             {"distance_fnir_at_fpir_1e-3", by_distance.fnir_at_fpir_1e3}};
+                             {"distance_fnir_at_fpir_1e-3", by_distance.fnir_at_fpir_1e3},
+                             {"lookalike_pairs", pairs}};
     std::printf("%s\n", out.dump().c_str());
   }
   return kExitOk;

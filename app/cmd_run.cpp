@@ -13,6 +13,7 @@
 #include "access/card_directory.h"
 #include "access/face_access_state.h"
 #include "access/gallery.h"
+#include "access/lookalikes.h"
 #include "access/time_format.h"
 #include "app/command_context.h"
 #include "app/doctor_checks.h"
@@ -85,7 +86,7 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   const RecognitionSetup recognition(config);
   options.decision.rule_for_gallery = recognition.rule_for_gallery();
   {
-    const auto rule = recognition.rule_for({index.users(), index.size()});
+    const auto rule = recognition.rule_for_index(index);
     spdlog::info("recognition: {} for {} users with {} embeddings ({}; expected strangers accepted {:.2g} per attempt)",
                  describe_rule(rule), index.users(), index.size(),
                  rule.derived ? "decision.max_fpir" : "decision.threshold", rule.expected_fpir);
@@ -157,12 +158,21 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
   if (!act_links.readers.empty() || options.access.policy || config.backend.https.sync_policy) {
     auto directory = std::make_shared<Gallery>(config.gallery_path);
     // A policy the backend sent once applies only while the backend owns it.
-    act_links.directory = [directory, first = true,
-                           backend_policy = config.backend.https.sync_policy]() mutable -> std::optional<AccessDirectory> {
+    // Look-alike protection: who needs a second credential follows the gallery.
+    std::optional<RecognitionSetup> lookalike_rule;
+    if (config.lookalike_second_factor) lookalike_rule = recognition;
+    act_links.directory = [directory, first = true, backend_policy = config.backend.https.sync_policy, lookalike_rule,
+                           cards = reader != nullptr, pins = takes_pins(config)]() mutable -> std::optional<AccessDirectory> {
       if (!first && !directory->changed_since_load()) return std::nullopt;
       first = false;
       auto d = directory->load_directory();
       if (!backend_policy) d.policy.reset();
+      if (lookalike_rule) {
+        require_second_factor(d, lookalike_rule->rule_for_index(d.faces), cards, pins);
+        for (const auto& name : lookalikes_without_second_factor(d))
+          spdlog::warn("'{}' has a look-alike enrolled and neither the card nor the PIN asked of them: their face "
+                       "alone will not open (access.lookalike_second_factor)", name);
+      }
       return d;
     };
     options.access.card_face_threshold = recognition.distance_for_one_user();
@@ -324,13 +334,15 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
         auto& models = enrol_models->second;
         if (!models) models = std::make_unique<FaceModels>(load_face_models(config.models, ImageKind::Stills));
         Gallery gallery(config.gallery_path);
-        const auto check = check_enrolment(*models, config.enroll, config.pipeline.decision.threshold,
-                                           gallery.load_index(), name, sources, load);
+        const EmbeddingIndex enrolled = gallery.load_index();
+        const auto check =
+            check_enrolment(*models, enrolment_limits(config, enrolled, sources.size()), enrolled, name, sources, load);
         for (const auto& r : check.rejected) result.rejected.emplace_back(r.source, r.reason);
         result.accepted = check.accepted.size();
         if (!check.accepted.empty()) {
           gallery.enroll(name, check.accepted);
           result.enrolled = true;
+          result.lookalikes = describe_lookalikes(check.lookalikes);
         }
       } catch (const std::exception& e) {
         result.error = e.what();

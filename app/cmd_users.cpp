@@ -11,6 +11,7 @@
 #include "access/validity_days.h"
 #include "access/verification_mode.h"
 #include "app/command_context.h"
+#include "app/recognition_setup.h"
 #include "app/secret_input.h"
 #include "app/user_changes.h"
 
@@ -84,6 +85,11 @@ void add_users_command(CLI::App& app, int& exit_code) {
                                                        : fmt::format("not stricter than the door's {}: the door's applies", to_string(door)).c_str());
         else
           std::printf("mode        the door's (%s)\n", to_string(door));
+        const auto alike = RecognitionSetup(c).lookalikes_in(gallery.load_index()).about(u.id);
+        std::printf("looks like  %s\n", alike.empty() ? "nobody enrolled (the door's radius)"
+                                                       : (alike + (c.lookalike_second_factor
+                                                                       ? "; a card or PIN as well (access.lookalike_second_factor)"
+                                                                       : "")).c_str());
         if (const auto policy = policy_in_force(c).policy; policy && c.pipeline.access.local_now) {
           const auto why = policy->refusal(groups, c.pipeline.access.local_now());
           std::printf("enters now  %s\n", why ? ("no: " + *why).c_str()

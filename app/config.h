@@ -99,6 +99,9 @@ struct Config {
   // into pipeline.access.policy) and the door's IANA zone (empty: the system's).
   std::filesystem::path access_policy_file;
   std::string time_zone;
+  // access.lookalike_second_factor: a user with an enrolled look-alike
+  // presents a card or PIN with their face (access/lookalikes.h).
+  bool lookalike_second_factor = false;
   std::string log_level = "info";
   ConsoleConfig console;
   AccessLogConfig access_log;  // [events]

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "access/gallery.h"
+#include "access/lookalikes.h"
 #include "app/command_context.h"
 #include "console/admin_accounts.h"
 #include "console/tls_identity.h"
@@ -188,6 +189,39 @@ Check check_recognition(const Config& c) {
   return {"recognition", Status::Ok, detail, ""};
 }
 
+// Enrolled users dlib's descriptor places close together: the door narrows
+// their radius (access/lookalikes.h); with access.lookalike_second_factor it
+// also asks them for a card or PIN, which each must then have.
+Check check_lookalikes(const Config& c) {
+  try {
+    Gallery gallery(c.gallery_path);
+    AccessDirectory directory = gallery.load_directory();
+    const auto found = RecognitionSetup(c).lookalikes_in(directory.faces);
+    const auto pairs = found.pairs();
+    if (pairs.empty())
+      return {"look-alikes", Status::Ok,
+              fmt::format("none: no two enrolled users nearer each other than {:.3f}", lookalike_distance(found.rule)), ""};
+    std::string list;
+    for (size_t i = 0; i < pairs.size() && i < 5; ++i) list += (i ? ", " : "") + describe_pair(pairs[i]);
+    if (pairs.size() > 5) list += fmt::format(" and {} more", pairs.size() - 5);
+    std::string detail = fmt::format("{} pair{}: {}; each accepted only nearer than {:.2f} x the distance to their look-alike",
+                                     pairs.size(), pairs.size() == 1 ? "" : "s", list, kLookAlikeShrink);
+    if (!c.lookalike_second_factor)
+      return {"look-alikes", Status::Ok,
+              detail + " (access.lookalike_second_factor = true would also ask them for a card or PIN)", ""};
+    require_second_factor(directory, found.rule, c.reader.type != "none", takes_pins(c));
+    const auto lacking = lookalikes_without_second_factor(directory);
+    detail += "; a card or PIN as well (access.lookalike_second_factor)";
+    if (lacking.empty()) return {"look-alikes", Status::Ok, detail, ""};
+    std::string names;
+    for (const auto& n : lacking) names += (names.empty() ? "'" : ", '") + n + "'";
+    return {"look-alikes", Status::Warn, detail + "; " + names + " cannot enter by face: no card or PIN",
+            "give them one: portier users card add NAME CARD, or portier users pin set NAME"};
+  } catch (const std::exception&) {
+    return {"look-alikes", Status::Warn, "not checked: the gallery or the curves cannot be read (see their rows)", ""};
+  }
+}
+
 std::vector<Check> check_backend(const Config& c) {
   std::vector<Check> checks;
   if (!c.backend.enabled()) {
@@ -303,6 +337,7 @@ std::vector<DoctorCheck> running_service_checks(const Config& c) {
   checks.push_back(check_liveness(c));
   checks.push_back(check_gallery(c));
   checks.push_back(check_recognition(c));
+  checks.push_back(check_lookalikes(c));
   checks.push_back(check_console(c));
   checks.push_back(check_clock());
   checks.push_back(check_blas());
@@ -314,11 +349,11 @@ std::vector<DoctorCheck> doctor_checks(const Config& c) {
   std::vector<Check> devices{check_camera(c)};
   for (auto& g : check_gpio(c)) devices.push_back(std::move(g));
   for (auto& g : check_wiegand(c)) devices.push_back(std::move(g));
-  // In doctor's order: the devices after the liveness model, the links after recognition.
+  // In doctor's order: the devices after the liveness model, the links after recognition's rows.
   const auto after_liveness = std::find_if(checks.begin(), checks.end(), [](const Check& x) { return x.name == "liveness"; });
   checks.insert(after_liveness + 1, devices.begin(), devices.end());
   const auto after_recognition =
-      std::find_if(checks.begin(), checks.end(), [](const Check& x) { return x.name == "recognition"; });
+      std::find_if(checks.begin(), checks.end(), [](const Check& x) { return x.name == "look-alikes"; });
   auto links = check_backend(c);
   checks.insert(after_recognition + 1, links.begin(), links.end());
   return checks;

@@ -10,6 +10,7 @@
 #include "access/user_groups.h"
 #include "access/validity_days.h"
 #include "app/command_context.h"
+#include "app/recognition_setup.h"
 
 namespace portier {
 
@@ -28,8 +29,10 @@ ConsoleUsers console_users(const Config& config) {
   out.from_backend = config.backend.https.sync_users;
   const LocalClock clock(config.time_zone);
   Gallery gallery(config.gallery_path);
+  const auto lookalikes = RecognitionSetup(config).lookalikes_in(gallery.load_index());
   for (const auto& u : gallery.users()) {
     ConsoleUser& c = out.users.emplace_back();
+    c.lookalike = lookalikes.about(u.id);
     c.name = u.name;
     c.created_at = u.created_at;
     c.photos = u.embeddings;

@@ -51,7 +51,6 @@ std::int64_t unix_now() {
 
 BackendLink::BackendLink(BackendLinkOptions options, Relay& relay, EventSink* echo)
     : options_(std::move(options)),
-      raw_relay_(relay),
       observed_relay_(relay, [this](std::chrono::milliseconds hold) { unlocked_for(hold); }),
       echo_(echo) {
   const auto& c = options_.config;
@@ -539,7 +538,10 @@ void BackendLink::set_armed(bool armed) {
   gate_.set_armed(armed);
   if (auto why = save_face_access(options_.state_dir, armed))
     spdlog::warn("face access {} but not saved: {}", armed ? "armed" : "disarmed", *why);
-  publish_state();
+  // On the task thread, as every other state change: published inline from
+  // the console's thread, it could overtake (or be overtaken by) a door
+  // contact's publication, and the retained state would end out of date.
+  post([this] { publish_state(); });
 }
 
 void BackendLink::publish_state(bool even_if_unchanged) {

@@ -124,7 +124,6 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   void run_tasks();
 
   BackendLinkOptions options_;
-  Relay& raw_relay_;
   ObservedRelay observed_relay_;
   EventSink* echo_;
   AccessGate gate_;

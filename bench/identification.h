@@ -59,6 +59,7 @@ struct ProbeSearch {
   bool nearest_is_own = false;  // mated: the nearest enrolled identity is the probe's
   float nearest = 0.0f;         // distance to the nearest enrolled identity
   float runner_up = 0.0f;       // to the second nearest (infinity with one identity)
+  std::int64_t nearest_user = 0;  // the gallery's id of the nearest identity
 };
 
 struct IdentificationReport {

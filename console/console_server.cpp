@@ -397,6 +397,9 @@ void ConsoleServer::enrol(const httplib::Request& req, httplib::Response& res, b
                           result.accepted, result.accepted == 1 ? "" : "s");
   else if (result.error.empty())
     report += "<p class=\"error\" id=\"not-enrolled\">Nothing enrolled for " + html_escape(name) + ".</p>";
+  if (!result.lookalikes.empty())
+    report += "<p id=\"lookalikes\">Looks like " + html_escape(result.lookalikes) +
+              ": the door accepts each of them only nearer than their own narrower radius.</p>";
   if (!result.rejected.empty()) {
     report += "<ul class=\"rejected\">";
     for (const auto& [photo, why] : result.rejected)

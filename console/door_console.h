@@ -48,6 +48,9 @@ struct ConsoleUser {
   std::string valid = "always";     // "from 2026-12-01 through 2026-12-24": when they may enter
   std::string valid_from, valid_until;  // YYYY-MM-DD, as the form shows them; empty: open
   bool pin = false;                 // a PIN is set (never the PIN)
+  // Their nearest enrolled look-alike and what the door does about it
+  // ("'ann' (0.421): accepted only nearer than 0.358"); empty: none.
+  std::string lookalike;
 };
 
 // One change to one user, as the users page asks it.
@@ -85,6 +88,7 @@ struct EnrolResult {
   size_t accepted = 0;
   std::vector<std::pair<std::string, std::string>> rejected;  // (photo, why)
   std::string error;  // why nothing could be tried
+  std::string lookalikes;  // enrolled users the new one looks like: "'ann' (0.421)"; empty: none
 };
 
 struct CalibrationResult {

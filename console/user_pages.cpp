@@ -32,15 +32,15 @@ std::string users_page(const std::string& device_id, const ConsoleUsers& u, cons
                          html_escape(user.name) + "\"><button class=\"remove\">Remove</button></form>"
                    : "";
     rows += fmt::format(
-        "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
-        "class=\"actions\">{}</td></tr>",
+        "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"lookalike\">{}</td><td class=\"actions\">{}</td></tr>",
         html_escape(user.name), user.photos, html_escape(user.created_at), html_escape(joined(user.cards)),
         user.pin ? "set" : "", html_escape(joined(user.groups)), html_escape(user.mode.empty() ? "the door's" : user.mode),
-        html_escape(user.valid), user.synced ? "backend" : "here", actions);
+        html_escape(user.valid), user.synced ? "backend" : "here", html_escape(user.lookalike), actions);
   }
   if (rows.empty())
-    rows = search.empty() ? "<tr><td colspan=\"10\">nobody is enrolled yet</td></tr>"
-                          : "<tr><td colspan=\"10\">nobody's name contains that</td></tr>";
+    rows = search.empty() ? "<tr><td colspan=\"11\">nobody is enrolled yet</td></tr>"
+                          : "<tr><td colspan=\"11\">nobody's name contains that</td></tr>";
   std::string forms;
   if (can_change) {
     forms = fmt::format(
@@ -64,7 +64,7 @@ std::string users_page(const std::string& device_id, const ConsoleUsers& u, cons
       fmt::format(
           R"(<main>{message}<section class="wide"><h2>Users</h2>
 <form method="get" action="/users" class="filters"><label>Name contains <input name="q" id="q" value="{search}"></label><button id="search">Search</button></form>
-<table id="users"><tr><th>name</th><th>photos</th><th>enrolled</th><th>cards</th><th>PIN</th><th>groups</th><th>mode</th><th>valid</th><th>from</th><th></th></tr>{rows}</table>
+<table id="users"><tr><th>name</th><th>photos</th><th>enrolled</th><th>cards</th><th>PIN</th><th>groups</th><th>mode</th><th>valid</th><th>from</th><th>looks like</th><th></th></tr>{rows}</table>
 <p>{shown} of {total} users.</p></section>{forms}</main>)",
           fmt::arg("message", report_section(message_html)), fmt::arg("search", html_escape(search)),
           fmt::arg("rows", rows), fmt::arg("shown", shown), fmt::arg("total", u.users.size()), fmt::arg("forms", forms));
@@ -107,7 +107,7 @@ std::string user_page(const std::string& device_id, const ConsoleUser& user, con
       top_bar(device_id, admin, csrf, "/users") +
       fmt::format(
           R"(<main>{message}<section class="wide"><h2 id="user">{name}</h2>
-<p>{photos} photo{plural} enrolled {created}; {source}. <a href="/users">All users</a></p></section>
+<p>{photos} photo{plural} enrolled {created}; {source}. <a href="/users">All users</a></p>{lookalike}</section>
 <section><h2>Cards</h2><ul id="cards">{cards}</ul>
 {add_card}</section>
 <section><h2>Groups</h2><p>The access policy says when each group may enter.</p><ul id="groups">{groups}</ul>
@@ -121,6 +121,9 @@ std::string user_page(const std::string& device_id, const ConsoleUser& user, con
           fmt::arg("message", report_section(message_html)), fmt::arg("name", name), fmt::arg("photos", user.photos),
           fmt::arg("plural", user.photos == 1 ? "" : "s"), fmt::arg("created", html_escape(user.created_at)),
           fmt::arg("source", user.synced ? "from the backend" : "enrolled here"), fmt::arg("cards", cards),
+          fmt::arg("lookalike", user.lookalike.empty() ? std::string()
+                                                       : "<p id=\"lookalike\">Looks like " + html_escape(user.lookalike) +
+                                                             " (a look-alike is enrolled).</p>"),
           fmt::arg("add_card",
                    form("card-add",
                         "<label>Card number, as the reader gives it <input name=\"value\" id=\"card\" maxlength=\"32\" "

@@ -1,12 +1,15 @@
 #include <spdlog/spdlog.h>
 
+#include "access/lookalikes.h"
 #include "pipeline/stages.h"
 
 namespace portier {
 
 void DecideStage::apply_rule() {
   if (!policy_.options().rule_for_gallery) return;
-  policy_.set_rule(policy_.options().rule_for_gallery({index_.users(), index_.size()}));
+  // Look-alikes narrow the rule for this gallery (access/lookalikes.h).
+  policy_.set_rule(with_lookalikes(policy_.options().rule_for_gallery({index_.users(), index_.size()}),
+                                   index_.nearest_other_users()));
 }
 
 void DecideStage::maybe_refresh() {

@@ -500,15 +500,18 @@ TEST(VerificationMode, NamesRoundTrip) {
 
 // Users who carry a stricter mode of their own: ann card+face, bob face+pin
 // (bob has no PIN: he is refused at the PIN), or ann card+pin.
-AccessController controller_with_modes(VerificationMode door, std::unordered_map<std::int64_t, VerificationMode> modes) {
+AccessController controller_with(VerificationMode door, AccessDirectory d) {
   AccessControllerOptions o;
   o.mode = door;
   o.auth_timeout = 10s;
   o.card_face_fixed_threshold = 0.5f;
   o.full_card_numbers = true;
+  return AccessController(o, std::move(d));
+}
+AccessController controller_with_modes(VerificationMode door, std::unordered_map<std::int64_t, VerificationMode> modes) {
   auto d = directory();
   d.user_modes = std::move(modes);
-  return AccessController(o, std::move(d));
+  return controller_with(door, std::move(d));
 }
 
 TEST(VerificationMode, AUsersModeAppliesOnlyWhereItAsksForMore) {
@@ -627,6 +630,49 @@ TEST(AccessControllerUserMode, TwoUsersWaitingForDifferentSecondFactorsEachGetTh
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].user_name, "bob") << "the PIN goes with the face that waits for one";
   EXPECT_EQ(out[0].verdict, Verdict::DeniedPin) << "bob has no PIN";
+}
+
+// Look-alike protection (access/lookalikes.h): ann has a look-alike enrolled.
+AccessController controller_with_lookalike(VerificationMode door, VerificationMode second) {
+  auto d = directory();
+  d.lookalike_modes = {{1, second}};
+  return controller_with(door, std::move(d));
+}
+
+TEST(AccessControllerLookAlike, ALookAlikesFaceAtAFaceDoorWaitsForTheirCardOthersStillEnterByFace) {
+  auto c = controller_with_lookalike(VerificationMode::Face, VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty()) << "ann's face alone does not open";
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  auto out = c.on_face(face(2, kBob), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << "bob has no look-alike: his face opens";
+  out = c.on_credential(card("1001", t0 + 2s), t0 + 2s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "card+face");
+}
+
+TEST(AccessControllerLookAlike, ALookAlikeWithAPinAsksForItAndACardOrFaceDoorTakesTheirCardAlone) {
+  auto pin_door = controller_with_lookalike(VerificationMode::Face, VerificationMode::FaceAndPin);
+  EXPECT_TRUE(pin_door.on_face(face(1, kAnn), t0).empty());
+  EXPECT_EQ(pin_door.awaiting(), AccessController::Awaiting::Pin);
+  auto out = pin_door.on_credential(pin("1111", t0 + 1s), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted);
+  EXPECT_EQ(out[0].credential, "face+pin");
+
+  auto either = controller_with_lookalike(VerificationMode::CardOrFace, VerificationMode::CardAndFace);
+  EXPECT_TRUE(either.on_face(face(1, kAnn), t0).empty()) << "at a card|face door a look-alike's face opens nothing";
+  out = either.on_credential(card("1001", t0 + 1s), t0 + 1s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << "their card alone still does";
+  EXPECT_EQ(out[0].credential, "card");
+}
+
+TEST(AccessControllerLookAlike, ADoorThatAsksTwoCredentialsAlreadyIsUnchanged) {
+  auto c = controller_with_lookalike(VerificationMode::CardAndPin, VerificationMode::CardAndFace);
+  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
+  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin) << "card+pin stays card+pin";
 }
 
 }  // namespace

@@ -75,15 +75,52 @@ TEST(Commands, EnrolmentRejectsBadImagesWithReasonsAndWritesNothing) {
   EXPECT_EQ(list.out.find("nobody"), std::string::npos);
 }
 
-TEST(Commands, OneFaceCannotBeEnrolledUnderTwoNames) {
+TEST(Commands, OneFaceCannotBeEnrolledUnderTwoNamesUnlessTheInstallerSaysSo) {
   test::TempDir dir;
   const auto config = test::write_config(dir);
   const auto obama = (test::kDataDir / "faces/knn_examples/train/obama/obama.jpg").string();
   ASSERT_EQ(test::run_command(test::portier("enroll --config " + config.string() + " --name obama " + obama)).exit_code, 0);
-  const auto r = test::run_command(test::portier("enroll --config " + config.string() + " --name impostor " +
-                                                 (test::kDataDir / "faces/knn_examples/train/obama/obama2.jpg").string()));
+  auto r = test::run_command(test::portier("enroll --config " + config.string() + " --name impostor " + obama));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("matches enrolled user 'obama'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("face is already enrolled as 'obama' (distance 0.000 < enroll.duplicate_distance 0.30)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--allow-duplicate"), std::string::npos) << "says how to enrol a twin: " << r.err;
+  // A twin: the installer's word.
+  r = test::run_command(test::portier("enroll --allow-duplicate --config " + config.string() + " --name twin " + obama));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("look-alikes of twin: 'obama' (0.000)"), std::string::npos) << r.out;
+}
+
+TEST(Commands, ALookAlikeIsEnrolledAndNamedNeverRefused) {
+  // NUAA's 0004 and 0006 are two women whom a fixed 0.55 kept apart by
+  // refusing the second; now both are enrolled and each names the other.
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  const auto nuaa = test::kDataDir / "spoof/nuaa/live";
+  auto r = test::run_command(test::portier("enroll --config " + config.string() + " --name nuaa-0004 " +
+                                           (nuaa / "0004/0004_01_00_01_297.jpg").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("look-alikes"), std::string::npos) << "nobody else enrolled yet: " << r.out;
+  r = test::run_command(test::portier("enroll --config " + config.string() + " --name nuaa-0006 " +
+                                      (nuaa / "0006/0006_00_00_01_42.jpg").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("look-alikes of nuaa-0006: 'nuaa-0004' (0."), std::string::npos) << r.out;
+  const auto show = test::run_command(test::portier("users show nuaa-0006 --config " + config.string()));
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("looks like  'nuaa-0004' (0."), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("accepted only nearer than"), std::string::npos) << show.out;
+  const auto doctor = test::run_command(test::portier("doctor --config " + config.string()));
+  EXPECT_NE(doctor.out.find("'nuaa-0004' ~ 'nuaa-0006'"), std::string::npos) << doctor.out;
+}
+
+TEST(Commands, LookAlikeProtectionNeedsAReaderOrKeypad) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir, "[access]\nlookalike_second_factor = true\n");
+  const auto r = test::run_command(test::portier("users list --config " + config.string()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("'access.lookalike_second_factor'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("set [reader] or [keypad]"), std::string::npos) << r.err;
 }
 
 TEST(Commands, APhotoOfSomeoneElseInTheSetIsRejected) {
@@ -441,10 +478,10 @@ TEST(DoctorChecks, TheRunningServiceMakesDoctorsChecksButNotThoseOfTheDevicesAnd
   for (const auto& c : doctor_checks(config)) all.push_back(c.name);
   for (const auto& c : running_service_checks(config)) running.push_back(c.name);
   EXPECT_EQ(all, (std::vector<std::string>{"config", "model", "model", "model", "liveness", "camera", "gpio", "gallery",
-                                           "recognition", "backend", "console", "clock", "blas"}))
+                                           "recognition", "look-alikes", "backend", "console", "clock", "blas"}))
       << "doctor's order";
   EXPECT_EQ(running, (std::vector<std::string>{"config", "model", "model", "model", "liveness", "gallery", "recognition",
-                                               "console", "clock", "blas"}));
+                                               "look-alikes", "console", "clock", "blas"}));
   const auto gallery = running_service_checks(config)[5];
   EXPECT_EQ(gallery.status, DoctorCheck::Status::Warn) << "nobody enrolled";
   EXPECT_NE(gallery.fix.find("portier enroll"), std::string::npos);
@@ -456,6 +493,40 @@ TEST(DoctorChecks, TheRunningServiceMakesDoctorsChecksButNotThoseOfTheDevicesAnd
   const auto enrolled = running_service_checks(config)[5];
   EXPECT_EQ(enrolled.status, DoctorCheck::Status::Ok);
   EXPECT_NE(enrolled.detail.find("2 users; 1 enrolled from one photo only"), std::string::npos) << enrolled.detail;
+}
+
+TEST(Commands, DoctorNamesLookAlikesAndWhoLacksTheSecondCredentialProtectionAsks) {
+  test::TempDir dir;
+  const auto file = test::write_config(dir, "[access]\nlookalike_second_factor = true\n"
+                                            "[reader]\ntype = \"evdev\"\ndevice = \"/run/portier-reader\"\n");
+  const Config config = load_config(file);
+  // ann and bea 0.3 apart (a look-alike pair at any gallery size); cat far from both.
+  Embedding ann{}, bea{}, cat{};
+  ann[0] = 1.0f;
+  bea[0] = 1.0f;
+  bea[1] = 0.3f;
+  cat[2] = 1.0f;
+  {
+    Gallery g(config.gallery_path);
+    g.enroll("ann", {{ann, "ann.jpg"}});
+    g.enroll("bea", {{bea, "bea.jpg"}});
+    g.enroll("cat", {{cat, "cat.jpg"}});
+    g.add_card("ann", "1001");
+  }
+  auto lookalikes = [&] {
+    for (const auto& c : running_service_checks(config))
+      if (c.name == "look-alikes") return c;
+    return DoctorCheck{};
+  };
+  auto row = lookalikes();
+  EXPECT_EQ(row.status, DoctorCheck::Status::Warn) << row.detail;
+  EXPECT_NE(row.detail.find("1 pair: 'ann' ~ 'bea' (0.300)"), std::string::npos) << row.detail;
+  EXPECT_NE(row.detail.find("'bea' cannot enter by face: no card or PIN"), std::string::npos) << "ann holds a card";
+  EXPECT_NE(row.fix.find("portier users card add"), std::string::npos);
+  Gallery(config.gallery_path).add_card("bea", "2002");
+  row = lookalikes();
+  EXPECT_EQ(row.status, DoctorCheck::Status::Ok) << row.detail;
+  EXPECT_NE(row.detail.find("a card or PIN as well"), std::string::npos) << row.detail;
 }
 
 TEST(Commands, RunWithoutACameraSaysHowToTryTheDoorWithout) {

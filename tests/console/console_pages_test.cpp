@@ -88,6 +88,22 @@ TEST(ConsolePages, AUsersPageShowsTheirModeAndValidityAndNeverACardNumberItWasNo
   EXPECT_EQ(page.find("id=\"remove_pin\""), std::string::npos) << "nothing to remove";
 }
 
+TEST(ConsolePages, ALookAlikeIsNamedInTheListAndOnTheUsersOwnPage) {
+  ConsoleUsers users;
+  users.users.push_back(person("ann", "2026-12-01", "", 1, false, {}, {}));
+  users.users.back().lookalike = "'<bea>' (0.421): accepted only nearer than 0.349";
+  users.users.push_back(person("cat", "2026-12-01", "", 1, false, {}, {}));
+  const auto list = users_page("door", users, "", "admin", "tok123", "");
+  EXPECT_NE(list.find("<th>looks like</th>"), std::string::npos);
+  EXPECT_NE(list.find(R"(<td class="lookalike">&#39;&lt;bea&gt;&#39; (0.421): accepted only nearer than 0.349</td>)"),
+            std::string::npos)
+      << list;
+  EXPECT_NE(list.find(R"(<td class="lookalike"></td>)"), std::string::npos) << "cat has none";
+  const auto own = user_page("door", users.users.front(), "admin", "tok123", "");
+  EXPECT_NE(own.find("id=\"lookalike\">Looks like &#39;&lt;bea&gt;&#39; (0.421)"), std::string::npos) << own;
+  EXPECT_EQ(user_page("door", users.users.back(), "admin", "tok123", "").find("id=\"lookalike\""), std::string::npos);
+}
+
 TEST(ConsolePages, TheStatusPageShowsTheLockAndDoctorsChecksWithTheFixOfEachProblem) {
   ConsoleStatus s;
   s.unlocked = true;

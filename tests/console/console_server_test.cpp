@@ -72,6 +72,10 @@ class Door final : public DoorConsole {
         r.rejected.emplace_back(p.filename, "no face found");
     }
     r.enrolled = r.accepted > 0;
+    // A photo that says so looks like the first user enrolled.
+    for (const auto& p : photos)
+      if (p.bytes.find("alike") != std::string::npos && !users_.users.empty())
+        r.lookalikes = "'" + users_.users.front().name + "' (0.421)";
     if (r.enrolled) users_.users.push_back(person(name, "2026-12-06", "", static_cast<int>(r.accepted), false, {}, {}));
     return r;
   }
@@ -605,9 +609,13 @@ TEST(ConsoleServer, UsersAreListedSearchedEnrolledAndRemovedEachAnEventNamingThe
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("Enrolled cy: 1 photo accepted"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("blurry.jpg: no face found"), std::string::npos) << "each rejection with its reason";
+  EXPECT_EQ(r.body.find("id=\"lookalikes\""), std::string::npos) << "cy looks like nobody";
   ASSERT_EQ(rig.alerts.named("user_enrolled").size(), 1u);
   EXPECT_EQ(rig.alerts.named("user_enrolled")[0].detail,
             "console: admin 'ann' enrolled 'cy' from 2 uploaded photos (1 accepted)");
+  r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "cyd"}}, {{"twin.jpg", "a face alike"}});
+  ASSERT_EQ(r.status, 200) << "a look-alike is enrolled: " << r.body;
+  EXPECT_NE(r.body.find("id=\"lookalikes\">Looks like &#39;anna&#39; (0.421)"), std::string::npos) << r.body;
   r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "dee"}}, {{"cat.jpg", "a cat"}});
   EXPECT_EQ(r.status, 422) << "nothing usable: nothing enrolled";
   EXPECT_NE(r.body.find("Nothing enrolled for dee"), std::string::npos);
@@ -639,7 +647,7 @@ TEST(ConsoleServer, UsersAreListedSearchedEnrolledAndRemovedEachAnEventNamingThe
   EXPECT_EQ(rig.request("POST", "/users/remove", "csrf=" + csrf + "&name=bob").status, 404);
   std::vector<std::string> names;
   for (const auto& u : rig.door.users().users) names.push_back(u.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"anna", "cy"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"anna", "cy", "cyd"}));
 }
 
 TEST(ConsoleServer, AUsersCardsGroupsModeValidityAndPinAreChangedOnItsPageEachAnEventNamingTheAdmin) {
