@@ -14,9 +14,9 @@ std::vector<NearestOther> lookalike_pairs(const std::vector<NearestOther>& neare
   std::vector<NearestOther> pairs;
   for (const auto& n : nearest) {
     if (!(n.distance < within)) continue;
-    // a ~ b and b ~ a are one pair.
+    // a ~ b and b ~ a are one pair (each user is in `nearest` once).
     const bool seen = std::any_of(pairs.begin(), pairs.end(), [&](const NearestOther& p) {
-      return (p.user_id == n.other_id && p.other_id == n.user_id) || (p.user_id == n.user_id && p.other_id == n.other_id);
+      return p.user_id == n.other_id && p.other_id == n.user_id;
     });
     if (!seen) pairs.push_back(n);
   }
@@ -42,10 +42,10 @@ void require_second_factor(AccessDirectory& directory, const AcceptanceRule& nar
   }
 }
 
-std::vector<std::string> lookalikes_without_second_factor(const AccessDirectory& directory) {
+std::vector<std::string> lookalikes_without_second_factor(const AccessDirectory& directory,
+                                                          const std::vector<NearestOther>& nearest) {
   std::vector<std::string> names;
-  if (directory.lookalike_modes.empty()) return names;
-  for (const auto& n : directory.faces.nearest_other_users()) {
+  for (const auto& n : nearest) {
     const auto it = directory.lookalike_modes.find(n.user_id);
     if (it == directory.lookalike_modes.end()) continue;
     const bool has = it->second == VerificationMode::CardAndFace ? directory.cards.holds_a_card(n.user_id)

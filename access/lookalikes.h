@@ -50,8 +50,10 @@ AcceptanceRule with_lookalikes(AcceptanceRule rule, const std::vector<NearestOth
 // they have it: doctor names them).
 void require_second_factor(AccessDirectory& directory, const AcceptanceRule& narrowed, bool reader, bool keypad);
 // The look-alike users of `directory` with neither the card nor the PIN
-// their look-alike mode asks for.
-std::vector<std::string> lookalikes_without_second_factor(const AccessDirectory& directory);
+// their look-alike mode asks for; `nearest` (the directory's faces'
+// nearest_other_users, already at hand) names them.
+std::vector<std::string> lookalikes_without_second_factor(const AccessDirectory& directory,
+                                                          const std::vector<NearestOther>& nearest);
 
 // One line for doctor, logs and `users show`: "a ~ b (0.421)".
 std::string describe_pair(const NearestOther& pair);

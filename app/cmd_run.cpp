@@ -168,8 +168,9 @@ int run_service(const std::string& config_flag, const std::string& source_flag, 
       auto d = directory->load_directory();
       if (!backend_policy) d.policy.reset();
       if (lookalike_rule) {
-        require_second_factor(d, lookalike_rule->rule_for_index(d.faces), cards, pins);
-        for (const auto& name : lookalikes_without_second_factor(d))
+        const auto found = lookalike_rule->lookalikes_in(d.faces);
+        require_second_factor(d, found.rule, cards, pins);
+        for (const auto& name : lookalikes_without_second_factor(d, found.nearest))
           spdlog::warn("'{}' has a look-alike enrolled and neither the card nor the PIN asked of them: their face "
                        "alone will not open (access.lookalike_second_factor)", name);
       }

@@ -210,7 +210,7 @@ Check check_lookalikes(const Config& c) {
       return {"look-alikes", Status::Ok,
               detail + " (access.lookalike_second_factor = true would also ask them for a card or PIN)", ""};
     require_second_factor(directory, found.rule, c.reader.type != "none", takes_pins(c));
-    const auto lacking = lookalikes_without_second_factor(directory);
+    const auto lacking = lookalikes_without_second_factor(directory, found.nearest);
     detail += "; a card or PIN as well (access.lookalike_second_factor)";
     if (lacking.empty()) return {"look-alikes", Status::Ok, detail, ""};
     std::string names;

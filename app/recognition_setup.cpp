@@ -18,9 +18,7 @@ AcceptanceRule RecognitionSetup::rule_for(GallerySize gallery, std::size_t score
   return derive_acceptance_rule(curves_, config_.max_fpir, gallery, kMaxAcceptedDistance, score_from);
 }
 
-AcceptanceRule RecognitionSetup::rule_for_index(const EmbeddingIndex& index) const {
-  return with_lookalikes(rule_for({index.users(), index.size()}), index.nearest_other_users());
-}
+AcceptanceRule RecognitionSetup::rule_for_index(const EmbeddingIndex& index) const { return lookalikes_in(index).rule; }
 
 GalleryLookAlikes RecognitionSetup::lookalikes_in(const EmbeddingIndex& index) const {
   GalleryLookAlikes out;

@@ -114,11 +114,11 @@ TEST(LookAlikes, SecondFactorIsTheCardTheyHoldElseTheirPinAndWhoLacksOneIsNamed)
   EXPECT_EQ(d.lookalike_modes.at(1), VerificationMode::CardAndFace) << "ann holds a card";
   EXPECT_EQ(d.lookalike_modes.at(2), VerificationMode::FaceAndPin) << "bea has a PIN and no card";
   EXPECT_FALSE(d.lookalike_modes.count(3));
-  EXPECT_TRUE(lookalikes_without_second_factor(d).empty());
+  EXPECT_TRUE(lookalikes_without_second_factor(d, d.faces.nearest_other_users()).empty());
 
   require_second_factor(d, rule, true, false);
   EXPECT_EQ(d.lookalike_modes.at(2), VerificationMode::CardAndFace) << "no keypad: the card, which bea lacks";
-  EXPECT_EQ(lookalikes_without_second_factor(d), std::vector<std::string>{"bea"});
+  EXPECT_EQ(lookalikes_without_second_factor(d, d.faces.nearest_other_users()), std::vector<std::string>{"bea"});
 }
 
 }  // namespace
