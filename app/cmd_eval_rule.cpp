@@ -14,8 +14,15 @@
 namespace portier {
 namespace {
 
-int eval_rule(const std::string& config_flag, const std::vector<size_t>& sizes, size_t photos, bool json) {
-  const Config config = prepare(config_flag, ModelCheck::Skip);
+int eval_rule(const std::string& config_flag, const std::vector<size_t>& sizes, size_t photos, bool json,
+              const std::string& curves) {
+  Config config = prepare(config_flag, ModelCheck::Skip);
+  // Another population's curves (`portier eval impostors --out`), to compare
+  // what each gives: not pinned, as the shipped file is.
+  if (!curves.empty()) {
+    config.recognition.curves = curves;
+    config.recognition.curves_sha256.clear();
+  }
   const RecognitionSetup setup(config);
   nlohmann::json rows = nlohmann::json::array();
   std::printf("%6s  %10s  %13s  %12s  %16s  %23s\n", "users", "embeddings", "distance below", "score below",
@@ -37,9 +44,9 @@ int eval_rule(const std::string& config_flag, const std::vector<size_t>& sizes, 
     rows.push_back(row);
   }
   std::printf("(%s; score = nearest - (runner-up - nearest), weighed from %zu users on; by the impostor and "
-              "genuine curves of LFW's development view: docs/recognition.md)\n",
+              "genuine curves of %s: docs/recognition.md)\n",
               config.recognition.fixed_threshold ? "a fixed decision.threshold" : "from decision.max_fpir",
-              kMinUsersForScore);
+              kMinUsersForScore, curves.empty() ? "LFW's development view" : curves.c_str());
   if (json) std::printf("%s\n", rows.dump().c_str());
   return kExitOk;
 }
@@ -57,11 +64,13 @@ void add_eval_rule_command(CLI::App& eval, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1000}));
   cmd->add_flag("--json", *json, "End stdout with one JSON array");
+  auto curves = std::make_shared<std::string>();
+  cmd->add_option("--curves", *curves, "Impostor and genuine curves of another population (eval impostors --out) instead of the shipped LFW ones");
   cmd->add_option("N", *sizes, "Enrolled users")
       ->required()
       ->check(CLI::Range(size_t{1}, size_t{100000000}));
-  cmd->callback([&exit_code, config, sizes, photos, json] {
-    exit_code = guarded([&] { return eval_rule(*config, *sizes, *photos, *json); });
+  cmd->callback([&exit_code, config, sizes, photos, json, curves] {
+    exit_code = guarded([&] { return eval_rule(*config, *sizes, *photos, *json, *curves); });
   });
 }
 

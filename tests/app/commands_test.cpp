@@ -439,6 +439,27 @@ TEST(Commands, EvalRuleWeighsTheRunnerUpInALargeGallery) {
   EXPECT_EQ(test::run_command(test::portier("eval rule --config " + config.string() + " 0")).exit_code, 2);
 }
 
+TEST(Commands, EvalRuleReadsAnotherPopulationsCurves) {
+  test::TempDir dir;
+  const auto config = test::write_config(dir);
+  // A denser population: every impostor point 0.1 nearer than LFW's.
+  auto curves = nlohmann::json::parse(test::read_file(test::kSourceDir / "models/data/portier-recognition-curves.json"));
+  for (auto& point : curves["impostor"]) point[1] = std::max(0.0, point[1].get<double>() - 0.1);
+  test::write_file(dir / "dense.json", curves.dump());
+  auto rows_of = [&](const std::string& extra) {
+    const auto r = test::run_command(test::portier("eval rule --json --config " + config.string() + extra + " 3"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out.substr(r.out.rfind('[')));
+  };
+  const auto shipped = rows_of(""), dense = rows_of(" --curves " + (dir / "dense.json").string());
+  EXPECT_NEAR(dense[0]["threshold"].get<double>(), shipped[0]["threshold"].get<double>() - 0.1, 1e-6)
+      << "the same rate, 0.1 nearer";
+  const auto missing = test::run_command(test::portier("eval rule --config " + config.string() + " --curves " +
+                                                       (dir / "none.json").string() + " 3"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("none.json cannot be read"), std::string::npos) << missing.err;
+}
+
 TEST(Commands, DoctorPassesOnAGoodSetUp) {
   test::TempDir dir;
   const auto config = test::write_config(
