@@ -9,8 +9,7 @@
 #include <string>
 
 #include "backend-client/backend_config.h"
-#include "hal/evdev_reader.h"
-#include "hal/wiegand_reader.h"
+#include "hal/open_reader.h"
 #include "hal/gpio_door.h"
 #include "models/enrollment_check.h"
 #include "models/face_models.h"
@@ -51,12 +50,9 @@ struct RecognitionConfig {
 // Never accept farther than this, whatever the gallery: dlib's customary 0.6.
 inline constexpr double kMaxAcceptedDistance = 0.6;
 
-// A card reader ([reader]) or a PIN keypad ([keypad]); type "none": not there.
-struct ReaderConfig {
-  std::string type = "none";  // "none", "evdev", or (the card reader) "wiegand"
-  EvdevReaderOptions evdev;
-  WiegandReaderOptions wiegand;  // on [gpio] chip_label; its keypad, if any, gives PINs too
-};
+// A card reader ([reader]) or a PIN keypad ([keypad]); type "none": not
+// there. A Wiegand reader is on [gpio] chip_label.
+using ReaderConfig = ReaderOptions;
 
 // The web console ([console], docs/console.md).
 struct ConsoleConfig {

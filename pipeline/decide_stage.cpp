@@ -5,11 +5,17 @@
 
 namespace portier {
 
+// Here, not by whoever starts the service: the look-alikes cost a pass over
+// the gallery, made once a gallery, and the rule is logged where it is made.
 void DecideStage::apply_rule() {
   if (!policy_.options().rule_for_gallery) return;
   // Look-alikes narrow the rule for this gallery (access/lookalikes.h).
   policy_.set_rule(with_lookalikes(policy_.options().rule_for_gallery({index_.users(), index_.size()}),
                                    index_.nearest_other_users()));
+  const auto& rule = policy_.rule();
+  spdlog::info("recognition: {} for {} users with {} embeddings ({}; expected strangers accepted {:.2g} per attempt)",
+               describe_rule(rule), index_.users(), index_.size(),
+               rule.derived ? "decision.max_fpir" : "decision.threshold", rule.expected_fpir);
 }
 
 void DecideStage::maybe_refresh() {
@@ -20,9 +26,8 @@ void DecideStage::maybe_refresh() {
   last_refresh_ = now;
   if (auto fresh = refresh_()) {
     index_ = std::move(*fresh);
+    spdlog::info("gallery reloaded: {} users, {} embeddings", index_.users(), index_.size());
     apply_rule();
-    spdlog::info("gallery reloaded: {} users, {} embeddings; {}", index_.users(), index_.size(),
-                 describe_rule(policy_.rule()));
   }
 }
 

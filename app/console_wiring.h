@@ -1,0 +1,32 @@
+// The console's view of the running service (ServiceParts): each part wired
+// to what the door service owns. The console only borrows: everything named
+// here outlives it.
+#pragma once
+
+#include "access/remote_verifier.h"
+#include "app/config.h"
+#include "app/service_console.h"
+#include "models/texture_stem.h"
+#include "pipeline/pipeline.h"
+
+namespace portier {
+
+class BackendLink;
+class GpioDoor;
+
+struct ConsoleWiring {
+  const Config& config;
+  const PipelineOptions& options;  // the verification mode and policy in force
+  Pipeline& pipeline;
+  AccessGate& gate;               // armed or disarmed face access
+  BackendLink* link = nullptr;    // null: no backend; else it keeps and publishes face access
+  Relay& relay;                   // the console's unlock button
+  const UnlockedUntil& unlocked;  // the strike, now
+  const GpioDoor* door = nullptr;  // null: no door contact wired
+  const RecentDecisions& recent;
+  TextureStemWeights stem;  // for the calibration's own liveness model, loaded at the first calibration
+};
+
+ServiceParts console_parts(const ConsoleWiring& wiring);
+
+}  // namespace portier
