@@ -48,7 +48,7 @@ std::optional<std::string> AccessController::holder_problem(const CardHolder* ho
 
 Decision AccessController::card_decision(const Credential& credential, const CardHolder* holder) const {
   Decision d;
-  d.credential = "card";
+  d.presented = kCardAlone;
   d.card = credential.value;
   d.captured = credential.at;
   d.track_started = credential.at;
@@ -70,7 +70,7 @@ Decision AccessController::card_decision(const Credential& credential, const Car
 Decision AccessController::resolve(const PendingCard& card, Decision face) const {
   Decision d = std::move(face);
   const std::optional<std::string> seen_as = d.verdict == Verdict::Granted ? d.user_name : std::nullopt;
-  d.credential = "card+face";
+  d.presented = kCardAndFace;
   d.card = card.card;
   d.user_id = card.holder.user_id;
   d.user_name = card.holder.name;
@@ -121,7 +121,7 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
     // a photo held up to the camera is still worth an alert.
     if (card_ && card_->mode == VerificationMode::CardAndFace) {
       // The card's holder is whose card was used in the attack: the backend must see it.
-      face.credential = "card+face";
+      face.presented = kCardAndFace;
       face.card = card_->card;
       face.user_id = card_->holder.user_id;
       face.user_name = card_->holder.name;
@@ -129,7 +129,7 @@ std::vector<Decision> AccessController::face_unstamped(Decision face, Clock::tim
       card_.reset();
     }
     if (mode_ == VerificationMode::FaceAndPin && pin_) {
-      face.credential = "face+pin";
+      face.presented.pin = true;
       pin_.reset();
     }
     out.push_back(std::move(face));
@@ -255,8 +255,8 @@ std::vector<Decision> AccessController::credential_unstamped(const Credential& c
 }
 
 void AccessController::check_pin(Decision& d, const std::string& pin, Clock::time_point now) {
-  // `credential` is what was presented: the PIN joins the card or the face only now.
-  d.credential += "+pin";
+  // `presented` is what was presented: the PIN joins the card or the face only now.
+  d.presented.pin = true;
   const std::string name = d.user_name.value_or("?");
   auto& failures = pin_failures_[*d.user_id];
   const PinCheck check = directory_.pins.check(*d.user_id, pin);
@@ -288,7 +288,7 @@ void AccessController::check_pin(Decision& d, const std::string& pin, Clock::tim
     case PinCheck::Right:
       failures = {};
       d.verdict = Verdict::Granted;
-      d.reason = d.credential == "card+pin" ? "card and PIN of '" + name + "'" : "face and PIN of '" + name + "'";
+      d.reason = d.presented.card ? "card and PIN of '" + name + "'" : "face and PIN of '" + name + "'";
       return;
   }
 }
@@ -402,7 +402,7 @@ std::vector<Decision> AccessController::expire_unstamped(Clock::time_point now) 
   if (pin_ && now - pin_->at >= options_.auth_timeout) {
     // Nobody was named: the event says only that a PIN went unanswered.
     Decision d;
-    d.credential = "pin";
+    d.presented = kPinAlone;
     d.captured = d.track_started = pin_->at;
     d.liveness_passed = true;
     d.verdict = Verdict::DeniedSecondFactorTimeout;
@@ -429,7 +429,7 @@ std::vector<Decision> AccessController::stamped(std::vector<Decision> decisions,
     } else if (auto alert = lockout_.record(d, now)) {
       lockout_alert_ = std::move(alert);
     }
-    d.mode = to_string(d.user_id ? mode_for(*d.user_id) : mode_);
+    d.mode = d.user_id ? mode_for(*d.user_id) : mode_;
     if (d.card && !options_.full_card_numbers) d.card = mask_card_number(*d.card);
     if (local && d.verdict == Verdict::Granted && d.user_id)
       unlock_.granted(d.user_name.value_or("?"), directory_.groups.of(*d.user_id), *local);

@@ -60,15 +60,11 @@ AccessEvent make_access_event(const Decision& d, const std::string& device_id, C
   e.reason = d.reason;
   e.decided_by = d.decided_by_backend ? "backend" : "local";
   e.offline = d.offline;
-  // "card+face" -> ["card", "face"]
   e.credentials.clear();
-  for (size_t start = 0;;) {
-    const size_t plus = d.credential.find('+', start);
-    e.credentials.push_back(d.credential.substr(start, plus - start));
-    if (plus == std::string::npos) break;
-    start = plus + 1;
-  }
-  e.mode = d.mode;
+  if (d.presented.card) e.credentials.emplace_back("card");
+  if (d.presented.face) e.credentials.emplace_back("face");
+  if (d.presented.pin) e.credentials.emplace_back("pin");
+  e.mode = to_string(d.mode);
   e.card = d.card;
   return e;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "access/verification_mode.h"
 #include "models/face_types.h"
 
 namespace portier {
@@ -45,6 +46,19 @@ inline constexpr Verdict kAllVerdicts[] = {
     Verdict::DeniedLockout,     Verdict::DeniedPin,             Verdict::DeniedSchedule,
 };
 
+// What a visitor presented for one decision. The events list it as
+// `credentials` ("card", "face", "pin", in that order; docs/events.md).
+struct Presented {
+  bool card = false;
+  bool face = true;
+  bool pin = false;
+  bool face_alone() const { return face && !card && !pin; }
+  bool operator==(const Presented&) const = default;
+};
+inline constexpr Presented kCardAlone{.card = true, .face = false};
+inline constexpr Presented kCardAndFace{.card = true, .face = true};
+inline constexpr Presented kPinAlone{.face = false, .pin = true};
+
 // At most one per track: the policy's conclusion, then the door's action.
 struct Decision {
   std::uint64_t track_id = 0;
@@ -61,9 +75,9 @@ struct Decision {
   cv::Mat evidence;       // the face: the spoof event's JPEG, the backend's optional crop
   bool decided_by_backend = false;
   bool offline = false;  // the backend was asked and did not answer: the device decided alone
-  std::string credential = "face";  // what was presented: "face", "card", "card+face", "face+pin", "card+pin"
+  Presented presented;  // a face, unless a card or a PIN came
   std::optional<std::string> card;  // the card number, when a card was presented (masked unless configured full)
-  std::string mode = "face";        // the door's verification mode that applied
+  VerificationMode mode = VerificationMode::Face;  // the verification mode that applied (the user's own, or the door's)
   // The duress PIN opened the door: a silent alert goes out, the visitor sees an ordinary grant.
   bool duress = false;
   Clock::time_point captured;       // the frame that completed the decision

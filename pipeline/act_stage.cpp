@@ -72,7 +72,7 @@ void ActStage::ask_backend(Decision& d) {
     return;
   // The backend verifies faces; a card, or a card checked 1:1 against its
   // holder's face, is decided here.
-  if (d.credential != "face") return;
+  if (!d.presented.face_alone()) return;
   auto answer = links_.verifier->verify(d);
   if (auto* why = std::get_if<std::string>(&answer)) {
     d.offline = true;
@@ -153,7 +153,7 @@ void ActStage::keep_unlocked(Clock::time_point now) {
 void ActStage::act(Decision& decision) {
   ask_backend(decision);
   // Disarming stops face access; a card alone, or with its PIN, still opens.
-  const bool face_involved = decision.credential.find("face") != std::string::npos;
+  const bool face_involved = decision.presented.face;
   if (decision.verdict == Verdict::Granted && face_involved && links_.gate && !links_.gate->armed()) {
     decision.verdict = Verdict::DeniedDisarmed;
     decision.reason += "; face access is disarmed (remote command): the door stays shut";
@@ -164,7 +164,7 @@ void ActStage::act(Decision& decision) {
   }
   if (indicator_) indicator_->show(decision.verdict == Verdict::Granted ? Cue::Granted : Cue::Denied);
   decisions_.fetch_add(1, std::memory_order_relaxed);
-  if (decision.credential.find("face") != std::string::npos) live_.decided(decision);
+  if (decision.presented.face) live_.decided(decision);
   const auto acted = Clock::now();
   auto event = make_access_event(decision, device_id_, acted);
   // A credential that waited in vain says nothing about the door's speed.

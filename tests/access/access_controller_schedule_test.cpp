@@ -88,13 +88,13 @@ TEST(AccessControllerSchedule, AUserEntersOnlyInTheirGroupsHours) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSchedule) << out[0].reason;
   EXPECT_NE(out[0].reason.find("staff"), std::string::npos) << out[0].reason;
-  EXPECT_EQ(out[0].mode, "card+face");
+  EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace);
   // On a Saturday morning the office profile does not hold either.
   clock.now = {2026_y / 12 / 12, 10 * 60};
   out = c.on_face(recognised(3, 1, "ann"), t0 + 3s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSchedule);
-  EXPECT_EQ(out[0].mode, "face");
+  EXPECT_EQ(out[0].mode, VerificationMode::Face);
 }
 
 TEST(AccessControllerSchedule, NoGroupIsUnrestrictedAndAnUnknownGroupAdmitsNobody) {
@@ -124,7 +124,7 @@ TEST(AccessControllerSchedule, TheModeFollowsTheClockAndWhatWaitedExpires) {
   auto out = c.expire(t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
-  EXPECT_EQ(out[0].mode, "card+face");
+  EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace);
   EXPECT_NE(out[0].reason.find("mode changed to face"), std::string::npos) << out[0].reason;
   EXPECT_EQ(c.mode(), VerificationMode::Face);
   auto notice = c.take_mode_notice();
@@ -134,7 +134,7 @@ TEST(AccessControllerSchedule, TheModeFollowsTheClockAndWhatWaitedExpires) {
   out = c.on_face(recognised(2, 2, "bob"), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].mode, "face");
+  EXPECT_EQ(out[0].mode, VerificationMode::Face);
 }
 
 TEST(AccessControllerSchedule, RefusalsByScheduleNeverLockTheDoor) {

@@ -1,5 +1,7 @@
 #include "access/access_controller.h"
 
+#include "access/access_event.h"
+
 #include <gtest/gtest.h>
 
 namespace portier {
@@ -15,6 +17,13 @@ Embedding axis(int k, float scale = 1.0f) {
   return e;
 }
 const Embedding kAnn = axis(0), kBob = axis(1);
+
+// "card+face": what a decision says was presented, as its event lists it.
+std::string presented_as(const Decision& d) {
+  std::string out;
+  for (const auto& c : make_access_event(d, "door", Clock::now()).credentials) out += (out.empty() ? "" : "+") + c;
+  return out;
+}
 
 AccessDirectory directory() {
   AccessDirectory d;
@@ -60,7 +69,7 @@ TEST(AccessControllerFaceMode, FaceDecisionsPassAndCardsOpenNothing) {
   auto out = c.on_face(face(1, kAnn), t0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "face");
+  EXPECT_EQ(presented_as(out[0]), "face");
   EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
 }
 
@@ -70,7 +79,7 @@ TEST(AccessControllerCardMode, AKnownCardOpensAnUnknownOrExpiredOneDoesNot) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
   EXPECT_EQ(out[0].user_name, "ann");
-  EXPECT_EQ(out[0].credential, "card");
+  EXPECT_EQ(presented_as(out[0]), "card");
   EXPECT_EQ(out[0].card, "1001");
   out = c.on_credential(card("999"), t0);
   ASSERT_EQ(out.size(), 1u);
@@ -108,7 +117,7 @@ TEST(AccessControllerCardAndFace, CardThenTheHoldersFaceGrants) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
   EXPECT_EQ(out[0].user_name, "ann");
-  EXPECT_EQ(out[0].credential, "card+face");
+  EXPECT_EQ(presented_as(out[0]), "card+face");
   EXPECT_EQ(out[0].card, "1001");
   EXPECT_NEAR(*out[0].distance, 0.1f, 1e-5);
   EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
@@ -177,7 +186,7 @@ TEST(AccessControllerCardAndFace, ASpoofWithACardNamesTheCardsHolder) {
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSpoof);
   EXPECT_EQ(out[0].user_id, 2) << "whose card was used in the attack";
   EXPECT_EQ(out[0].user_name, "bob");
-  EXPECT_EQ(out[0].credential, "card+face");
+  EXPECT_EQ(presented_as(out[0]), "card+face");
 }
 
 TEST(AccessControllerCardAndFace, EachCredentialExpiresAfterTheTimeout) {
@@ -187,13 +196,13 @@ TEST(AccessControllerCardAndFace, EachCredentialExpiresAfterTheTimeout) {
   auto out = c.expire(t0 + 10s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
-  EXPECT_EQ(out[0].credential, "card");
+  EXPECT_EQ(presented_as(out[0]), "card");
   // The face that comes after the card expired waits for a card of its own.
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0 + 11s).empty());
   out = c.expire(t0 + 21s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
-  EXPECT_EQ(out[0].credential, "face");
+  EXPECT_EQ(presented_as(out[0]), "face");
   EXPECT_EQ(out[0].user_name, "ann");
 }
 
@@ -257,7 +266,7 @@ TEST(AccessController, EveryDecisionSaysItsModeAndMasksTheCardByDefault) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted) << "matched on the full number, masked only on the way out";
   EXPECT_EQ(out[0].card, "******7123");
-  EXPECT_EQ(out[0].mode, "card+face");
+  EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace);
   out = c.on_credential(card("12"), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
@@ -265,7 +274,7 @@ TEST(AccessController, EveryDecisionSaysItsModeAndMasksTheCardByDefault) {
   EXPECT_TRUE(c.on_face(face(2, kBob), t0 + 3s).empty());
   out = c.flush();
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].mode, "card+face") << "a timeout too";
+  EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace) << "a timeout too";
   EXPECT_EQ(mask_card_number("1001"), "**01");
   EXPECT_EQ(mask_card_number("A1B2C3D4E5"), "******D4E5");
 }
@@ -299,8 +308,8 @@ TEST(AccessControllerFaceAndPin, FaceThenItsPinGrants) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
   EXPECT_EQ(out[0].user_name, "ann");
-  EXPECT_EQ(out[0].credential, "face+pin");
-  EXPECT_EQ(out[0].mode, "face+pin");
+  EXPECT_EQ(presented_as(out[0]), "face+pin");
+  EXPECT_EQ(out[0].mode, VerificationMode::FaceAndPin);
   EXPECT_FALSE(out[0].duress);
   EXPECT_EQ(out[0].reason.find("1111"), std::string::npos) << "the digits are never in a decision";
   EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
@@ -314,7 +323,7 @@ TEST(AccessControllerFaceAndPin, PinThenFaceGrantsAndAsksForTheFacesInViewAfresh
   auto out = c.on_face(face(1, kAnn), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "face+pin");
+  EXPECT_EQ(presented_as(out[0]), "face+pin");
 }
 
 TEST(AccessControllerFaceAndPin, AWrongPinOrNoPinIsDeniedPin) {
@@ -399,7 +408,7 @@ TEST(AccessControllerFaceAndPin, TheDuressPinGrantsLikeTheUsualOneAndIsMarked) {
   EXPECT_EQ(duress.verdict, Verdict::Granted);
   EXPECT_TRUE(duress.duress);
   EXPECT_EQ(duress.reason, usual.reason) << "nothing in the event's reason tells them apart";
-  EXPECT_EQ(duress.credential, usual.credential);
+  EXPECT_EQ(duress.presented, usual.presented);
 }
 
 TEST(AccessControllerFaceAndPin, AFaceOrAPinAloneExpiresAsATimeout) {
@@ -409,14 +418,14 @@ TEST(AccessControllerFaceAndPin, AFaceOrAPinAloneExpiresAsATimeout) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(out[0].reason, "face of 'ann': no PIN within 10 s");
-  EXPECT_EQ(out[0].credential, "face") << "what was presented";
+  EXPECT_EQ(presented_as(out[0]), "face") << "what was presented";
   c.on_credential(pin("1111", t0 + 20s), t0 + 20s);
   out = c.expire(t0 + 30s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(out[0].reason, "a PIN: no face within 10 s");
   EXPECT_FALSE(out[0].user_id) << "a PIN alone names nobody";
-  EXPECT_EQ(out[0].credential, "pin");
+  EXPECT_EQ(presented_as(out[0]), "pin");
 }
 
 TEST(AccessControllerFaceAndPin, CardsOpenNothingAndAPinAtAFaceDoorIsIgnored) {
@@ -435,7 +444,7 @@ TEST(AccessControllerCardAndPin, CardThenPinAndPinThenCardGrant) {
   auto out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "card+pin");
+  EXPECT_EQ(presented_as(out[0]), "card+pin");
   EXPECT_EQ(out[0].card, "1001");
   EXPECT_EQ(out[0].user_name, "ann");
   EXPECT_TRUE(c.on_credential(pin("1111", t0 + 5s), t0 + 5s).empty());
@@ -450,13 +459,13 @@ TEST(AccessControllerCardAndPin, AnUnknownCardIsDeniedAtOnceAndAPinlessCardTimes
   auto out = c.on_credential(card("999"), t0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedCardUnknown);
-  EXPECT_EQ(out[0].credential, "card") << "what was presented";
+  EXPECT_EQ(presented_as(out[0]), "card") << "what was presented";
   EXPECT_TRUE(c.on_credential(card("2002", t0 + 1s), t0 + 1s).empty());
   out = c.expire(t0 + 11s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_EQ(out[0].reason, "card of 'bob': no PIN within 10 s");
-  EXPECT_EQ(out[0].credential, "card") << "no PIN was presented";
+  EXPECT_EQ(presented_as(out[0]), "card") << "no PIN was presented";
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0 + 12s).empty()) << "faces open nothing here";
 }
 
@@ -534,12 +543,12 @@ TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAtAFaceDoorWaitsForTheirCard
   auto out = c.on_face(face(2, kBob), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].mode, "face");
+  EXPECT_EQ(out[0].mode, VerificationMode::Face);
   out = c.on_credential(card("1001", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "card+face");
-  EXPECT_EQ(out[0].mode, "card+face") << "the mode that applied is ann's";
+  EXPECT_EQ(presented_as(out[0]), "card+face");
+  EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace) << "the mode that applied is ann's";
   EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
 }
 
@@ -563,7 +572,7 @@ TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAloneTimesOutNamingTheCard) 
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSecondFactorTimeout);
   EXPECT_NE(out[0].reason.find("no card"), std::string::npos) << out[0].reason;
-  EXPECT_EQ(out[0].mode, "card+face");
+  EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace);
 }
 
 TEST(AccessControllerUserMode, AFaceAndPinUsersFaceAtAFaceDoorWaitsForTheirPin) {
@@ -575,8 +584,8 @@ TEST(AccessControllerUserMode, AFaceAndPinUsersFaceAtAFaceDoorWaitsForTheirPin) 
   auto out = c.on_credential(pin("1111", t0 + 3s), t0 + 3s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "face+pin");
-  EXPECT_EQ(out[0].mode, "face+pin");
+  EXPECT_EQ(presented_as(out[0]), "face+pin");
+  EXPECT_EQ(out[0].mode, VerificationMode::FaceAndPin);
   // A wrong PIN is a PIN denial, as at a face+pin door.
   c.on_face(face(2, kAnn), t0 + 20s);
   out = c.on_credential(pin("4321", t0 + 21s), t0 + 21s);
@@ -606,7 +615,7 @@ TEST(AccessControllerUserMode, ACardAndPinUsersFaceIsRefusedAndTheirCardWaitsFor
   out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "card+pin");
+  EXPECT_EQ(presented_as(out[0]), "card+pin");
 }
 
 TEST(AccessControllerUserMode, AtAStricterDoorTheDoorsModeHolds) {
@@ -649,7 +658,7 @@ TEST(AccessControllerLookAlike, ALookAlikesFaceAtAFaceDoorWaitsForTheirCardOther
   out = c.on_credential(card("1001", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "card+face");
+  EXPECT_EQ(presented_as(out[0]), "card+face");
 }
 
 TEST(AccessControllerLookAlike, ALookAlikeWithAPinAsksForItAndACardOrFaceDoorTakesTheirCardAlone) {
@@ -659,14 +668,14 @@ TEST(AccessControllerLookAlike, ALookAlikeWithAPinAsksForItAndACardOrFaceDoorTak
   auto out = pin_door.on_credential(pin("1111", t0 + 1s), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_EQ(out[0].credential, "face+pin");
+  EXPECT_EQ(presented_as(out[0]), "face+pin");
 
   auto either = controller_with_lookalike(VerificationMode::CardOrFace, VerificationMode::CardAndFace);
   EXPECT_TRUE(either.on_face(face(1, kAnn), t0).empty()) << "at a card|face door a look-alike's face opens nothing";
   out = either.on_credential(card("1001", t0 + 1s), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted) << "their card alone still does";
-  EXPECT_EQ(out[0].credential, "card");
+  EXPECT_EQ(presented_as(out[0]), "card");
 }
 
 TEST(AccessControllerLookAlike, ADoorThatAsksTwoCredentialsAlreadyIsUnchanged) {

@@ -8,8 +8,8 @@ namespace {
 TEST(AccessEvent, SaysWhatWasPresentedAndUnderWhichMode) {
   Decision d;
   d.verdict = Verdict::DeniedWrongFaceForCard;
-  d.credential = "card+face";
-  d.mode = "card+face";
+  d.presented = kCardAndFace;
+  d.mode = VerificationMode::CardAndFace;
   d.card = "******7123";
   d.user_id = 2;
   d.user_name = "bob";
@@ -26,6 +26,15 @@ TEST(AccessEvent, SaysWhatWasPresentedAndUnderWhichMode) {
   EXPECT_EQ(k["credentials"], nlohmann::json::array({"face"}));
   EXPECT_EQ(k["mode"], "face");
   EXPECT_TRUE(k["card"].is_null());
+
+  Decision pin;
+  pin.presented = kPinAlone;
+  pin.mode = VerificationMode::CardAndPin;
+  const auto p = to_json(make_access_event(pin, "door", Clock::now()));
+  EXPECT_EQ(p["credentials"], nlohmann::json::array({"pin"}));
+  EXPECT_EQ(p["mode"], "card+pin");
+  pin.presented = {.face = true, .pin = true};
+  EXPECT_EQ(to_json(make_access_event(pin, "door", Clock::now()))["credentials"], nlohmann::json::array({"face", "pin"}));
 }
 
 TEST(AccessEvent, ResultNamesAreTheDocumentedOnes) {
