@@ -122,14 +122,13 @@ std::string BackendLink::topic(const std::string& leaf) const {
 void BackendLink::start() {
   if (started_) return;
   started_ = true;
-  tasks_stop_ = false;
-  task_thread_ = std::thread([this] { run_tasks(); });
+  tasks_.start();
   watch_overflow();
   if (http_sender_) http_sender_->start();
   if (mqtt_sender_) mqtt_sender_->start();
   if (mqtt_) mqtt_->start();
-  if (options_.config.https.sync_users) post([this] { run_sync(std::nullopt); });
-  if (options_.config.https.sync_policy) post([this] { run_policy_sync(std::nullopt); });
+  if (options_.config.https.sync_users) tasks_.post([this] { run_sync(std::nullopt); });
+  if (options_.config.https.sync_policy) tasks_.post([this] { run_policy_sync(std::nullopt); });
   spdlog::info("backend link: {}{}{}; outbox {} ({} events waiting)", options_.config.https.url.empty() ? "" : "https ",
                options_.config.https.url, options_.config.mqtt.url.empty() ? "" : " and mqtt " + options_.config.mqtt.url,
                outbox_->file().string(), outbox_->size());
@@ -140,12 +139,7 @@ void BackendLink::stop() {
   started_ = false;
   if (http_sender_) http_sender_->stop();
   if (mqtt_sender_) mqtt_sender_->stop();
-  {
-    std::lock_guard lock(task_mutex_);
-    tasks_stop_ = true;
-  }
-  task_wake_.notify_all();
-  if (task_thread_.joinable()) task_thread_.join();
+  tasks_.stop();
   // Last, once nothing else can publish: a queued "online" or door state
   // sent after it would leave the retained status saying online.
   if (mqtt_ && mqtt_->connected()) {
@@ -154,37 +148,6 @@ void BackendLink::stop() {
                    std::chrono::seconds(2));
   }
   if (mqtt_) mqtt_->stop();
-}
-
-void BackendLink::post(std::function<void()> task, std::chrono::steady_clock::time_point at) {
-  {
-    std::lock_guard lock(task_mutex_);
-    tasks_.emplace_back(at, std::move(task));
-  }
-  task_wake_.notify_all();
-}
-
-void BackendLink::run_tasks() {
-  std::unique_lock lock(task_mutex_);
-  while (!tasks_stop_) {
-    const auto now = std::chrono::steady_clock::now();
-    auto due = std::find_if(tasks_.begin(), tasks_.end(), [&](const auto& t) { return t.first <= now; });
-    if (due == tasks_.end()) {
-      auto next = std::min_element(tasks_.begin(), tasks_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      if (next == tasks_.end()) task_wake_.wait(lock);
-      else task_wake_.wait_until(lock, next->first);
-      continue;
-    }
-    auto task = std::move(due->second);
-    tasks_.erase(due);
-    lock.unlock();
-    try {
-      task();
-    } catch (const std::exception& e) {
-      spdlog::error("backend link: {}", e.what());
-    }
-    lock.lock();
-  }
 }
 
 void BackendLink::store(const std::string& id, const std::string& kind, const nlohmann::json& event) {
@@ -200,7 +163,7 @@ void BackendLink::store(const std::string& id, const std::string& kind, const nl
   }
   if (stored == Outbox::Append::Full) {
     ++refused_;
-    if (!overflowing_.exchange(true, std::memory_order_relaxed)) post([this] { watch_overflow(); });
+    if (!overflowing_.exchange(true, std::memory_order_relaxed)) tasks_.post([this] { watch_overflow(); });
     spdlog::error("outbox full ({} events waiting): event not stored for the backend: {}", outbox_->max_events(), body);
     const auto alert = make_alert_event(
         options_.device_id, "outbox_full",
@@ -238,7 +201,7 @@ void BackendLink::watch_overflow() {
   // for room once a second while an overflow is open.
   end_overflow();
   if (overflowing_.load(std::memory_order_relaxed))
-    post([this] { watch_overflow(); }, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+    tasks_.post([this] { watch_overflow(); }, std::chrono::steady_clock::now() + std::chrono::seconds(1));
 }
 
 void BackendLink::publish(const AccessEvent& event) {
@@ -247,7 +210,7 @@ void BackendLink::publish(const AccessEvent& event) {
   // Home Assistant's copy is a convenience, not the record: best effort, off
   // the act stage's thread. The outbox above is what never loses an event.
   if (mqtt_ && options_.config.home_assistant.enabled)
-    post([this, payload = home_assistant_event(event), granted = event.result == Verdict::Granted,
+    tasks_.post([this, payload = home_assistant_event(event), granted = event.result == Verdict::Granted,
           user = event.user_name.value_or("")] {
       if (!mqtt_->connected()) return;
       const HomeAssistantTopics t = ha_topics();
@@ -259,7 +222,7 @@ void BackendLink::publish(const AccessEvent& event) {
 
 void BackendLink::publish_face(std::string_view jpeg) {
   if (!mqtt_ || !options_.config.home_assistant.enabled || jpeg.empty()) return;
-  post([this, face = std::string(jpeg)] {
+  tasks_.post([this, face = std::string(jpeg)] {
     if (!mqtt_->connected()) return;
     if (auto why = mqtt_->publish(ha_topics().last_face(), face, true, std::chrono::seconds(5)))
       spdlog::warn("mqtt: Home Assistant face not published: {}", *why);
@@ -372,7 +335,7 @@ std::variant<RemoteVerdict, std::string> BackendLink::verify(const Decision& d) 
 void BackendLink::on_connected() {
   // Paho calls this on its own thread, where waiting for an acknowledgement
   // would deadlock: the work goes to the task thread.
-  post([this] {
+  tasks_.post([this] {
     mqtt_->subscribe(topic("commands"));
     if (options_.config.home_assistant.enabled) {
       const HomeAssistantTopics t = ha_topics();
@@ -394,16 +357,16 @@ void BackendLink::on_message(const std::string& t, const std::string& payload) {
     const HomeAssistantTopics ha = ha_topics();
     // Home Assistant came (back) online: it asks every device to announce again.
     if (t == ha.status()) {
-      if (payload == "online") post([this] { announce_to_home_assistant(); });
+      if (payload == "online") tasks_.post([this] { announce_to_home_assistant(); });
       return;
     }
     if (t == ha.lock_command() || t == ha.face_access_command()) {
-      post([this, t, payload] { home_assistant_command(t, payload); });
+      tasks_.post([this, t, payload] { home_assistant_command(t, payload); });
       return;
     }
   }
   if (t != topic("commands")) return;
-  post([this, payload] {
+  tasks_.post([this, payload] {
     const CommandPolicy policy{options_.device_id, options_.config.mqtt.command_max_age, std::chrono::seconds(30)};
     const std::int64_t now = unix_now();
     auto checked = verify_command(payload, command_key_, policy, now);
@@ -522,8 +485,8 @@ void BackendLink::unlocked_for(std::chrono::milliseconds hold) {
     std::lock_guard lock(state_mutex_);
     unlocked_until_ = std::max(unlocked_until_, until);
   }
-  post([this] { publish_state(); });
-  post([this] { publish_state(); }, until + std::chrono::milliseconds(20));
+  tasks_.post([this] { publish_state(); });
+  tasks_.post([this] { publish_state(); }, until + std::chrono::milliseconds(20));
 }
 
 void BackendLink::door_contact(bool open) {
@@ -531,7 +494,7 @@ void BackendLink::door_contact(bool open) {
     std::lock_guard lock(state_mutex_);
     door_open_ = open;
   }
-  post([this] { publish_state(); });
+  tasks_.post([this] { publish_state(); });
 }
 
 void BackendLink::set_armed(bool armed) {
@@ -541,7 +504,7 @@ void BackendLink::set_armed(bool armed) {
   // On the task thread, as every other state change: published inline from
   // the console's thread, it could overtake (or be overtaken by) a door
   // contact's publication, and the retained state would end out of date.
-  post([this] { publish_state(); });
+  tasks_.post([this] { publish_state(); });
 }
 
 void BackendLink::publish_state(bool even_if_unchanged) {

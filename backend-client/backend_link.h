@@ -26,6 +26,7 @@
 #include "backend-client/command_token.h"
 #include "backend-client/home_assistant.h"
 #include "backend-client/protocol.h"
+#include "backend-client/task_thread.h"
 #include "backend-client/policy_sync.h"
 #include "hal/observed_relay.h"
 
@@ -120,8 +121,6 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   void unlocked_for(std::chrono::milliseconds hold);
   void run_sync(const std::optional<std::string>& request_id);
   void run_policy_sync(const std::optional<std::string>& request_id);
-  void post(std::function<void()> task, std::chrono::steady_clock::time_point at = {});
-  void run_tasks();
 
   BackendLinkOptions options_;
   ObservedRelay observed_relay_;
@@ -143,12 +142,7 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   std::atomic<bool> overflowing_{false};  // the outbox records an overflow not yet ended
   std::atomic<std::uint64_t> refused_{0};
 
-  // One worker for slow or timed work, so that MQTT's callback thread never blocks.
-  std::mutex task_mutex_;
-  std::condition_variable task_wake_;
-  std::deque<std::pair<std::chrono::steady_clock::time_point, std::function<void()>>> tasks_;
-  bool tasks_stop_ = false;
-  std::thread task_thread_;
+  TaskThread tasks_{"backend link"};  // slow or timed work, and every door-state publication, in order
   bool started_ = false;
 };
 
