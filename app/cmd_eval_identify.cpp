@@ -34,6 +34,54 @@ struct IdentifyArgs {
   EnrolmentPhotos photos;
 };
 
+// What `eval identify` found, for its report.
+struct IdentifyOutcome {
+  IdentificationReport threshold_free;  // on what the service compares (the score, or the distance)
+  IdentificationReport at_rule;         // by the service's own rule
+  AcceptanceRule rule;
+  size_t failed_to_enrol = 0, photos_without_face = 0, users = 0, embeddings = 0, lookalike_pairs = 0;
+};
+
+void report_identify(const IdentifyArgs& args, const IdentifyOutcome& o) {
+  std::printf("enrolled         %zu identities with %zu %s each (%zu identities and %zu photos without a detected face)\n",
+              o.threshold_free.enrolled, args.photos.enrol, args.photos.enrol == 1 ? "photo" : "photos", o.failed_to_enrol,
+              o.photos_without_face);
+  std::printf("probes           %zu mated, %zu non-mated (%zu without a detected face)\n", o.threshold_free.mated, o.threshold_free.non_mated,
+              o.threshold_free.not_detected);
+  std::printf("rank-1           %.4f\n", o.threshold_free.rank1);
+  const char* compared = o.rule.score_threshold ? "score" : "distance";
+  std::printf("FNIR @ FPIR 1e-2 %.4f  (%s below %.4f)\n", o.threshold_free.fnir_at_fpir_1e2, compared, o.threshold_free.threshold_at_fpir_1e2);
+  std::printf("FNIR @ FPIR 1e-3 %.4f  (%s below %.4f)\n", o.threshold_free.fnir_at_fpir_1e3, compared, o.threshold_free.threshold_at_fpir_1e3);
+  if (o.rule.score_threshold)
+    std::printf("distance alone   FNIR @ FPIR 1e-2 %.4f, @ 1e-3 %.4f  (for comparison: the score is nearest - "
+                "(runner-up - nearest))\n",
+                o.at_rule.fnir_at_fpir_1e2, o.at_rule.fnir_at_fpir_1e3);
+  std::printf("at the rule      FNIR %.4f  FPIR %.4f  (%s: %s for %zu users, %zu embeddings)\n",
+              o.at_rule.fnir_at_rule, o.at_rule.fpir_at_rule, describe_rule(o.rule).c_str(),
+              o.rule.derived ? "decision.max_fpir" : "decision.threshold", o.users, o.embeddings);
+  const size_t pairs = o.lookalike_pairs;
+  std::printf("look-alikes      %zu enrolled pairs nearer than %.3f (%zu users within a narrower radius)\n", pairs,
+              lookalike_distance(o.rule), o.rule.user_threshold.size());
+  if (args.json) {
+    // The fixed keys: FNIR at FPIR on what the service compares (the score,
+    // or the distance under a fixed decision.threshold), and at its rule.
+    const nlohmann::json out{{"enrolled", o.threshold_free.enrolled},
+                             {"mated", o.threshold_free.mated},
+                             {"non_mated", o.threshold_free.non_mated},
+                             {"rank1", o.threshold_free.rank1},
+                             {"fnir_at_fpir_1e-2", o.threshold_free.fnir_at_fpir_1e2},
+                             {"fnir_at_fpir_1e-3", o.threshold_free.fnir_at_fpir_1e3},
+                             {"threshold_at_fpir_1e-3", o.threshold_free.threshold_at_fpir_1e3},
+                             {"fnir_at_threshold", o.at_rule.fnir_at_rule},
+                             {"fpir_at_threshold", o.at_rule.fpir_at_rule},
+                             {"not_detected", o.threshold_free.not_detected},
+                             {"compared", compared},
+                             {"distance_fnir_at_fpir_1e-3", o.at_rule.fnir_at_fpir_1e3},
+                             {"lookalike_pairs", pairs}};
+    std::printf("%s\n", out.dump().c_str());
+  }
+}
+
 int eval_identify(const IdentifyArgs& args) {
   const Config config = prepare(args.config);
   IdentificationProtocol protocol;
@@ -136,43 +184,8 @@ int eval_identify(const IdentifyArgs& args) {
       if (const auto other = runner_up(p)) p.nearest = static_cast<float>(normalised_score(p.nearest, *other));
   const auto r = evaluate_identification(scored, protocol.identities,
                                          [](const ProbeSearch&) { return false; });
-  std::printf("enrolled         %zu identities with %zu %s each (%zu identities and %zu photos without a detected face)\n",
-              r.enrolled, args.photos.enrol, args.photos.enrol == 1 ? "photo" : "photos", failed_to_enrol,
-              photos_without_face);
-  std::printf("probes           %zu mated, %zu non-mated (%zu without a detected face)\n", r.mated, r.non_mated,
-              r.not_detected);
-  std::printf("rank-1           %.4f\n", r.rank1);
-  const char* compared = rule.score_threshold ? "score" : "distance";
-  std::printf("FNIR @ FPIR 1e-2 %.4f  (%s below %.4f)\n", r.fnir_at_fpir_1e2, compared, r.threshold_at_fpir_1e2);
-  std::printf("FNIR @ FPIR 1e-3 %.4f  (%s below %.4f)\n", r.fnir_at_fpir_1e3, compared, r.threshold_at_fpir_1e3);
-  if (rule.score_threshold)
-    std::printf("distance alone   FNIR @ FPIR 1e-2 %.4f, @ 1e-3 %.4f  (for comparison: the score is nearest - "
-                "(runner-up - nearest))\n",
-                by_distance.fnir_at_fpir_1e2, by_distance.fnir_at_fpir_1e3);
-  std::printf("at the rule      FNIR %.4f  FPIR %.4f  (%s: %s for %zu users, %zu embeddings)\n",
-              by_distance.fnir_at_rule, by_distance.fpir_at_rule, describe_rule(rule).c_str(),
-              rule.derived ? "decision.max_fpir" : "decision.threshold", index.users(), index.size());
-  const size_t pairs = lookalike_pairs(nearest_others, rule).size();
-  std::printf("look-alikes      %zu enrolled pairs nearer than %.3f (%zu users within a narrower radius)\n", pairs,
-              lookalike_distance(rule), rule.user_threshold.size());
-  if (args.json) {
-    // The fixed keys: FNIR at FPIR on what the service compares (the score,
-    // or the distance under a fixed decision.threshold), and at its rule.
-    const nlohmann::json out{{"enrolled", r.enrolled},
-                             {"mated", r.mated},
-                             {"non_mated", r.non_mated},
-                             {"rank1", r.rank1},
-                             {"fnir_at_fpir_1e-2", r.fnir_at_fpir_1e2},
-                             {"fnir_at_fpir_1e-3", r.fnir_at_fpir_1e3},
-                             {"threshold_at_fpir_1e-3", r.threshold_at_fpir_1e3},
-                             {"fnir_at_threshold", by_distance.fnir_at_rule},
-                             {"fpir_at_threshold", by_distance.fpir_at_rule},
-                             {"not_detected", r.not_detected},
-                             {"compared", compared},
-                             {"distance_fnir_at_fpir_1e-3", by_distance.fnir_at_fpir_1e3},
-                             {"lookalike_pairs", pairs}};
-    std::printf("%s\n", out.dump().c_str());
-  }
+  report_identify(args, {r, by_distance, rule, failed_to_enrol, photos_without_face, index.users(), index.size(),
+                          lookalike_pairs(nearest_others, rule).size()});
   return kExitOk;
 }
 

@@ -17,12 +17,9 @@
 
 namespace portier {
 
-void add_users_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards, PINs and groups");
-  cmd->require_subcommand(1);
-  auto config = std::make_shared<std::string>();
-  cmd->add_option("--config", *config, "Config file")->configurable(false);
+namespace {
 
+void add_users_list(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* list = cmd->add_subcommand("list", "List enrolled users");
   list->fallthrough();
   list->callback([&exit_code, config] {
@@ -38,7 +35,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       return kExitOk;
     });
   });
+}
 
+void add_users_remove(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* remove = cmd->add_subcommand("remove", "Remove a user and all their embeddings");
   auto name = std::make_shared<std::string>();
   remove->add_option("NAME", *name, "User name")->required();
@@ -52,7 +51,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       return kExitOk;
     });
   });
+}
 
+void add_users_show(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* show = cmd->add_subcommand("show", "Show one user: embeddings, cards, whether a PIN is set, groups");
   auto show_name = std::make_shared<std::string>();
   show->add_option("NAME", *show_name, "User name")->required();
@@ -101,7 +102,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       throw CommandError(kExitBadInput, "no user named '" + *show_name + "' in " + c.gallery_path.string());
     });
   });
+}
 
+void add_users_card(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* card = cmd->add_subcommand("card", "Give a user a card, or take it back");
   card->require_subcommand(1);
   card->fallthrough();
@@ -133,7 +136,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       });
     });
   }
+}
 
+void add_users_group(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* group = cmd->add_subcommand("group", "Put a user in a group, or take them out (schedules: docs/access.md)");
   group->require_subcommand(1);
   group->fallthrough();
@@ -162,7 +167,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       });
     });
   }
+}
 
+void add_users_mode(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* mode = cmd->add_subcommand("mode", "Give a user a stricter verification mode of their own, or take it away");
   auto mode_user = std::make_shared<std::string>();
   auto mode_name = std::make_shared<std::string>();
@@ -191,7 +198,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       return kExitOk;
     });
   });
+}
 
+void add_users_valid(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* valid = cmd->add_subcommand("valid", "Say from which day until which day a user may enter (no flag: always)");
   auto valid_user = std::make_shared<std::string>();
   auto valid_from = std::make_shared<std::string>();
@@ -214,7 +223,9 @@ void add_users_command(CLI::App& app, int& exit_code) {
       return kExitOk;
     });
   });
+}
 
+void add_users_pin(CLI::App* cmd, int& exit_code, const std::shared_ptr<std::string>& config) {
   auto* pin = cmd->add_subcommand("pin", "Set or remove a user's PIN (face+pin, card+pin)");
   pin->require_subcommand(1);
   pin->fallthrough();
@@ -252,6 +263,22 @@ void add_users_command(CLI::App& app, int& exit_code) {
       return kExitOk;
     });
   });
+}
+}  // namespace
+
+void add_users_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("users", "List, show or remove enrolled users; give them cards, PINs and groups");
+  cmd->require_subcommand(1);
+  auto config = std::make_shared<std::string>();
+  cmd->add_option("--config", *config, "Config file")->configurable(false);
+  add_users_list(cmd, exit_code, config);
+  add_users_remove(cmd, exit_code, config);
+  add_users_show(cmd, exit_code, config);
+  add_users_card(cmd, exit_code, config);
+  add_users_group(cmd, exit_code, config);
+  add_users_mode(cmd, exit_code, config);
+  add_users_valid(cmd, exit_code, config);
+  add_users_pin(cmd, exit_code, config);
 }
 
 }  // namespace portier
