@@ -31,13 +31,7 @@ class Draw {
 AugmentedView augment_view(const cv::Mat& bgr, const cv::Rect& face_box, bool crop, std::uint64_t seed) {
   Draw draw(seed);
   AugmentedView out{bgr.clone(), face_box};
-  // A frame: 60-100% of its size, or (one view in two) so that its face is
-  // 64-160 px wide, as a visitor standing back shows it to a door camera.
-  // Without the small faces the face head learnt "small means spoof": NUAA's
-  // live faces cut and shrunk to 90 px fell under the threshold
-  // (LivenessRobustness), since every small face it had seen was a replay crop.
-  const double frame_scale = draw.chance(0.5) ? draw.uniform(0.6, 1.0) : draw.uniform(64, 160) / std::max(1, face_box.width);
-  const double scale = crop ? std::min(1.0, draw.uniform(86, 185) / bgr.cols) : std::min(1.0, frame_scale);
+  const double scale = crop ? std::min(1.0, draw.uniform(86, 185) / bgr.cols) : draw.uniform(0.6, 1.0);
   if (scale < 0.999) {
     cv::resize(bgr, out.image, cv::Size(std::max(8, static_cast<int>(bgr.cols * scale)), std::max(8, static_cast<int>(bgr.rows * scale))),
                0, 0, cv::INTER_AREA);

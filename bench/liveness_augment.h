@@ -19,7 +19,7 @@ struct AugmentedView {
 
 // `crop`: the image is a face crop; it is scaled to 86-185 px wide (the
 // sizes another camera's face crops have), whatever its own size. A frame is
-// scaled to 60-100% of its size, or so that its face is 64-160 px wide.
+// scaled to 60-100% of its size.
 AugmentedView augment_view(const cv::Mat& bgr, const cv::Rect& face_box, bool crop, std::uint64_t seed);
 
 }  // namespace portier

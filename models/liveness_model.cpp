@@ -1,6 +1,8 @@
 #include "models/liveness_model.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
@@ -49,7 +51,20 @@ Standardiser read_standardiser(const json& j, size_t dims) {
   return s;
 }
 
-json write_standardiser(const Standardiser& s) { return {{"mean", s.mean}, {"scale", s.scale}}; }
+// Each float as the shortest decimal that reads back as the same float: a
+// float written as a double takes 17 digits, and the print head's support
+// vectors are 200,000 of them (4 MB as doubles, a third of it this way).
+json floats_json(const std::vector<float>& values) {
+  json out = json::array();
+  char text[32];
+  for (const float v : values) {
+    const auto written = std::to_chars(text, text + sizeof text, v);
+    out.push_back(std::strtod(std::string(text, written.ptr).c_str(), nullptr));
+  }
+  return out;
+}
+
+json write_standardiser(const Standardiser& s) { return {{"mean", floats_json(s.mean)}, {"scale", floats_json(s.scale)}}; }
 
 }  // namespace
 
@@ -147,7 +162,7 @@ LogisticHead read_head(const json& j, size_t dims) {
 
 json write_head(const LogisticHead& h) {
   json j = write_common(h);
-  j["weights"] = h.weights;
+  j["weights"] = floats_json(h.weights);
   return j;
 }
 
@@ -165,8 +180,9 @@ KernelHead read_kernel_head(const json& j, size_t dims) {
 
 json write_kernel_head(const KernelHead& h) {
   json j = write_common(h);
-  j["support"] = h.support;
-  j["alpha"] = h.alpha;
+  j["support"] = json::array();
+  for (const auto& row : h.support) j["support"].push_back(floats_json(row));
+  j["alpha"] = floats_json(h.alpha);
   j["gamma"] = h.gamma;
   return j;
 }
@@ -228,7 +244,8 @@ std::string liveness_model_text(const LivenessModel& m) {
                {"training", m.training}};
   if (m.print) j["print_head"] = write_kernel_head(*m.print);
   if (m.site) j["site_head"] = write_kernel_head(*m.site);
-  return j.dump(1) + '\n';
+  // One line: the numbers are not for reading (the training record is, with jq).
+  return j.dump() + '\n';
 }
 
 }  // namespace portier

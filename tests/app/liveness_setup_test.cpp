@@ -34,5 +34,21 @@ TEST(CalibrationFromScores, TooFewFacesOrScoresUnderTheFloorAreRefused) {
   EXPECT_NE(std::get<std::string>(photo).find("score too low"), std::string::npos);
 }
 
+// The console's "calibrate" button and `liveness calibrate` both ask this
+// first: an installer's fixed threshold or a site model would make a
+// calibration change nothing, and the message says which and what to do.
+TEST(CalibrationOverridden, AFixedThresholdOrASiteModelSaysWhyAndNothingElseDoes) {
+  Config config;
+  config.file = "/etc/portier/portier.toml";
+  config.liveness.site_model_file = "/nonexistent/site-liveness.json";
+  EXPECT_FALSE(calibration_overridden(config));
+  config.liveness.threshold = 0.3;
+  const auto fixed = calibration_overridden(config);
+  ASSERT_TRUE(fixed);
+  EXPECT_NE(fixed->find("liveness.threshold = 0.300 in /etc/portier/portier.toml overrides any calibration"),
+            std::string::npos)
+      << *fixed;
+}
+
 }  // namespace
 }  // namespace portier

@@ -43,15 +43,12 @@ TEST(RunVideo, GrantsLinManuelMirandaAndNoOneElse) {
       continue;
     }
     access_ids.insert(event["id"].get<std::string>());
-    // Liveness is on by default: every decision carries the track's score.
-    ASSERT_TRUE(event["liveness_score"].is_number()) << line;
-    EXPECT_GE(event["liveness_score"].get<double>(), 0.0);
-    EXPECT_LE(event["liveness_score"].get<double>(), 1.0);
+    // Liveness is off for this clip (test::kClipLiveness): no decision carries a score.
+    EXPECT_TRUE(event["liveness_score"].is_null()) << line;
     if (event["result"] == "granted") {
       ++granted;
       EXPECT_EQ(event["user_name"], "lin_manuel_miranda");
       EXPECT_LT(event["distance"].get<double>(), 0.55);
-      EXPECT_GE(event["liveness_score"].get<double>(), std::stod(test::kClipLivenessThreshold)) << "granted only as live";
     } else {
       ++denied;
       // A spoof denial may name whom the face resembles; no other denial names anyone.

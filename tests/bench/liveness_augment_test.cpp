@@ -25,31 +25,18 @@ TEST(LivenessAugment, TheSameSeedGivesTheSameViewAndAnotherSeedAnother) {
   EXPECT_TRUE(a.image.size() != c.image.size() || cv::norm(a.image, c.image, cv::NORM_L1) > 0);
 }
 
-TEST(LivenessAugment, FramesShrinkToSixtyPercentOrToASmallFaceAndTheBoxFollows) {
-  const cv::Mat frame = textured(800, 600);
-  const cv::Rect box(300, 200, 200, 200);
-  int small_faces = 0, large_frames = 0;
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+TEST(LivenessAugment, FramesShrinkAtMostToSixtyPercentAndTheBoxFollows) {
+  const cv::Mat frame = textured(400, 300);
+  const cv::Rect box(150, 100, 100, 100);
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     const auto v = augment_view(frame, box, false, seed);
     ASSERT_EQ(v.image.type(), CV_8UC3);
+    EXPECT_GE(v.image.cols, 239);
+    EXPECT_LE(v.image.cols, 400);
     const double scale = static_cast<double>(v.image.cols) / frame.cols;
     EXPECT_NEAR(v.box.x, box.x * scale, 2.0) << seed;
     EXPECT_NEAR(v.box.width, box.width * scale, 2.0) << seed;
-    // 60-100% of the frame (a 120-200 px face here), or a face 64-160 px wide.
-    const bool share_of_frame = v.image.cols >= 479 && v.image.cols <= 800;
-    const bool small_face = v.box.width >= 63 && v.box.width <= 161;
-    EXPECT_TRUE(share_of_frame || small_face) << seed << ": " << v.image.cols << " px, face " << v.box.width;
-    small_faces += v.box.width < 119;
-    large_frames += v.box.width > 161;
   }
-  EXPECT_GT(small_faces, 5) << "faces smaller than 60% of the frame's";
-  EXPECT_GT(large_frames, 5) << "frames at 60-100%";
-}
-
-TEST(LivenessAugment, AFrameIsNeverEnlargedForASmallFace) {
-  const cv::Mat frame = textured(200, 150);
-  const cv::Rect box(80, 50, 40, 40);  // smaller than 64 px already
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) EXPECT_LE(augment_view(frame, box, false, seed).image.cols, 200) << seed;
 }
 
 TEST(LivenessAugment, CropsTakeTheSizesOfAnotherCamerasCrops) {

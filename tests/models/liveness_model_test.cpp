@@ -119,6 +119,13 @@ TEST(LivenessModel, SavesAndLoadsTheSameModel) {
   EXPECT_DOUBLE_EQ(l.threshold, 0.5);
   EXPECT_EQ(l.training["command"], "test");
   EXPECT_FALSE(std::filesystem::exists(dir / "m.json.tmp"));
+  // Every float reads back as the very same float, written in its shortest form.
+  EXPECT_EQ(l.scene.weights, m.scene.weights);
+  EXPECT_EQ(l.face.standardiser.mean, m.face.standardiser.mean);
+  EXPECT_EQ(l.face.standardiser.scale, m.face.standardiser.scale);
+  m.scene.weights[0] = 0.1f;
+  const std::string text = liveness_model_text(m);
+  EXPECT_NE(text.find("[0.1,"), std::string::npos) << "0.1f as 0.1, not as the double 0.10000000149011612";
 }
 
 TEST(KernelHead, SeparatesWhatALinearHeadCannotAndIsDeterministic) {
