@@ -42,6 +42,10 @@ struct AccessControllerOptions {
   std::shared_ptr<const AccessPolicy> policy;
   // The door's civil time now (access/local_clock.h); required with a policy.
   std::function<LocalTime()> local_now;
+  // The wall clock, for a card holder's validity window; empty: the system's.
+  // Time reaches the controller only as arguments and through these two, so
+  // that a test sets it.
+  std::function<std::chrono::system_clock::time_point()> wall_now;
 };
 
 // A user may carry a stricter mode of their own (AccessDirectory::user_modes):
@@ -56,40 +60,61 @@ struct AccessControllerOptions {
 // Either credential may come first; each waits auth_timeout for the other,
 // then expires as a denial. Three wrong PINs in a row block that user's PIN
 // entry (and so their cards in card+pin) for the lockout's duration.
+// What the visitor is asked for next.
+enum class Awaiting { Nothing, Face, Card, Pin };
+
+// What one call of the controller hands back: the decisions to act on now,
+// oldest first, and everything else the caller must do or tell, each once.
+// It reads as the list of decisions (size, [], a range) for brevity.
+struct AccessOutcome {
+  std::vector<Decision> decisions;
+  // A card waits for a face: the pipeline should judge the faces in view
+  // afresh (a visitor decided before the card was shown is still there).
+  bool judge_faces_afresh = false;
+  // What has just begun to wait for its second factor, for the log ("face of
+  // 'x' waits up to 10 s for a card"): an installer sees why nothing opened
+  // yet; and what the visitor is asked for now.
+  std::optional<std::string> wait_notice;
+  Awaiting awaiting = Awaiting::Nothing;
+  std::optional<std::string> policy_notice;  // a new access policy (from the backend) applies
+  std::optional<std::string> mode_notice;    // the schedule has just changed the door's mode
+  // The unlocked window (door.unlocked) has just begun or ended, for the log and an alert.
+  std::optional<std::string> unlock_notice;
+  // While the policy keeps the door unlocked: how much longer, and why.
+  std::optional<ScheduledUnlock::Window> unlock_window;
+  // The detail of a `lockout` alert, when a denial has just locked the door.
+  // (A duress alert's is on its decision: Decision::duress.)
+  std::optional<std::string> lockout_alert;
+
+  size_t size() const { return decisions.size(); }
+  bool empty() const { return decisions.empty(); }
+  Decision& operator[](size_t i) { return decisions[i]; }
+  const Decision& operator[](size_t i) const { return decisions[i]; }
+  const Decision& at(size_t i) const { return decisions.at(i); }
+  auto begin() { return decisions.begin(); }
+  auto end() { return decisions.end(); }
+  auto begin() const { return decisions.begin(); }
+  auto end() const { return decisions.end(); }
+};
+
 class AccessController {
  public:
   AccessController(AccessControllerOptions options, AccessDirectory directory);
 
-  // Each returns the decisions to act on now, oldest first.
-  std::vector<Decision> on_face(Decision face, Clock::time_point now);
-  std::vector<Decision> on_credential(const Credential& credential, Clock::time_point now);
-  std::vector<Decision> expire(Clock::time_point now);  // what waited longer than auth_timeout
-  std::vector<Decision> flush();                        // the run ends: everything waiting expires
+  // Each returns what to do now: the decisions, oldest first, and the notices.
+  // Time comes in as `now` and through the options' clocks, nowhere else.
+  AccessOutcome on_face(Decision face, Clock::time_point now);
+  AccessOutcome on_credential(const Credential& credential, Clock::time_point now);
+  AccessOutcome expire(Clock::time_point now);  // what waited longer than auth_timeout
+  AccessOutcome flush();                        // the run ends: everything waiting expires
 
-  // A directory that carries a policy (the backend's) replaces the policy in force.
+  // A directory that carries a policy (the backend's) replaces the policy in
+  // force; the next outcome says so.
   void set_directory(AccessDirectory directory);
   const AccessControllerOptions& options() const { return options_; }
   // The mode in force (the policy's schedule may change it with the time).
   VerificationMode mode() const { return mode_; }
-  // A new access policy applies (from the backend), for the log, once.
-  std::optional<std::string> take_policy_notice() { return std::exchange(policy_notice_, std::nullopt); }
-  // The schedule has just changed the door's mode, for the log, once.
-  std::optional<std::string> take_mode_notice() { return std::exchange(mode_notice_, std::nullopt); }
-  // A card waits for a face: the pipeline should judge the faces in view
-  // afresh (a visitor decided before the card was shown is still there).
-  bool take_fresh_faces_request() { return std::exchange(fresh_faces_requested_, false); }
-  // What has just begun to wait for its second factor, for the log ("face of
-  // 'x' waits up to 10 s for a card"): an installer sees why nothing opened yet.
-  std::optional<std::string> take_wait_notice() { return std::exchange(wait_notice_, std::nullopt); }
-  // The detail of a `lockout` alert, once, when a denial has just locked the door.
-  std::optional<std::string> take_lockout_alert() { return std::exchange(lockout_alert_, std::nullopt); }
-  // While the policy keeps the door unlocked (door.unlocked): how much longer,
-  // and why; as of the last call above.
-  const std::optional<ScheduledUnlock::Window>& unlock_window() const { return unlock_window_; }
-  // The unlocked window has just begun or ended, for the log and an alert, once.
-  std::optional<std::string> take_unlock_notice() { return unlock_.take_notice(); }
-  // The detail of a `duress` alert is on the decision (Decision::duress).
-  enum class Awaiting { Nothing, Face, Card, Pin };
+  // What the visitor is asked for now (as in the last outcome).
   Awaiting awaiting() const;
 
  private:
@@ -142,6 +167,8 @@ class AccessController {
   // Where the door's unlocked window stands now.
   void refresh_unlock();
   void adopt_policy(std::shared_ptr<const AccessPolicy> policy);
+  // The decisions with what the call left to tell (the fields below), which it empties.
+  AccessOutcome outcome(std::vector<Decision> decisions);
 
   AccessControllerOptions options_;
   VerificationMode mode_;
@@ -151,6 +178,7 @@ class AccessController {
   std::deque<PendingFace> faces_;  // at most one per track, oldest first
   std::optional<PendingPin> pin_;  // a PIN typed before its face or card
   std::unordered_map<std::int64_t, PinFailures> pin_failures_;  // by user
+  // What the current call has to tell, gathered into its outcome.
   bool fresh_faces_requested_ = false;
   std::optional<std::string> wait_notice_;
   Lockout lockout_;

@@ -1,8 +1,6 @@
 #include "access/access_log.h"
 
-#include <sqlite3.h>
-
-#include "access/sqlite_file.h"
+#include <algorithm>
 
 namespace portier {
 namespace {
@@ -31,148 +29,100 @@ CREATE TABLE IF NOT EXISTS access_faces (
 );
 )";
 
-std::string column_text(sqlite3_stmt* s, int i) {
-  const auto* text = sqlite3_column_text(s, i);
-  return text ? reinterpret_cast<const char*>(text) : "";
-}
-
-std::optional<double> column_real(sqlite3_stmt* s, int i) {
-  if (sqlite3_column_type(s, i) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_double(s, i);
-}
-
-void bind_text(sqlite3_stmt* s, int i, const std::string& text) {
-  sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
-// Rolls back unless committed: a failed append leaves the log as it was.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { ok_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK; }
-  ~Transaction() {
-    if (ok_ && !committed_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  bool began() const { return ok_; }
-  bool commit() { return committed_ = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK; }
-
- private:
-  sqlite3* db_;
-  bool ok_ = false, committed_ = false;
-};
-
 }  // namespace
 
 std::variant<std::unique_ptr<AccessLog>, std::string> AccessLog::open(const std::filesystem::path& file,
                                                                        AccessLogOptions options) {
-  auto opened = open_sqlite(file, false);
-  if (auto* why = std::get_if<std::string>(&opened)) return "access log " + file.string() + ": " + *why;
-  sqlite3* db = std::get<sqlite3*>(opened);
-  if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::string why = "access log " + file.string() + ": " + sqlite3_errmsg(db);
-    sqlite3_close(db);
-    return why;
+  try {
+    std::unique_ptr<AccessLog> log(new AccessLog(file, std::move(options)));
+    std::lock_guard lock(log->mutex_);
+    // A smaller cap than the file was kept under applies at once.
+    log->trim();
+    return log;
+  } catch (const SqliteError& e) {
+    return std::string(e.what());
   }
-  std::unique_ptr<AccessLog> log(new AccessLog(db, std::move(options)));
-  auto sum = prepare_sqlite(db, "SELECT COALESCE(SUM(LENGTH(jpeg)), 0) FROM access_faces");
-  if (!sum || sqlite3_step(sum.get()) != SQLITE_ROW) return "access log " + file.string() + ": " + sqlite3_errmsg(db);
-  log->face_bytes_ = sqlite3_column_int64(sum.get(), 0);
-  // A smaller cap than the file was kept under applies at once.
-  if (auto why = log->trim()) return "access log " + file.string() + ": " + *why;
-  return log;
 }
 
-AccessLog::AccessLog(sqlite3* db, AccessLogOptions options) : db_(db), options_(std::move(options)) {}
+AccessLog::AccessLog(const std::filesystem::path& file, AccessLogOptions options)
+    : options_(std::move(options)), db_(file, {.what = "access log"}) {
+  db_.exec(kSchema);
+  auto sum = db_.prepare("SELECT COALESCE(SUM(LENGTH(jpeg)), 0) FROM access_faces");
+  if (!sum.next()) db_.fail("no sum of faces");
+  face_bytes_ = sum.int64(0);
+}
 
-AccessLog::~AccessLog() { sqlite3_close(db_); }
+AccessLog::~AccessLog() = default;
 
 std::optional<std::string> AccessLog::append(const AccessEvent& event, std::string_view face_jpeg) {
   std::lock_guard lock(mutex_);
-  Transaction tx(db_);
-  if (!tx.began()) return std::string("cannot begin: ") + sqlite3_errmsg(db_);
-  auto insert = prepare_sqlite(db_,
-                               "INSERT INTO access_log (id, time, day, result, user, credentials, mode, distance, "
-                               "liveness, reason, local_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  if (!insert) return std::string(sqlite3_errmsg(db_));
+  const std::int64_t before = face_bytes_;
+  try {
+    SqliteTransaction tx(db_);
+    insert(event, face_jpeg);
+    trim();
+    tx.commit();
+    return std::nullopt;
+  } catch (const SqliteError& e) {
+    face_bytes_ = before;  // the transaction rolled back: nothing was added or freed
+    return std::string(e.what());
+  }
+}
+
+void AccessLog::insert(const AccessEvent& event, std::string_view face_jpeg) {
   std::string credentials;
   for (const auto& c : event.credentials) credentials += (credentials.empty() ? "" : "+") + c;
-  auto* s = insert.get();
-  bind_text(s, 1, event.id);
-  bind_text(s, 2, event.time);
   // "2026-12-05T10:00:00.123Z" -> "2026-12-05 10:00:00" when the door keeps UTC.
   std::string local = options_.local_time ? options_.local_time() : event.time.substr(0, 19);
   if (local.size() > 10 && local[10] == 'T') local[10] = ' ';
-  bind_text(s, 3, local.substr(0, 10));
-  bind_text(s, 11, local);
-  bind_text(s, 4, to_string(event.result));
-  if (event.user_name) bind_text(s, 5, *event.user_name);
-  bind_text(s, 6, credentials);
-  bind_text(s, 7, event.mode);
-  if (event.distance) sqlite3_bind_double(s, 8, *event.distance);
-  if (event.liveness_score) sqlite3_bind_double(s, 9, *event.liveness_score);
-  bind_text(s, 10, event.reason);
-  if (sqlite3_step(s) != SQLITE_DONE) return std::string(sqlite3_errmsg(db_));
-  const auto seq = sqlite3_last_insert_rowid(db_);
-  std::int64_t added = 0;
+  auto s = db_.prepare(
+      "INSERT INTO access_log (id, time, day, result, user, credentials, mode, distance, "
+      "liveness, reason, local_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  s.bind(1, event.id).bind(2, event.time).bind(3, local.substr(0, 10)).bind(11, local);
+  s.bind(4, to_string(event.result)).bind(5, event.user_name).bind(6, credentials).bind(7, event.mode);
+  s.bind(8, event.distance).bind(9, event.liveness_score).bind(10, event.reason);
+  s.run();
+  const auto seq = db_.last_insert_rowid();
   // A face larger than the whole cap would only push itself out.
   if (keeps_faces() && !face_jpeg.empty() && static_cast<std::int64_t>(face_jpeg.size()) <= options_.max_face_bytes) {
-    auto put = prepare_sqlite(db_, "INSERT INTO access_faces (seq, jpeg) VALUES (?1, ?2)");
-    if (!put) return std::string(sqlite3_errmsg(db_));
-    sqlite3_bind_int64(put.get(), 1, seq);
-    sqlite3_bind_blob(put.get(), 2, face_jpeg.data(), static_cast<int>(face_jpeg.size()), SQLITE_STATIC);
-    if (sqlite3_step(put.get()) != SQLITE_DONE) return std::string(sqlite3_errmsg(db_));
-    added = static_cast<std::int64_t>(face_jpeg.size());
+    db_.prepare("INSERT INTO access_faces (seq, jpeg) VALUES (?1, ?2)").bind(1, seq).bind_blob(2, face_jpeg.data(), face_jpeg.size()).run();
+    face_bytes_ += static_cast<std::int64_t>(face_jpeg.size());
   }
-  face_bytes_ += added;
-  if (auto why = trim()) {
-    face_bytes_ -= added;
-    return why;
-  }
-  if (!tx.commit()) {
-    face_bytes_ -= added;
-    return std::string("cannot commit: ") + sqlite3_errmsg(db_);
-  }
-  return std::nullopt;
+}
+
+void AccessLog::delete_through(const char* table, std::int64_t seq) {
+  db_.prepare(std::string("DELETE FROM ") + table + " WHERE seq <= ?1").bind(1, seq).run();
 }
 
 // Within the caller's transaction (or at open): the oldest events past
 // max_events, then the oldest faces past max_face_bytes.
-std::optional<std::string> AccessLog::trim() {
-  auto newest = prepare_sqlite(db_, "SELECT COALESCE(MAX(seq), 0) FROM access_log");
-  if (!newest || sqlite3_step(newest.get()) != SQLITE_ROW) return std::string(sqlite3_errmsg(db_));
-  const auto cut = sqlite3_column_int64(newest.get(), 0) - options_.max_events;
+void AccessLog::trim() {
+  auto newest = db_.prepare("SELECT COALESCE(MAX(seq), 0) FROM access_log");
+  if (!newest.next()) db_.fail("no newest event");
+  const auto cut = newest.int64(0) - options_.max_events;
   if (cut > 0) {
-    auto gone = prepare_sqlite(db_, "SELECT COALESCE(SUM(LENGTH(jpeg)), 0) FROM access_faces WHERE seq <= ?1");
-    if (!gone) return std::string(sqlite3_errmsg(db_));
-    sqlite3_bind_int64(gone.get(), 1, cut);
-    if (sqlite3_step(gone.get()) != SQLITE_ROW) return std::string(sqlite3_errmsg(db_));
-    const auto bytes = sqlite3_column_int64(gone.get(), 0);
-    for (const char* sql : {"DELETE FROM access_faces WHERE seq <= ?1", "DELETE FROM access_log WHERE seq <= ?1"}) {
-      auto del = prepare_sqlite(db_, sql);
-      if (!del) return std::string(sqlite3_errmsg(db_));
-      sqlite3_bind_int64(del.get(), 1, cut);
-      if (sqlite3_step(del.get()) != SQLITE_DONE) return std::string(sqlite3_errmsg(db_));
-    }
+    auto gone = db_.prepare("SELECT COALESCE(SUM(LENGTH(jpeg)), 0) FROM access_faces WHERE seq <= ?1");
+    if (!gone.bind(1, cut).next()) db_.fail("no sum of faces");
+    const auto bytes = gone.int64(0);
+    delete_through("access_faces", cut);
+    delete_through("access_log", cut);
     face_bytes_ -= bytes;
   }
   const auto cap = keeps_faces() ? options_.max_face_bytes : 0;
   while (face_bytes_ > cap) {
-    auto oldest = prepare_sqlite(db_, "SELECT seq, LENGTH(jpeg) FROM access_faces ORDER BY seq LIMIT 64");
-    if (!oldest) return std::string(sqlite3_errmsg(db_));
     std::int64_t upto = 0, freed = 0;
-    while (face_bytes_ - freed > cap && sqlite3_step(oldest.get()) == SQLITE_ROW) {
-      upto = sqlite3_column_int64(oldest.get(), 0);
-      freed += sqlite3_column_int64(oldest.get(), 1);
+    {
+      auto oldest = db_.prepare("SELECT seq, LENGTH(jpeg) FROM access_faces ORDER BY seq LIMIT 64");
+      while (face_bytes_ - freed > cap && oldest.next()) {
+        upto = oldest.int64(0);
+        freed += oldest.int64(1);
+      }
     }
-    oldest.reset();
     if (upto == 0) break;  // the sum was stale: nothing is left to free
-    auto del = prepare_sqlite(db_, "DELETE FROM access_faces WHERE seq <= ?1");
-    if (!del) return std::string(sqlite3_errmsg(db_));
-    sqlite3_bind_int64(del.get(), 1, upto);
-    if (sqlite3_step(del.get()) != SQLITE_DONE) return std::string(sqlite3_errmsg(db_));
+    delete_through("access_faces", upto);
     face_bytes_ -= freed;
   }
   if (face_bytes_ < 0) face_bytes_ = 0;
-  return std::nullopt;
 }
 
 AccessLogPage AccessLog::query(const AccessLogQuery& q) const {
@@ -189,46 +139,48 @@ AccessLogPage AccessLog::query(const AccessLogQuery& q) const {
   sql += " ORDER BY seq DESC LIMIT ?5";
   std::lock_guard lock(mutex_);
   AccessLogPage page;
-  auto stmt = prepare_sqlite(db_, sql.c_str());
-  if (!stmt) return page;
-  auto* s = stmt.get();
-  if (!q.user.empty()) bind_text(s, 1, q.user);
-  if (q.result) bind_text(s, 2, to_string(*q.result));
-  if (!q.day.empty()) bind_text(s, 3, q.day);
-  if (q.before > 0) sqlite3_bind_int64(s, 4, q.before);
-  const int limit = std::max(1, q.limit);
-  sqlite3_bind_int(s, 5, limit + 1);  // one more tells whether there are older ones
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    if (static_cast<int>(page.entries.size()) == limit) {
-      page.more = true;
-      break;
+  try {
+    auto s = db_.prepare(sql);
+    if (!q.user.empty()) s.bind(1, q.user);
+    if (q.result) s.bind(2, to_string(*q.result));
+    if (!q.day.empty()) s.bind(3, q.day);
+    if (q.before > 0) s.bind(4, q.before);
+    const int limit = std::max(1, q.limit);
+    s.bind(5, limit + 1);  // one more tells whether there are older ones
+    while (s.next()) {
+      if (static_cast<int>(page.entries.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      AccessLogEntry& e = page.entries.emplace_back();
+      e.seq = s.int64(0);
+      e.id = s.text(1);
+      e.time = s.text(2);
+      e.local_time = s.text(3);
+      e.result = s.text(4);
+      e.user = s.text(5);
+      e.credentials = s.text(6);
+      e.mode = s.text(7);
+      e.distance = s.optional_real(8);
+      e.liveness = s.optional_real(9);
+      e.reason = s.text(10);
+      e.has_face = s.int64(11) != 0;
     }
-    AccessLogEntry e;
-    e.seq = sqlite3_column_int64(s, 0);
-    e.id = column_text(s, 1);
-    e.time = column_text(s, 2);
-    e.local_time = column_text(s, 3);
-    e.result = column_text(s, 4);
-    e.user = column_text(s, 5);
-    e.credentials = column_text(s, 6);
-    e.mode = column_text(s, 7);
-    e.distance = column_real(s, 8);
-    e.liveness = column_real(s, 9);
-    e.reason = column_text(s, 10);
-    e.has_face = sqlite3_column_int(s, 11) != 0;
-    page.entries.push_back(std::move(e));
+  } catch (const SqliteError&) {
+    // A log that cannot be read costs the page, never the door: what was read is shown.
   }
   return page;
 }
 
 std::optional<std::string> AccessLog::face(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  auto stmt = prepare_sqlite(db_, "SELECT f.jpeg FROM access_faces f JOIN access_log l ON l.seq = f.seq WHERE l.id = ?1");
-  if (!stmt) return std::nullopt;
-  bind_text(stmt.get(), 1, id);
-  if (sqlite3_step(stmt.get()) != SQLITE_ROW) return std::nullopt;
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt.get(), 0));
-  return std::string(data, static_cast<size_t>(sqlite3_column_bytes(stmt.get(), 0)));
+  try {
+    auto s = db_.prepare("SELECT f.jpeg FROM access_faces f JOIN access_log l ON l.seq = f.seq WHERE l.id = ?1");
+    if (!s.bind(1, id).next()) return std::nullopt;
+    return std::string(s.blob(0));
+  } catch (const SqliteError&) {
+    return std::nullopt;
+  }
 }
 
 std::int64_t AccessLog::face_bytes() const {

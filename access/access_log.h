@@ -20,8 +20,7 @@
 #include <vector>
 
 #include "access/access_event.h"
-
-struct sqlite3;
+#include "access/sqlite_db.h"
 
 namespace portier {
 
@@ -74,11 +73,14 @@ class AccessLog {
   std::int64_t face_bytes() const;
 
  private:
-  AccessLog(sqlite3* db, AccessLogOptions options);
-  std::optional<std::string> trim();
+  AccessLog(const std::filesystem::path& file, AccessLogOptions options);  // throws SqliteError
+  void insert(const AccessEvent& event, std::string_view face_jpeg);         // mutex_ held, throws SqliteError
+  void trim();                                                               // mutex_ held, throws SqliteError
+  void delete_through(const char* table, std::int64_t seq);
 
-  sqlite3* db_;
   AccessLogOptions options_;
+  // mutable: the readers are const, and a query needs a statement.
+  mutable SqliteDb db_;
   mutable std::mutex mutex_;
   std::int64_t face_bytes_ = 0;
 };

@@ -12,10 +12,8 @@
 #include "access/card_directory.h"
 #include "access/embedding_index.h"
 #include "access/pin_directory.h"
+#include "access/sqlite_db.h"
 #include "access/verification_mode.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace portier {
 
@@ -135,11 +133,15 @@ class Gallery {
 
   const std::filesystem::path& file() const { return file_; }
 
+  // The implementation is split by what it stores: gallery.cpp (the file,
+  // users and their faces), gallery_credentials.cpp (cards, PINs),
+  // gallery_rules.cpp (groups, modes, validity, the stored policy) and
+  // gallery_sync.cpp (the backend's whole list, one consistent read).
+
  private:
-  void exec(const char* sql);
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(const char* sql);  // throws GalleryError
-  void step_done(sqlite3_stmt* statement);                                         // throws unless SQLITE_DONE
   void migrate();
+  // A mode column this class wrote; throws GalleryError on anything else.
+  VerificationMode parse_stored_mode(const std::string& user, const std::string& text) const;
   std::int64_t user_id(const std::string& name);  // throws GalleryError naming the user
   std::int64_t data_version();
   // `delete_sql` binds ?1 = value, ?2 = the user's id; in one transaction. Whether a row went.
@@ -148,7 +150,7 @@ class Gallery {
   std::vector<std::string> texts_of_user(const std::string& name, const char* select_sql);
 
   std::filesystem::path file_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;  // throws GalleryError
   std::int64_t loaded_version_ = -1;
 };
 

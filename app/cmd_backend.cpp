@@ -87,35 +87,36 @@ int flush(const std::string& config_flag, int timeout_s) {
   return code;
 }
 
-int sync(const std::string& config_flag, int timeout_s) {
-  Config c = backend_config(config_flag);
-  if (c.backend.https.url.empty()) throw CommandError(kExitBadInput, "user sync needs backend.url");
-  // Through the link, as the service syncs: a failure also stores the
-  // user_sync_failed alert, and this command waits for it to be delivered.
+// Both syncs run through the link, as the service syncs: a failure also
+// stores its alert (user_sync_failed, policy_sync_failed), and the command
+// waits for that to be delivered.
+template <typename T>
+T sync_through_link(const Config& c, int timeout_s, const std::string& what, const char* on_failure,
+                    std::variant<T, std::string> (BackendLink::*sync_now)()) {
+  if (c.backend.https.url.empty()) throw CommandError(kExitBadInput, what + " needs backend.url");
   SimulatedRelay relay;
   auto link = open_backend_link(c, relay, nullptr);
   link->start();
-  auto result = link->sync_users_now();
+  auto result = ((*link).*sync_now)();
   link->drain(std::chrono::seconds(timeout_s));
   link->stop();
   if (auto* why = std::get_if<std::string>(&result))
-    throw CommandError(kExitFailure, "user sync failed, the gallery is unchanged: " + *why);
-  std::printf("synced     %zu users into %s\n", std::get<size_t>(result), c.gallery_path.c_str());
+    throw CommandError(kExitFailure, what + " failed, " + on_failure + ": " + *why);
+  return std::get<T>(result);
+}
+
+int sync(const std::string& config_flag, int timeout_s) {
+  const Config c = backend_config(config_flag);
+  const size_t users =
+      sync_through_link<size_t>(c, timeout_s, "user sync", "the gallery is unchanged", &BackendLink::sync_users_now);
+  std::printf("synced     %zu users into %s\n", users, c.gallery_path.c_str());
   return kExitOk;
 }
 
 int pull_policy(const std::string& config_flag, int timeout_s) {
-  Config c = backend_config(config_flag);
-  if (c.backend.https.url.empty()) throw CommandError(kExitBadInput, "policy sync needs backend.url");
-  SimulatedRelay relay;
-  auto link = open_backend_link(c, relay, nullptr);
-  link->start();
-  auto result = link->sync_policy_now();
-  link->drain(std::chrono::seconds(timeout_s));
-  link->stop();
-  if (auto* why = std::get_if<std::string>(&result))
-    throw CommandError(kExitFailure, "policy sync failed, the policy in force stands: " + *why);
-  const auto& r = std::get<PolicySyncResult>(result);
+  const Config c = backend_config(config_flag);
+  const auto r = sync_through_link<PolicySyncResult>(c, timeout_s, "policy sync", "the policy in force stands",
+                                                     &BackendLink::sync_policy_now);
   std::printf("%s  access policy version %s in %s\n", r.changed ? "synced   " : "unchanged", r.version.empty() ? "none" : r.version.c_str(),
               c.gallery_path.c_str());
   return kExitOk;

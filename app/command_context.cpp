@@ -39,12 +39,12 @@ Config prepare(const std::string& config_flag, ModelCheck check) {
   return config;
 }
 
-std::unique_ptr<BackendLink> open_backend_link(const Config& c, Relay& relay, EventSink* echo) {
+std::unique_ptr<BackendLink> open_backend_link(const Config& c, Relay& relay, EventSink* echo, DoorState* door_state) {
   try {
     return std::make_unique<BackendLink>(
         BackendLinkOptions{c.device_id, PORTIER_VERSION, c.backend, c.gallery_path, c.gallery_path.parent_path(),
-                           c.pipeline.relay_hold, c.door_timings.exit_hold,
-                           [c](const AccessPolicy& policy) { return policy_device_problem(policy, c); }},
+                           c.pipeline.relay_hold,
+                           [c](const AccessPolicy& policy) { return policy_device_problem(policy, c); }, door_state},
         relay, echo);
   } catch (const BackendError& e) {
     throw CommandError(kExitBadInput, e.what());

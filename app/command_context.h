@@ -49,7 +49,9 @@ void set_blas_threads(int threads);
 
 // The backend link as the config describes it; CommandError (exit 2) naming
 // a secret that cannot be read or an outbox that cannot be opened.
-std::unique_ptr<BackendLink> open_backend_link(const Config& config, Relay& relay, EventSink* echo);
+// `door_state`: the service's (borrowed), which the link publishes; null: the link keeps its own.
+std::unique_ptr<BackendLink> open_backend_link(const Config& config, Relay& relay, EventSink* echo,
+                                               DoorState* door_state = nullptr);
 
 void add_run_command(CLI::App& app, int& exit_code);
 void add_enroll_command(CLI::App& app, int& exit_code);

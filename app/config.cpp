@@ -74,7 +74,7 @@ std::filesystem::path default_models_dir() {
 
 }  // namespace config_detail
 
-bool takes_pins(const Config& c) { return c.keypad.type != "none" || c.reader.type == "wiegand"; }
+bool takes_pins(const Config& c) { return c.keypad.type != ReaderType::None || c.reader.type == ReaderType::Wiegand; }
 
 std::optional<std::string> policy_device_problem(const AccessPolicy& policy, const Config& c) {
   // Every mode the schedule may switch to needs its devices now, not at 19:00.
@@ -82,7 +82,7 @@ std::optional<std::string> policy_device_problem(const AccessPolicy& policy, con
   if (policy.door_mode) modes.push_back(*policy.door_mode);
   for (const auto& rule : policy.door_schedule) modes.push_back(rule.mode);
   for (const auto m : modes) {
-    if (needs_card_reader(m) && c.reader.type == "none")
+    if (needs_card_reader(m) && c.reader.type == ReaderType::None)
       return std::string("its door mode \"") + to_string(m) + "\" needs a card reader: set [reader] type and device";
     if (needs_keypad(m) && !takes_pins(c))
       return std::string("its door mode \"") + to_string(m) + "\" needs a PIN keypad: set [keypad] type and device";

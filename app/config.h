@@ -72,6 +72,9 @@ struct AccessLogConfig {
   int max_events = 100000;      // the log's cap; the oldest go first
 };
 
+// [relay] driver: the door on a simulated relay (a log line) or on GPIO lines.
+enum class RelayDriver { Simulated, Gpio };
+
 struct Config {
   std::filesystem::path file;  // where it was read from
   std::string device_id = "portier";
@@ -81,7 +84,7 @@ struct Config {
   PipelineOptions pipeline;
   int blas_threads = 1;
   std::filesystem::path gallery_path;
-  std::string relay_driver = "simulated";  // "gpio": the door on GPIO lines
+  RelayDriver relay_driver = RelayDriver::Simulated;
   std::string gpio_chip_label = "pinctrl-bcm2711";
   DoorWiring door;
   DoorTimings door_timings;

@@ -15,23 +15,26 @@ namespace {
 // The card reader and the PIN keypad: two devices (a wedge reader types card
 // numbers the way a keypad types PINs, so one device cannot be both).
 void read_device(Section& section, const char* name, ReaderConfig& into) {
-  if (std::string(name) == "reader") section.choice("type", into.type, {"none", "evdev", "wiegand"});
-  else section.choice("type", into.type, {"none", "evdev"});
+  if (std::string(name) == "reader")
+    section.one_of("type", into.type,
+                   {{"none", ReaderType::None}, {"evdev", ReaderType::Evdev}, {"wiegand", ReaderType::Wiegand}});
+  else
+    section.one_of("type", into.type, {{"none", ReaderType::None}, {"evdev", ReaderType::Evdev}});
   std::string device;
   section.string("device", device, true);
   into.evdev.device = device;
-  if (into.type == "evdev" && device.empty())
+  if (into.type == ReaderType::Evdev && device.empty())
     section.fail("device", std::string("is required with ") + name + ".type = \"evdev\" (an input device, or a FIFO)");
-  if (into.type != "evdev" && !device.empty())
-    section.fail("type", std::string("is \"") + into.type + "\" but " + name + ".device is set: set type = \"evdev\"");
+  if (into.type != ReaderType::Evdev && !device.empty())
+    section.fail("type", std::string("is \"") + to_string(into.type) + "\" but " + name + ".device is set: set type = \"evdev\"");
 }
 
 // Wiegand: two lines of [gpio] chip_label; the frame layout; the gap that ends a frame.
 void read_wiegand(Section& reader, Config& c) {
   auto& w = c.reader.wiegand;
-  const bool wiegand = c.reader.type == "wiegand";
+  const bool wiegand = c.reader.type == ReaderType::Wiegand;
   for (const char* key : {"d0_line", "d1_line", "wiegand_bits", "wiegand_number", "frame_gap_ms"})
-    if (!wiegand && reader.has(key)) reader.fail(key, "is a Wiegand setting, but reader.type is \"" + c.reader.type + "\"");
+    if (!wiegand && reader.has(key)) reader.fail(key, std::string("is a Wiegand setting, but reader.type is \"") + to_string(c.reader.type) + "\"");
   int d0 = -1, d1 = -1;
   reader.integer("d0_line", d0, 0, 511);
   reader.integer("d1_line", d1, 0, 511);
@@ -39,7 +42,7 @@ void read_wiegand(Section& reader, Config& c) {
   if (wiegand && d0 == d1) reader.fail("d1_line", "is line " + std::to_string(d1) + ", the same as d0_line");
   w.d0_line = static_cast<unsigned>(std::max(d0, 0));
   w.d1_line = static_cast<unsigned>(std::max(d1, 0));
-  if (wiegand && c.relay_driver == "gpio") {
+  if (wiegand && c.relay_driver == RelayDriver::Gpio) {
     for (const auto& [key, l] : door_lines(c.door))
       for (const auto& [mine, offset] : {std::pair{"d0_line", w.d0_line}, {"d1_line", w.d1_line}})
         if (l && *l == offset)
@@ -195,12 +198,12 @@ void read_access(Section& top, Config& c) {
   c.pipeline.access.auth_timeout = std::chrono::seconds(auth_timeout);
 
   read_credential_devices(top, c);
-  if (needs_card_reader(c.pipeline.access.mode) && c.reader.type == "none")
+  if (needs_card_reader(c.pipeline.access.mode) && c.reader.type == ReaderType::None)
     access.fail("mode", std::string("\"") + verification + "\" needs a card reader: set [reader] type and device");
   if (needs_keypad(c.pipeline.access.mode) && !takes_pins(c))
     access.fail("mode", std::string("\"") + verification + "\" needs a PIN keypad: set [keypad] type and device (or a Wiegand [reader] with keys)");
   access.boolean("lookalike_second_factor", c.lookalike_second_factor);
-  if (c.lookalike_second_factor && c.reader.type == "none" && !takes_pins(c))
+  if (c.lookalike_second_factor && c.reader.type == ReaderType::None && !takes_pins(c))
     access.fail("lookalike_second_factor", "asks look-alikes for a card or PIN, but this door has neither: set [reader] or [keypad]");
   read_policy(access, c);
   access.finish();

@@ -51,7 +51,7 @@ void read_pipeline(Section& top, Config& c) {
 
 void read_relay_and_gpio(Section& top, Config& c) {
   Section relay = top.section("relay");
-  relay.choice("driver", c.relay_driver, {"simulated", "gpio"});
+  relay.one_of("driver", c.relay_driver, {{"simulated", RelayDriver::Simulated}, {"gpio", RelayDriver::Gpio}});
   int pulse_ms = static_cast<int>(c.pipeline.relay_hold.count());
   relay.integer("pulse_ms", pulse_ms, 100, 60000);
   c.pipeline.relay_hold = std::chrono::milliseconds(pulse_ms);

@@ -82,6 +82,23 @@ class Section {
     fail(key, "must be one of " + list + ", got \"" + out + "\"");
   }
 
+  // A key that takes one of a fixed set of names, read into its enum.
+  template <typename E>
+  void one_of(const std::string& key, E& out, std::initializer_list<std::pair<const char*, E>> allowed) {
+    if (!find(key)) return;
+    std::string text;
+    string(key, text);
+    std::string list;
+    for (const auto& [name, value] : allowed) {
+      if (text == name) {
+        out = value;
+        return;
+      }
+      list += std::string(list.empty() ? "" : ", ") + name;
+    }
+    fail(key, "must be one of " + list + ", got \"" + text + "\"");
+  }
+
   // Durations and paths, read as the integer or string the file holds.
   void milliseconds(const std::string& key, std::chrono::milliseconds& out, int lo, int hi) {
     int v = static_cast<int>(out.count());

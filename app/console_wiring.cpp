@@ -12,7 +12,6 @@
 #include "app/liveness_setup.h"
 #include "app/user_changes.h"
 #include "backend-client/backend_link.h"
-#include "hal/gpio_door.h"
 
 namespace portier {
 namespace {
@@ -34,8 +33,8 @@ void wire_door(const ConsoleWiring& w, ServiceParts& parts) {
     if (auto why = save_face_access(state_dir, armed)) spdlog::warn("face access changed but not saved: {}", *why);
   };
   parts.pulse = [&relay = w.relay](std::chrono::milliseconds hold) { relay.pulse(hold); };
-  parts.unlocked = [&unlocked = w.unlocked] { return unlocked.unlocked(); };
-  parts.door_open = [door = w.door]() -> std::optional<bool> { return door ? door->door_open() : std::nullopt; };
+  parts.unlocked = [&state = w.door_state] { return state.unlocked(); };
+  parts.door_open = [&state = w.door_state] { return state.door_open(); };
   if (auto* backend = w.link)
     parts.links = [backend](ConsoleStatus& s) {
       const auto h = backend->health();

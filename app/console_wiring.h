@@ -6,13 +6,13 @@
 #include "access/remote_verifier.h"
 #include "app/config.h"
 #include "app/service_console.h"
+#include "hal/door_state.h"
 #include "models/texture_stem.h"
 #include "pipeline/pipeline.h"
 
 namespace portier {
 
 class BackendLink;
-class GpioDoor;
 
 struct ConsoleWiring {
   const Config& config;
@@ -21,8 +21,7 @@ struct ConsoleWiring {
   AccessGate& gate;               // armed or disarmed face access
   BackendLink* link = nullptr;    // null: no backend; else it keeps and publishes face access
   Relay& relay;                   // the console's unlock button
-  const UnlockedUntil& unlocked;  // the strike, now
-  const GpioDoor* door = nullptr;  // null: no door contact wired
+  const DoorState& door_state;   // the strike and the contact, now
   const RecentDecisions& recent;
   TextureStemWeights stem;  // for the calibration's own liveness model, loaded at the first calibration
 };

@@ -88,7 +88,7 @@ Check check_camera(const Config& c) {
 }
 
 std::vector<Check> check_gpio(const Config& c) {
-  if (c.relay_driver != "gpio")
+  if (c.relay_driver != RelayDriver::Gpio)
     return {{"gpio", Status::Warn, "relay.driver = \"simulated\": the door is not driven",
              "on the Pi set relay.driver = \"gpio\" and the [gpio] lines"}};
   auto opened = open_gpio_chip(c.gpio_chip_label);
@@ -119,7 +119,7 @@ std::vector<Check> check_gpio(const Config& c) {
 
 // A Wiegand reader's D0/D1: requested for edges and released, as the service would.
 std::vector<Check> check_wiegand(const Config& c) {
-  if (c.reader.type != "wiegand") return {};
+  if (c.reader.type != ReaderType::Wiegand) return {};
   auto opened = open_gpio_chip(c.gpio_chip_label);
   if (auto* why = std::get_if<std::string>(&opened))
     return {{"wiegand reader", Status::Fail, *why, "set gpio.chip_label to a label `gpiodetect` lists"}};
@@ -209,7 +209,7 @@ Check check_lookalikes(const Config& c) {
     if (!c.lookalike_second_factor)
       return {"look-alikes", Status::Ok,
               detail + " (access.lookalike_second_factor = true would also ask them for a card or PIN)", ""};
-    require_second_factor(directory, found.rule, c.reader.type != "none", takes_pins(c));
+    require_second_factor(directory, found.rule, c.reader.type != ReaderType::None, takes_pins(c));
     const auto lacking = lookalikes_without_second_factor(directory, found.nearest);
     detail += "; a card or PIN as well (access.lookalike_second_factor)";
     if (lacking.empty()) return {"look-alikes", Status::Ok, detail, ""};

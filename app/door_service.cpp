@@ -172,7 +172,6 @@ PipelineReport DoorService::stop() {
       // The door's thread reports until it is stopped: point it back at
       // stdout, and stop it, while the link still exists.
       events_.store(&json_lines_, std::memory_order_release);
-      link_for_door_.store(nullptr, std::memory_order_release);
       door_.reset();
     }
   }
@@ -181,29 +180,28 @@ PipelineReport DoorService::stop() {
 
 void DoorService::report_alert(const std::string& kind, const std::string& detail) {
   // The exit button unlocks in the door's own thread, not through the relay.
-  if (kind == "exit_request") unlocked_.extend(config_.door_timings.exit_hold);
+  if (kind == "exit_request") door_state_.unlocked_for(config_.door_timings.exit_hold);
   events_.load(std::memory_order_acquire)->publish(make_alert_event(config_.device_id, kind, detail));
 }
 
 Relay& DoorService::relay() { return link_ ? link_->relay() : *watched_relay_; }
 
 void DoorService::open_door() {
-  Relay* lines = &simulated_;
-  if (config_.relay_driver == "gpio") {
+  lines_ = &simulated_;
+  if (config_.relay_driver == RelayDriver::Gpio) {
     auto opened = open_gpio_chip(config_.gpio_chip_label);
     if (auto* why = std::get_if<std::string>(&opened)) throw CommandError(kExitFailure, "gpio.chip_label: " + *why);
     chip_ = std::move(std::get<std::unique_ptr<GpioChip>>(opened));
     door_ = std::make_unique<GpioDoor>(
         *chip_, config_.door, config_.door_timings,
         [this](const std::string& kind, const std::string& detail) { report_alert(kind, detail); },
-        [this](bool open) {
-          if (auto* link = link_for_door_.load(std::memory_order_acquire)) link->door_contact(open);
-        });
-    lines = door_.get();
+        [this](bool open) { door_state_.set_door_open(open); });
+    if (auto open = door_->door_open()) door_state_.set_door_open(*open);
+    lines_ = door_.get();
     spdlog::info("door on {}: relay line {}", chip_->describe(), config_.door.relay);
   }
   watched_relay_ = std::make_unique<ObservedRelay>(
-      *lines, [this](std::chrono::milliseconds hold) { unlocked_.extend(hold); });
+      *lines_, [this](std::chrono::milliseconds hold) { door_state_.unlocked_for(hold); });
 }
 
 void DoorService::open_readers() {
@@ -216,10 +214,8 @@ void DoorService::open_readers() {
 
 void DoorService::open_link() {
   if (!config_.backend.enabled()) return;
-  link_ = open_backend_link(config_, *watched_relay_, &json_lines_);
-  if (door_)
-    if (auto open = door_->door_open()) link_->door_contact(*open);
-  link_for_door_.store(link_.get(), std::memory_order_release);
+  // The relay itself: the link's own relay (relay()) reports every pulse to door_state_.
+  link_ = open_backend_link(config_, *lines_, &json_lines_, &door_state_);
   events_.store(link_.get(), std::memory_order_release);
   link_->start();
 }
@@ -288,7 +284,7 @@ void DoorService::log_verification_mode() const {
 void DoorService::open_console(const TextureStemWeights& stem) {
   AccessGate& gate = link_ ? link_->gate() : local_gate_;
   door_console_ = std::make_unique<ServiceConsole>(console_parts(
-      {config_, options_, *pipeline_, gate, link_.get(), relay(), unlocked_, door_.get(), *recent_, stem}));
+      {config_, options_, *pipeline_, gate, link_.get(), relay(), door_state_, *recent_, stem}));
   admins_ = std::make_unique<AdminAccounts>(config_.state_dir() / "console.db");
   console_ = std::make_unique<ConsoleServer>(console_options(config_), *admins_, *door_console_, *events_.load(),
                                              access_log_.get());

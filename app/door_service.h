@@ -17,6 +17,7 @@
 #include "app/config.h"
 #include "app/liveness_setup.h"
 #include "app/service_console.h"
+#include "hal/door_state.h"
 #include "hal/observed_relay.h"
 #include "hal/simulated_relay.h"
 #include "pipeline/pipeline.h"
@@ -75,13 +76,16 @@ class DoorService {
   // Where events go: stdout alone, or the backend link (which echoes them to
   // stdout). The door reports from its own thread, hence atomic.
   std::atomic<EventSink*> events_{&json_lines_};
-  std::atomic<BackendLink*> link_for_door_{nullptr};  // the door contact's listener
-  UnlockedUntil unlocked_;                            // the strike as the console shows it
+  // Unlocked until when, the door contact: what the console shows and the
+  // backend link publishes. Before the parts that change it.
+  DoorState door_state_;
   SimulatedRelay simulated_;                          // without [gpio]: the relay's line in the log
   std::unique_ptr<GpioChip> chip_;
   std::unique_ptr<GpioDoor> door_;  // on the chip: after it, released before it
-  // Every pulse passes here, whoever asks: the console's "unlocked" row.
+  // Every pulse passes here without a backend link (with one, the link's
+  // relay does the same), extending door_state_.
   std::unique_ptr<ObservedRelay> watched_relay_;
+  Relay* lines_ = nullptr;  // the relay itself: door_ or simulated_
   std::unique_ptr<CredentialReader> reader_, keypad_;
   std::unique_ptr<BackendLink> link_;
   // Without a backend, face access is armed and disarmed from the console

@@ -15,24 +15,6 @@
 
 namespace portier {
 
-// Whether the strike is unlocked now, as far as the service drove it: every
-// pulse of the relay and every exit-button press extend it. Any thread.
-class UnlockedUntil {
- public:
-  void extend(std::chrono::milliseconds hold) {
-    const auto until = (std::chrono::steady_clock::now() + hold).time_since_epoch().count();
-    auto seen = until_.load(std::memory_order_relaxed);
-    while (seen < until && !until_.compare_exchange_weak(seen, until, std::memory_order_relaxed)) {
-    }
-  }
-  bool unlocked() const {
-    return std::chrono::steady_clock::now().time_since_epoch().count() < until_.load(std::memory_order_relaxed);
-  }
-
- private:
-  std::atomic<std::chrono::steady_clock::rep> until_{0};
-};
-
 struct ServiceParts {
   std::string device_id, version;
   std::function<std::string()> mode;  // the verification mode in force

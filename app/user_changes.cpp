@@ -64,7 +64,7 @@ std::optional<std::string> mode_note(const Config& config, const std::string& us
   if (mode_for_user(door, mode) != mode)
     return std::string("this door's mode ") + to_string(door) + " asks as much as " + to_string(mode) +
            ", so the door's applies here";
-  if (needs_card_reader(mode) && config.reader.type == "none")
+  if (needs_card_reader(mode) && config.reader.type == ReaderType::None)
     return std::string(to_string(mode)) + " needs a card, and this door has no [reader]: " + user + " cannot enter here";
   if (needs_keypad(mode) && !takes_pins(config))
     return std::string(to_string(mode)) + " needs a PIN, and this door has no [keypad]: " + user + " cannot enter here";
@@ -84,7 +84,7 @@ UserChangeResult change_user(const Config& config, const std::string& name, cons
         if (auto problem = card_number_problem(card)) return refused(*problem);
         gallery.add_card(name, card);
         r.done = "card " + mask_card_number(card) + " added";
-        if (config.reader.type == "none") r.note = "this door has no [reader]: the card opens nothing here";
+        if (config.reader.type == ReaderType::None) r.note = "this door has no [reader]: the card opens nothing here";
         break;
       }
       case Kind::RemoveCard: {

@@ -24,15 +24,16 @@
 #include "access/remote_verifier.h"
 #include "backend-client/backend_config.h"
 #include "backend-client/command_token.h"
+#include "backend-client/destinations.h"
 #include "backend-client/home_assistant.h"
 #include "backend-client/protocol.h"
 #include "backend-client/task_thread.h"
 #include "backend-client/policy_sync.h"
+#include "hal/door_state.h"
 #include "hal/observed_relay.h"
 
 namespace portier {
 
-class EventForwarder;
 class HttpsClient;
 class MqttLink;
 class NonceStore;
@@ -49,8 +50,11 @@ struct BackendLinkOptions {
   std::filesystem::path gallery_file;
   std::filesystem::path state_dir;               // where face-access (armed/disarmed) is kept
   std::chrono::milliseconds unlock_hold{3000};   // a remote unlock without hold_ms
-  std::chrono::milliseconds exit_hold{5000};     // the exit button's unlock, for the door state
   PolicyCheck policy_check;                      // what this device can serve (its readers)
+  // The door's state, which the link publishes (retained) on every change:
+  // borrowed, the service's, which the console shows too; null: the link
+  // keeps one of its own. It must outlive the link.
+  DoorState* door_state = nullptr;
 };
 
 class BackendLink final : public EventSink, public RemoteVerifier {
@@ -71,7 +75,7 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   // Give the pipeline this relay, not the raw one: it reports the lock state.
   Relay& relay() { return observed_relay_; }
   AccessGate& gate() { return gate_; }
-  void door_contact(bool open);  // from the GPIO door, when a contact is wired
+  void door_contact(bool open) { door_state_.set_door_open(open); }  // from the GPIO door, when a contact is wired
   // Arms or disarms face access (a signed command, Home Assistant, the
   // console): kept across restarts, published as the door state.
   void set_armed(bool armed);
@@ -106,38 +110,52 @@ class BackendLink final : public EventSink, public RemoteVerifier {
   void store_alert(const std::string& kind, const std::string& detail);
   void end_overflow();    // stores outbox_recovered once the backlog is below 90% of the cap
   void watch_overflow();  // end_overflow() now and every second while an overflow is open
+  // Over MQTT (backend_link_commands.cpp).
   void on_connected();
   void on_message(const std::string& topic, const std::string& payload);
+  void take_command(const std::string& payload);  // checks the signature, the age and the nonce
+  void execute(const Command& command);
+  // Home Assistant (backend_link_home_assistant.cpp).
+  void forward_to_home_assistant(const AccessEvent& event);
   HomeAssistantTopics ha_topics() const;
   // The discovery configs (or, when turned off after being on, their removal).
   void announce_to_home_assistant();
   void home_assistant_command(const std::string& topic, const std::string& payload);
   void reply(const std::optional<std::string>& request_id, const std::string& command, bool ok, const std::string& error);
+  template <typename T>
+  void reply_with(const std::optional<std::string>& request_id, const std::string& command,
+                  const std::variant<T, std::string>& result);
   void refuse(const CommandRefusal& refusal);
-  // The retained door state, when it differs from the last one published
+  // The door state (backend_link_state.cpp). The retained door state, when it differs from the last one published
   // (a relay held through office hours is renewed every minute, unchanged),
   // or always (a new connection).
   void publish_state(bool even_if_unchanged = false);
-  void unlocked_for(std::chrono::milliseconds hold);
-  void run_sync(const std::optional<std::string>& request_id);
-  void run_policy_sync(const std::optional<std::string>& request_id);
+  // Posts publish_state on every change of the door state, and again when the strike locks.
+  void on_door_change(std::optional<DoorState::Clock::time_point> relocks_at);
+  // Users and policy (backend_link_sync.cpp): what the log and the alert say when one fails.
+  struct SyncJob {
+    const char* what;        // "user sync"
+    const char* on_failure;  // "the gallery is unchanged"
+    const char* alert;       // "user_sync_failed"
+  };
+  template <typename T, typename Pull>
+  std::variant<T, std::string> run_sync(const SyncJob& job, Pull&& pull);
 
   BackendLinkOptions options_;
-  ObservedRelay observed_relay_;
+  DoorState own_door_state_;  // used only without options_.door_state
+  DoorState& door_state_;
+  ObservedRelay observed_relay_;  // every pulse, whoever asks, extends door_state_
   EventSink* echo_;
   AccessGate gate_;
   std::string command_key_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<NonceStore> nonces_;
   std::unique_ptr<MqttLink> mqtt_;
-  std::unique_ptr<EventForwarder> http_sender_, mqtt_sender_;
+  Destinations destinations_;  // after mqtt_ and outbox_, which the senders use
   std::unique_ptr<HttpsClient> verify_client_, sync_client_;
   std::mutex verify_mutex_;  // the act stage is the one caller; the lock is cheap insurance
 
-  std::mutex state_mutex_;
-  std::chrono::steady_clock::time_point unlocked_until_{};
-  std::optional<bool> door_open_;
-  std::optional<DoorState> published_state_;  // guarded by state_mutex_
+  std::optional<DoorStateMessage> published_state_;  // the task thread's alone
 
   std::atomic<bool> overflowing_{false};  // the outbox records an overflow not yet ended
   std::atomic<std::uint64_t> refused_{0};

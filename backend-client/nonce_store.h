@@ -5,7 +5,7 @@
 #include <mutex>
 #include <string>
 
-struct sqlite3;
+#include "access/sqlite_db.h"
 
 namespace portier {
 
@@ -23,9 +23,8 @@ class NonceStore {
   bool first_use(const std::string& nonce, std::int64_t expires_unix, std::int64_t now_unix);
 
  private:
-  std::filesystem::path file_;
   std::mutex mutex_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;
 };
 
 }  // namespace portier

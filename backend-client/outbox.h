@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-struct sqlite3;
+#include "access/sqlite_db.h"
 
 namespace portier {
 
@@ -78,20 +78,16 @@ class Outbox {
   const std::filesystem::path& file() const { return file_; }
 
  private:
-  void exec(const char* sql);
   void insert(const std::string& id, const std::string& kind, const std::string& event_json);  // mutex_ held
   void set_overflow(std::int64_t refused, bool alerted);                                      // mutex_ held
   OutboxOverflow read_overflow();                                                             // mutex_ held
-  template <typename F>
-  auto in_transaction(F&& body);  // mutex_ held
   std::int64_t count_live();  // mutex_ held
-  [[noreturn]] void fail(const std::string& what);
 
   std::filesystem::path file_;
   std::vector<std::string> sinks_;
   std::int64_t max_events_;
   std::mutex mutex_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;  // throws OutboxError
 };
 
 }  // namespace portier

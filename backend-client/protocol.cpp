@@ -202,7 +202,7 @@ std::string status_message(const std::string& device_id, bool online, const std:
   return j.dump();
 }
 
-std::string door_state_message(const std::string& device_id, const DoorState& s) {
+std::string door_state_message(const std::string& device_id, const DoorStateMessage& s) {
   return json{{"device_id", device_id},
               {"lock", s.unlocked ? "unlocked" : "locked"},
               {"door", s.door_open ? (*s.door_open ? "open" : "closed") : "unknown"},

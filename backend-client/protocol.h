@@ -75,13 +75,13 @@ Parsed<std::vector<SyncedUser>> parse_users_reply(std::string_view body);
 
 // Retained status and door state (MQTT).
 std::string status_message(const std::string& device_id, bool online, const std::string& version, std::int64_t outbox);
-struct DoorState {
+struct DoorStateMessage {
   bool unlocked = false;
   std::optional<bool> door_open;  // no contact wired: unknown
   bool face_access_armed = true;
-  bool operator==(const DoorState&) const = default;
+  bool operator==(const DoorStateMessage&) const = default;
 };
-std::string door_state_message(const std::string& device_id, const DoorState& state);
+std::string door_state_message(const std::string& device_id, const DoorStateMessage& state);
 
 // The reply to a remote command, on the commands/reply topic.
 std::string command_reply(const std::optional<std::string>& request_id, const std::string& command, bool ok,

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-struct sqlite3;
+#include "access/sqlite_db.h"
 
 namespace portier {
 
@@ -51,9 +51,10 @@ class AdminAccounts {
   const std::filesystem::path& file() const { return file_; }
 
  private:
-  void write(const char* sql, const std::string& name, const std::string& password);
+  // `sql` binds ?1 name, ?2 hash, ?3 now; `unchanged` is the refusal when no row changes.
+  void write(const char* sql, const std::string& name, const std::string& password, const std::string& unchanged);
   std::filesystem::path file_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;  // throws ConsoleError
   std::mutex mutex_;
   std::string decoy_hash_;  // checked against for unknown names
 };

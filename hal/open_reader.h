@@ -14,8 +14,12 @@
 
 namespace portier {
 
+// The kinds of reader. The keypad is none or evdev; the card reader any.
+enum class ReaderType { None, Evdev, Wiegand };
+const char* to_string(ReaderType type);  // as the config names it: "none", "evdev", "wiegand"
+
 struct ReaderOptions {
-  std::string type = "none";  // "none", "evdev", or (the card reader) "wiegand"
+  ReaderType type = ReaderType::None;
   EvdevReaderOptions evdev;
   WiegandReaderOptions wiegand;  // on the GPIO chip; its keypad, if any, gives PINs too
 };

@@ -6,7 +6,7 @@
 
 #include "access/atomic_file.h"
 
-#include "pipeline/stages.h"
+#include "pipeline/act_stage.h"
 
 namespace portier {
 
@@ -99,36 +99,10 @@ void ActStage::run() {
   while (auto input = in_.pop()) {
     const auto start = Clock::now();
     maybe_refresh();
-    std::vector<Decision> decisions = input->face         ? controller_.on_face(std::move(*input->face), start)
-                                      : input->credential ? controller_.on_credential(*input->credential, start)
-                                                          : controller_.expire(start);
-    // A card that waits for a face: the faces in view were perhaps decided
-    // before it came, so the track and decide stages judge them afresh.
-    if (controller_.take_fresh_faces_request()) fresh_faces_.fetch_add(1, std::memory_order_release);
-    for (auto& decision : decisions) act(decision);
-    // Something now waits for its second credential: the log says what, and
-    // the visitor is shown it (after any cue of the decisions just made).
-    if (auto notice = controller_.take_wait_notice()) {
-      spdlog::info("{}", *notice);
-      const auto awaiting = controller_.awaiting();
-      if (indicator_ && awaiting != AccessController::Awaiting::Nothing)
-        indicator_->prompt(awaiting == AccessController::Awaiting::Card   ? Prompt::Card
-                           : awaiting == AccessController::Awaiting::Face ? Prompt::Face
-                                                                          : Prompt::Pin,
-                           controller_.options().auth_timeout);
-    }
-    if (auto notice = controller_.take_policy_notice()) spdlog::info("{}", *notice);
-    if (auto notice = controller_.take_mode_notice()) spdlog::info("{}", *notice);
-    if (auto notice = controller_.take_unlock_notice()) {
-      spdlog::info("{}", *notice);
-      const bool unlocked = controller_.unlock_window().has_value();
-      events_.publish(make_alert_event(device_id_, unlocked ? "schedule_unlocked" : "schedule_locked", *notice));
-    }
-    keep_unlocked(Clock::now());
-    if (auto lockout = controller_.take_lockout_alert()) {
-      spdlog::warn("lockout: {}", *lockout);
-      events_.publish(make_alert_event(device_id_, "lockout", *lockout));
-    }
+    AccessOutcome outcome = input->face         ? controller_.on_face(std::move(*input->face), start)
+                            : input->credential ? controller_.on_credential(*input->credential, start)
+                                                : controller_.expire(start);
+    carry_out(outcome);
     // Ticks are not work: only faces and credentials are timed.
     if (input->face || input->credential)
       timings_.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
@@ -136,8 +110,38 @@ void ActStage::run() {
   for (auto& decision : controller_.flush()) act(decision);
 }
 
+void ActStage::carry_out(AccessOutcome& outcome) {
+  // A card that waits for a face: the faces in view were perhaps decided
+  // before it came, so the track and decide stages judge them afresh.
+  if (outcome.judge_faces_afresh) fresh_faces_.fetch_add(1, std::memory_order_release);
+  for (auto& decision : outcome) act(decision);
+  // Something now waits for its second credential: the log says what, and
+  // the visitor is shown it (after any cue of the decisions just made).
+  if (outcome.wait_notice) {
+    spdlog::info("{}", *outcome.wait_notice);
+    if (indicator_ && outcome.awaiting != Awaiting::Nothing)
+      indicator_->prompt(outcome.awaiting == Awaiting::Card   ? Prompt::Card
+                         : outcome.awaiting == Awaiting::Face ? Prompt::Face
+                                                              : Prompt::Pin,
+                         controller_.options().auth_timeout);
+  }
+  if (outcome.policy_notice) spdlog::info("{}", *outcome.policy_notice);
+  if (outcome.mode_notice) spdlog::info("{}", *outcome.mode_notice);
+  unlock_window_ = outcome.unlock_window;
+  if (outcome.unlock_notice) {
+    spdlog::info("{}", *outcome.unlock_notice);
+    const char* alert = unlock_window_ ? "schedule_unlocked" : "schedule_locked";
+    events_.publish(make_alert_event(device_id_, alert, *outcome.unlock_notice));
+  }
+  keep_unlocked(Clock::now());
+  if (outcome.lockout_alert) {
+    spdlog::warn("lockout: {}", *outcome.lockout_alert);
+    events_.publish(make_alert_event(device_id_, "lockout", *outcome.lockout_alert));
+  }
+}
+
 void ActStage::keep_unlocked(Clock::time_point now) {
-  const auto& window = controller_.unlock_window();
+  const auto& window = unlock_window_;
   if (!window) return;
   // Renewed a few seconds before the last hold runs out; the last piece ends
   // with the window itself.

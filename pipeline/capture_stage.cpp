@@ -1,6 +1,6 @@
 #include <spdlog/spdlog.h>
 
-#include "pipeline/stages.h"
+#include "pipeline/capture_stage.h"
 
 namespace portier {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "pipeline/stages.h"
+#include "pipeline/credential_stage.h"
 
 namespace portier {
 

@@ -1,7 +1,8 @@
 #include <spdlog/spdlog.h>
 
 #include "access/lookalikes.h"
-#include "pipeline/stages.h"
+#include "pipeline/decide_stage.h"
+#include "pipeline/stage_loop.h"
 
 namespace portier {
 

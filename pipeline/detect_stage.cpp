@@ -1,4 +1,4 @@
-#include "pipeline/stages.h"
+#include "pipeline/detect_stage.h"
 
 namespace portier {
 

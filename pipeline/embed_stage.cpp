@@ -1,4 +1,5 @@
-#include "pipeline/stages.h"
+#include "pipeline/embed_stage.h"
+#include "pipeline/stage_loop.h"
 
 namespace portier {
 

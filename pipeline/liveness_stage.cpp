@@ -1,6 +1,7 @@
 #include <opencv2/imgproc.hpp>
 
-#include "pipeline/stages.h"
+#include "pipeline/liveness_stage.h"
+#include "pipeline/stage_loop.h"
 
 namespace portier {
 namespace {

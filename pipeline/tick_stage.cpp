@@ -1,6 +1,6 @@
 #include <thread>
 
-#include "pipeline/stages.h"
+#include "pipeline/tick_stage.h"
 
 namespace portier {
 

@@ -117,7 +117,7 @@ TEST(AccessControllerSchedule, TheModeFollowsTheClockAndWhatWaitedExpires) {
   auto c = controller(clock);
   EXPECT_EQ(c.mode(), VerificationMode::CardAndFace);
   EXPECT_TRUE(c.on_face(recognised(1, 2, "bob"), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  EXPECT_EQ(c.awaiting(), Awaiting::Card);
   // Midnight: Tuesday 00:00 is not night, the door is face-only again; the
   // face that waited for a card ends as a timeout, told why.
   clock.now = {2026_y / 12 / 8, 0};
@@ -127,11 +127,11 @@ TEST(AccessControllerSchedule, TheModeFollowsTheClockAndWhatWaitedExpires) {
   EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace);
   EXPECT_NE(out[0].reason.find("mode changed to face"), std::string::npos) << out[0].reason;
   EXPECT_EQ(c.mode(), VerificationMode::Face);
-  auto notice = c.take_mode_notice();
+  const auto& notice = out.mode_notice;
   ASSERT_TRUE(notice);
   EXPECT_NE(notice->find("from card+face to face"), std::string::npos) << *notice;
-  EXPECT_FALSE(c.take_mode_notice());
   out = c.on_face(recognised(2, 2, "bob"), t0 + 2s);
+  EXPECT_FALSE(out.mode_notice) << "once";
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
   EXPECT_EQ(out[0].mode, VerificationMode::Face);
@@ -145,8 +145,8 @@ TEST(AccessControllerSchedule, RefusalsByScheduleNeverLockTheDoor) {
     auto out = c.on_face(recognised(static_cast<std::uint64_t>(i + 1), 1, "ann"), t0 + std::chrono::seconds(i));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].verdict, Verdict::DeniedSchedule);
+    EXPECT_FALSE(out.lockout_alert);
   }
-  EXPECT_FALSE(c.take_lockout_alert());
   auto out = c.on_face(recognised(20, 2, "bob"), t0 + 9s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -184,21 +184,22 @@ AccessController unlocking_controller(TestClock& clock) {
 TEST(AccessControllerSchedule, OfficeHoursKeepTheDoorUnlockedUntilTheirEnd) {
   TestClock clock;  // Monday 09:00
   auto c = unlocking_controller(clock);
-  ASSERT_TRUE(c.unlock_window());
-  EXPECT_EQ(c.unlock_window()->left, std::chrono::hours(9));
-  EXPECT_NE(c.unlock_window()->why.find("profile office"), std::string::npos);
-  const auto opened = c.take_unlock_notice();
+  const auto first = c.expire(t0 - 1s);
+  ASSERT_TRUE(first.unlock_window);
+  EXPECT_EQ(first.unlock_window->left, std::chrono::hours(9));
+  EXPECT_NE(first.unlock_window->why.find("profile office"), std::string::npos);
+  const auto& opened = first.unlock_notice;
   ASSERT_TRUE(opened);
   EXPECT_NE(opened->find("keeps the door unlocked (profile office) for 9 h 00 min"), std::string::npos) << *opened;
   clock.now = {2026_y / 12 / 7, 17 * 60 + 59, 50};
-  (void)c.expire(t0);
-  ASSERT_TRUE(c.unlock_window());
-  EXPECT_EQ(c.unlock_window()->left, std::chrono::seconds(10));
-  EXPECT_FALSE(c.take_unlock_notice()) << "the same window: no new notice";
+  const auto later = c.expire(t0);
+  ASSERT_TRUE(later.unlock_window);
+  EXPECT_EQ(later.unlock_window->left, std::chrono::seconds(10));
+  EXPECT_FALSE(later.unlock_notice) << "the same window: no new notice";
   clock.now = {2026_y / 12 / 7, 18 * 60};
-  (void)c.expire(t0 + 1s);
-  EXPECT_FALSE(c.unlock_window()) << "18:00 is the end, exclusive";
-  const auto closed = c.take_unlock_notice();
+  const auto end = c.expire(t0 + 1s);
+  EXPECT_FALSE(end.unlock_window) << "18:00 is the end, exclusive";
+  const auto& closed = end.unlock_notice;
   ASSERT_TRUE(closed);
   EXPECT_NE(closed->find("has ended: the door locks"), std::string::npos) << *closed;
 }
@@ -207,27 +208,24 @@ TEST(AccessControllerSchedule, FirstPersonInUnlocksTheDoorForTheRestOfTheWindowO
   TestClock clock;
   clock.now = {2026_y / 12 / 12, 8 * 60 + 30};  // Saturday, before the window
   auto c = unlocking_controller(clock);
-  EXPECT_FALSE(c.unlock_window());
-  (void)c.on_face(recognised(1, 1, "ann"), t0);  // staff, but too early: no window to open
+  auto out = c.on_face(recognised(1, 1, "ann"), t0);  // staff, but too early: no window to open
+  EXPECT_FALSE(out.unlock_window);
   clock.now = {2026_y / 12 / 12, 9 * 60 + 15};
-  (void)c.expire(t0 + 1s);
-  EXPECT_FALSE(c.unlock_window()) << "09:00 came, but no member of staff yet";
-  auto out = c.on_face(recognised(2, 3, "cat"), t0 + 2s);  // a visitor: granted, but not first in
+  EXPECT_FALSE(c.expire(t0 + 1s).unlock_window) << "09:00 came, but no member of staff yet";
+  out = c.on_face(recognised(2, 3, "cat"), t0 + 2s);  // a visitor: granted, but not first in
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  EXPECT_FALSE(c.unlock_window());
+  EXPECT_FALSE(out.unlock_window);
   out = c.on_face(recognised(3, 1, "ann"), t0 + 3s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
-  ASSERT_TRUE(c.unlock_window()) << "the first member of staff opens the door for the morning";
-  EXPECT_EQ(c.unlock_window()->left, std::chrono::minutes(3 * 60 + 45));
-  EXPECT_NE(c.unlock_window()->why.find("first in: ann of group staff"), std::string::npos) << c.unlock_window()->why;
+  ASSERT_TRUE(out.unlock_window) << "the first member of staff opens the door for the morning";
+  EXPECT_EQ(out.unlock_window->left, std::chrono::minutes(3 * 60 + 45));
+  EXPECT_NE(out.unlock_window->why.find("first in: ann of group staff"), std::string::npos) << out.unlock_window->why;
   clock.now = {2026_y / 12 / 12, 13 * 60};
-  (void)c.expire(t0 + 4s);
-  EXPECT_FALSE(c.unlock_window());
+  EXPECT_FALSE(c.expire(t0 + 4s).unlock_window);
   clock.now = {2026_y / 12 / 19, 9 * 60 + 5};  // the next Saturday needs its own first person
-  (void)c.expire(t0 + 5s);
-  EXPECT_FALSE(c.unlock_window());
+  EXPECT_FALSE(c.expire(t0 + 5s).unlock_window);
 }
 
 TEST(AccessControllerSchedule, ADeniedStaffMemberOpensNoWindow) {
@@ -237,8 +235,7 @@ TEST(AccessControllerSchedule, ADeniedStaffMemberOpensNoWindow) {
   Decision spoof = recognised(1, 1, "ann");
   spoof.verdict = Verdict::DeniedSpoof;
   spoof.liveness_passed = false;
-  (void)c.on_face(spoof, t0);
-  EXPECT_FALSE(c.unlock_window()) << "a photo of ann must not unlock the door for the morning";
+  EXPECT_FALSE(c.on_face(spoof, t0).unlock_window) << "a photo of ann must not unlock the door for the morning";
 }
 
 TEST(AccessControllerSchedule, APolicyFromTheBackendTakesOverOnceAndOnlyWhenItChanges) {
@@ -255,10 +252,10 @@ TEST(AccessControllerSchedule, APolicyFromTheBackendTakesOverOnceAndOnlyWhenItCh
   synced.policy = office_policy();  // cat's group 'contractors' is not in it
   synced.policy_etag = "\"e1\"";
   c.set_directory(std::move(synced));
-  const auto notice = c.take_policy_notice();
-  ASSERT_TRUE(notice);
-  EXPECT_NE(notice->find("version t1 from the backend now applies"), std::string::npos) << *notice;
   out = c.on_face(recognised(2, 3, "cat"), t0 + 1s);
+  const auto& notice = out.policy_notice;
+  ASSERT_TRUE(notice) << "told with the next outcome";
+  EXPECT_NE(notice->find("version t1 from the backend now applies"), std::string::npos) << *notice;
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSchedule);
   clock.now = {2026_y / 12 / 7, 20 * 60};
@@ -269,7 +266,7 @@ TEST(AccessControllerSchedule, APolicyFromTheBackendTakesOverOnceAndOnlyWhenItCh
   reloaded.policy = office_policy();
   reloaded.policy_etag = "\"e1\"";
   c.set_directory(std::move(reloaded));
-  EXPECT_FALSE(c.take_policy_notice()) << "the same ETag: nothing new applies";
+  EXPECT_FALSE(c.expire(t0 + 3s).policy_notice) << "the same ETag: nothing new applies";
 }
 
 }  // namespace

@@ -91,6 +91,17 @@ TEST(AccessControllerCardMode, AKnownCardOpensAnUnknownOrExpiredOneDoesNot) {
   EXPECT_NE(out[0].reason.find("validity"), std::string::npos) << out[0].reason;
 }
 
+TEST(AccessControllerCardMode, ValidityIsJudgedByTheClockItIsGiven) {
+  AccessControllerOptions o;
+  o.mode = VerificationMode::Card;
+  // Two hours ago by the wall clock given, cat's card was still valid.
+  o.wall_now = [] { return std::chrono::system_clock::now() - std::chrono::hours(2); };
+  AccessController c(o, directory());
+  const auto out = c.on_credential(card("3003"), t0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].verdict, Verdict::Granted) << out[0].reason;
+}
+
 TEST(AccessControllerCardMode, FacesOpenNothingButASpoofIsStillReported) {
   auto c = controller(VerificationMode::Card);
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
@@ -107,12 +118,15 @@ TEST(AccessControllerCardOrFace, EitherAloneOpens) {
 
 TEST(AccessControllerCardAndFace, CardThenTheHoldersFaceGrants) {
   auto c = controller(VerificationMode::CardAndFace);
-  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Face);
-  EXPECT_TRUE(c.take_fresh_faces_request()) << "faces already in view must be judged again";
-  EXPECT_FALSE(c.take_fresh_faces_request());
-  EXPECT_EQ(c.take_wait_notice(), "card of 'ann' waits up to 10 s for a face") << "the log says why nothing opened yet";
-  EXPECT_EQ(c.take_wait_notice(), std::nullopt);
+  const auto waits = c.on_credential(card("1001"), t0);
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(c.awaiting(), Awaiting::Face);
+  EXPECT_EQ(waits.awaiting, Awaiting::Face);
+  EXPECT_TRUE(waits.judge_faces_afresh) << "faces already in view must be judged again";
+  EXPECT_EQ(waits.wait_notice, "card of 'ann' waits up to 10 s for a face") << "the log says why nothing opened yet";
+  const auto nothing = c.expire(t0 + 1s);
+  EXPECT_FALSE(nothing.judge_faces_afresh) << "once";
+  EXPECT_EQ(nothing.wait_notice, std::nullopt);
   auto out = c.on_face(face(1, axis(0, 0.9f)), t0 + 3s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -120,14 +134,15 @@ TEST(AccessControllerCardAndFace, CardThenTheHoldersFaceGrants) {
   EXPECT_EQ(presented_as(out[0]), "card+face");
   EXPECT_EQ(out[0].card, "1001");
   EXPECT_NEAR(*out[0].distance, 0.1f, 1e-5);
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+  EXPECT_EQ(c.awaiting(), Awaiting::Nothing);
 }
 
 TEST(AccessControllerCardAndFace, FaceThenCardGrants) {
   auto c = controller(VerificationMode::CardAndFace);
-  EXPECT_TRUE(c.on_face(face(4, kBob), t0).empty()) << "a face alone waits for its card";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
-  EXPECT_EQ(c.take_wait_notice(), "track 4: face of 'bob' waits up to 10 s for a card");
+  const auto waits = c.on_face(face(4, kBob), t0);
+  EXPECT_TRUE(waits.empty()) << "a face alone waits for its card";
+  EXPECT_EQ(c.awaiting(), Awaiting::Card);
+  EXPECT_EQ(waits.wait_notice, "track 4: face of 'bob' waits up to 10 s for a card");
   auto out = c.on_credential(card("2002", t0 + 9s), t0 + 9s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -282,28 +297,31 @@ TEST(AccessController, EveryDecisionSaysItsModeAndMasksTheCardByDefault) {
 TEST(AccessController, RepeatedDenialsLockTheDoorAgainstEveryCredential) {
   auto c = controller(VerificationMode::CardOrFace);  // 5 in 50 s lock for 30 s (the defaults)
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(c.on_credential(card("999", t0 + i * 1s), t0 + i * 1s).at(0).verdict, Verdict::DeniedCardUnknown);
-    EXPECT_FALSE(c.take_lockout_alert());
+    const auto denied = c.on_credential(card("999", t0 + i * 1s), t0 + i * 1s);
+    EXPECT_EQ(denied.at(0).verdict, Verdict::DeniedCardUnknown);
+    EXPECT_FALSE(denied.lockout_alert);
   }
-  EXPECT_EQ(c.on_face(face(1, kBob, Verdict::DeniedSpoof), t0 + 5s).at(0).verdict, Verdict::DeniedSpoof);
-  const auto alert = c.take_lockout_alert();
+  const auto fifth = c.on_face(face(1, kBob, Verdict::DeniedSpoof), t0 + 5s);
+  EXPECT_EQ(fifth.at(0).verdict, Verdict::DeniedSpoof);
+  const auto& alert = fifth.lockout_alert;
   ASSERT_TRUE(alert) << "the fifth denial locks the door";
   EXPECT_NE(alert->find("refused for 30 s"), std::string::npos) << *alert;
   auto out = c.on_credential(card("1001", t0 + 6s), t0 + 6s);
   EXPECT_EQ(out.at(0).verdict, Verdict::DeniedLockout) << "a known card too";
   EXPECT_EQ(out[0].user_name, "ann");
   EXPECT_EQ(c.on_face(face(2, kAnn), t0 + 7s).at(0).verdict, Verdict::DeniedLockout) << "and a known face";
-  EXPECT_EQ(c.on_face(face(3, kBob, Verdict::DeniedSpoof), t0 + 8s).at(0).verdict, Verdict::DeniedSpoof)
-      << "a spoof stays a spoof";
-  EXPECT_FALSE(c.take_lockout_alert()) << "one alert per lockout";
+  const auto spoof = c.on_face(face(3, kBob, Verdict::DeniedSpoof), t0 + 8s);
+  EXPECT_EQ(spoof.at(0).verdict, Verdict::DeniedSpoof) << "a spoof stays a spoof";
+  EXPECT_FALSE(spoof.lockout_alert) << "one alert per lockout";
   EXPECT_EQ(c.on_credential(card("1001", t0 + 35s), t0 + 35s).at(0).verdict, Verdict::Granted) << "30 s later";
 }
 
 TEST(AccessControllerFaceAndPin, FaceThenItsPinGrants) {
   auto c = controller(VerificationMode::FaceAndPin);
-  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty()) << "a face alone waits for its PIN";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
-  EXPECT_EQ(c.take_wait_notice(), "track 1: face of 'ann' waits up to 10 s for a PIN");
+  const auto waits = c.on_face(face(1, kAnn), t0);
+  EXPECT_TRUE(waits.empty()) << "a face alone waits for its PIN";
+  EXPECT_EQ(c.awaiting(), Awaiting::Pin);
+  EXPECT_EQ(waits.wait_notice, "track 1: face of 'ann' waits up to 10 s for a PIN");
   auto out = c.on_credential(pin("1111", t0 + 4s), t0 + 4s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -312,14 +330,15 @@ TEST(AccessControllerFaceAndPin, FaceThenItsPinGrants) {
   EXPECT_EQ(out[0].mode, VerificationMode::FaceAndPin);
   EXPECT_FALSE(out[0].duress);
   EXPECT_EQ(out[0].reason.find("1111"), std::string::npos) << "the digits are never in a decision";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+  EXPECT_EQ(c.awaiting(), Awaiting::Nothing);
 }
 
 TEST(AccessControllerFaceAndPin, PinThenFaceGrantsAndAsksForTheFacesInViewAfresh) {
   auto c = controller(VerificationMode::FaceAndPin);
-  EXPECT_TRUE(c.on_credential(pin("1111"), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Face);
-  EXPECT_TRUE(c.take_fresh_faces_request());
+  const auto waits = c.on_credential(pin("1111"), t0);
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(c.awaiting(), Awaiting::Face);
+  EXPECT_TRUE(waits.judge_faces_afresh);
   auto out = c.on_face(face(1, kAnn), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -345,12 +364,12 @@ TEST(AccessControllerFaceAndPin, AnUnknownFaceOrASpoofIsDeniedAtOnce) {
   auto out = c.on_face(face(1, axis(5), Verdict::DeniedUnknown), t0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedUnknown);
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing) << "nobody to check a PIN against";
+  EXPECT_EQ(c.awaiting(), Awaiting::Nothing) << "nobody to check a PIN against";
   c.on_credential(pin("1111"), t0 + 1s);
   out = c.on_face(face(2, kAnn, Verdict::DeniedSpoof), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::DeniedSpoof);
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing) << "a photo ends the attempt, PIN and all";
+  EXPECT_EQ(c.awaiting(), Awaiting::Nothing) << "a photo ends the attempt, PIN and all";
   EXPECT_TRUE(c.on_face(face(3, kAnn), t0 + 3s).empty()) << "the PIN went with the photo: a new face waits afresh";
 }
 
@@ -433,14 +452,15 @@ TEST(AccessControllerFaceAndPin, CardsOpenNothingAndAPinAtAFaceDoorIsIgnored) {
   EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
   auto f = controller(VerificationMode::Face);
   EXPECT_TRUE(f.on_credential(pin("1111"), t0).empty());
-  EXPECT_EQ(f.awaiting(), AccessController::Awaiting::Nothing);
+  EXPECT_EQ(f.awaiting(), Awaiting::Nothing);
 }
 
 TEST(AccessControllerCardAndPin, CardThenPinAndPinThenCardGrant) {
   auto c = controller(VerificationMode::CardAndPin);
-  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
-  EXPECT_EQ(c.take_wait_notice(), "card of 'ann' waits up to 10 s for a PIN");
+  const auto waits = c.on_credential(card("1001"), t0);
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(c.awaiting(), Awaiting::Pin);
+  EXPECT_EQ(waits.wait_notice, "card of 'ann' waits up to 10 s for a PIN");
   auto out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -448,7 +468,7 @@ TEST(AccessControllerCardAndPin, CardThenPinAndPinThenCardGrant) {
   EXPECT_EQ(out[0].card, "1001");
   EXPECT_EQ(out[0].user_name, "ann");
   EXPECT_TRUE(c.on_credential(pin("1111", t0 + 5s), t0 + 5s).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  EXPECT_EQ(c.awaiting(), Awaiting::Card);
   out = c.on_credential(card("1001", t0 + 6s), t0 + 6s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -484,11 +504,12 @@ TEST(AccessControllerCardAndPin, ThreeWrongPinsBlockTheCardsHolder) {
 
 TEST(AccessControllerCardAndPin, WrongPinsCountTowardsTheDoorsLockout) {
   auto c = controller(VerificationMode::CardAndPin);  // 5 in 50 s lock the door for 30 s
+  bool alerted = false;
   for (int i = 0; i < 5; ++i) {
     c.on_credential(card("2002", t0 + i * 1s), t0 + i * 1s);
-    c.on_credential(pin("4321", t0 + i * 1s), t0 + i * 1s);
+    alerted = c.on_credential(pin("4321", t0 + i * 1s), t0 + i * 1s).lockout_alert.has_value();
   }
-  EXPECT_TRUE(c.take_lockout_alert());
+  EXPECT_TRUE(alerted) << "the fifth wrong PIN locks the door";
   c.on_credential(card("1001", t0 + 6s), t0 + 6s);
   EXPECT_EQ(c.on_credential(pin("1111", t0 + 6s), t0 + 6s).at(0).verdict, Verdict::DeniedLockout)
       << "ann's right PIN, but the door is locked out";
@@ -536,9 +557,10 @@ TEST(VerificationMode, AUsersModeAppliesOnlyWhereItAsksForMore) {
 
 TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAtAFaceDoorWaitsForTheirCard) {
   auto c = controller_with_modes(VerificationMode::Face, {{1, VerificationMode::CardAndFace}});
-  EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty()) << "ann's face alone does not open";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
-  ASSERT_TRUE(c.take_wait_notice());
+  const auto waits = c.on_face(face(1, kAnn), t0);
+  EXPECT_TRUE(waits.empty()) << "ann's face alone does not open";
+  EXPECT_EQ(c.awaiting(), Awaiting::Card);
+  ASSERT_TRUE(waits.wait_notice);
   // bob carries no mode of his own: the door's face mode opens for him meanwhile.
   auto out = c.on_face(face(2, kBob), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
@@ -549,15 +571,16 @@ TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAtAFaceDoorWaitsForTheirCard
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
   EXPECT_EQ(presented_as(out[0]), "card+face");
   EXPECT_EQ(out[0].mode, VerificationMode::CardAndFace) << "the mode that applied is ann's";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+  EXPECT_EQ(c.awaiting(), Awaiting::Nothing);
 }
 
 TEST(AccessControllerUserMode, ACardAndFaceUsersCardAtAFaceDoorWaitsForTheirFaceAndOtherCardsStillOpenNothing) {
   auto c = controller_with_modes(VerificationMode::Face, {{1, VerificationMode::CardAndFace}});
   EXPECT_TRUE(c.on_credential(card("2002"), t0).empty()) << "bob's card at a face door: not an attempt";
-  EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Face);
-  EXPECT_TRUE(c.take_fresh_faces_request());
+  const auto waits = c.on_credential(card("1001"), t0);
+  EXPECT_TRUE(waits.empty());
+  EXPECT_EQ(c.awaiting(), Awaiting::Face);
+  EXPECT_TRUE(waits.judge_faces_afresh);
   // Somebody else's face with ann's card is a denial for the card.
   auto out = c.on_face(face(1, kBob, Verdict::DeniedUnknown), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
@@ -578,9 +601,9 @@ TEST(AccessControllerUserMode, ACardAndFaceUsersFaceAloneTimesOutNamingTheCard) 
 TEST(AccessControllerUserMode, AFaceAndPinUsersFaceAtAFaceDoorWaitsForTheirPin) {
   auto c = controller_with_modes(VerificationMode::Face, {{1, VerificationMode::FaceAndPin}});
   EXPECT_TRUE(c.on_credential(pin("1111"), t0).empty()) << "a PIN first, at a face door: not taken";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Nothing);
+  EXPECT_EQ(c.awaiting(), Awaiting::Nothing);
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
+  EXPECT_EQ(c.awaiting(), Awaiting::Pin);
   auto out = c.on_credential(pin("1111", t0 + 3s), t0 + 3s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -611,7 +634,7 @@ TEST(AccessControllerUserMode, ACardAndPinUsersFaceIsRefusedAndTheirCardWaitsFor
   EXPECT_EQ(out[0].verdict, Verdict::DeniedOther);
   EXPECT_NE(out[0].reason.find("card and their PIN"), std::string::npos) << out[0].reason;
   EXPECT_TRUE(c.on_credential(card("1001", t0 + 1s), t0 + 1s).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin);
+  EXPECT_EQ(c.awaiting(), Awaiting::Pin);
   out = c.on_credential(pin("1111", t0 + 2s), t0 + 2s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -622,7 +645,7 @@ TEST(AccessControllerUserMode, AtAStricterDoorTheDoorsModeHolds) {
   // ann's own mode (face) asks less than the door's card+face: she needs both.
   auto c = controller_with_modes(VerificationMode::CardAndFace, {{1, VerificationMode::Face}});
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  EXPECT_EQ(c.awaiting(), Awaiting::Card);
 }
 
 TEST(AccessControllerUserMode, TwoUsersWaitingForDifferentSecondFactorsEachGetTheirOwn) {
@@ -651,7 +674,7 @@ AccessController controller_with_lookalike(VerificationMode door, VerificationMo
 TEST(AccessControllerLookAlike, ALookAlikesFaceAtAFaceDoorWaitsForTheirCardOthersStillEnterByFace) {
   auto c = controller_with_lookalike(VerificationMode::Face, VerificationMode::CardAndFace);
   EXPECT_TRUE(c.on_face(face(1, kAnn), t0).empty()) << "ann's face alone does not open";
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Card);
+  EXPECT_EQ(c.awaiting(), Awaiting::Card);
   auto out = c.on_face(face(2, kBob), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted) << "bob has no look-alike: his face opens";
@@ -664,7 +687,7 @@ TEST(AccessControllerLookAlike, ALookAlikesFaceAtAFaceDoorWaitsForTheirCardOther
 TEST(AccessControllerLookAlike, ALookAlikeWithAPinAsksForItAndACardOrFaceDoorTakesTheirCardAlone) {
   auto pin_door = controller_with_lookalike(VerificationMode::Face, VerificationMode::FaceAndPin);
   EXPECT_TRUE(pin_door.on_face(face(1, kAnn), t0).empty());
-  EXPECT_EQ(pin_door.awaiting(), AccessController::Awaiting::Pin);
+  EXPECT_EQ(pin_door.awaiting(), Awaiting::Pin);
   auto out = pin_door.on_credential(pin("1111", t0 + 1s), t0 + 1s);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].verdict, Verdict::Granted);
@@ -681,7 +704,7 @@ TEST(AccessControllerLookAlike, ALookAlikeWithAPinAsksForItAndACardOrFaceDoorTak
 TEST(AccessControllerLookAlike, ADoorThatAsksTwoCredentialsAlreadyIsUnchanged) {
   auto c = controller_with_lookalike(VerificationMode::CardAndPin, VerificationMode::CardAndFace);
   EXPECT_TRUE(c.on_credential(card("1001"), t0).empty());
-  EXPECT_EQ(c.awaiting(), AccessController::Awaiting::Pin) << "card+pin stays card+pin";
+  EXPECT_EQ(c.awaiting(), Awaiting::Pin) << "card+pin stays card+pin";
 }
 
 }  // namespace

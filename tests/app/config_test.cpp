@@ -257,7 +257,7 @@ TEST(ConfigAccess, DefaultsToFaceOnlyWithoutAReader) {
   test::write_file(dir / "c.toml", "");
   const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
   EXPECT_EQ(c.pipeline.access.mode, VerificationMode::Face);
-  EXPECT_EQ(c.reader.type, "none");
+  EXPECT_EQ(c.reader.type, ReaderType::None);
 }
 
 TEST(ConfigAccess, ReadsTheModeAndTheReader) {
@@ -269,12 +269,12 @@ TEST(ConfigAccess, ReadsTheModeAndTheReader) {
   const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
   EXPECT_EQ(c.pipeline.access.mode, VerificationMode::CardAndFace);
   EXPECT_EQ(c.pipeline.access.auth_timeout, std::chrono::seconds(7));
-  EXPECT_EQ(c.reader.type, "evdev");
+  EXPECT_EQ(c.reader.type, ReaderType::Evdev);
   EXPECT_EQ(c.reader.evdev.device, "/dev/input/by-id/usb-reader-event-kbd");
   EXPECT_TRUE(c.reader.evdev.hex);
   EXPECT_EQ(c.reader.evdev.keep_digits, 8);
   EXPECT_EQ(c.reader.evdev.delivers, Credential::Kind::Card);
-  EXPECT_EQ(c.keypad.type, "none");
+  EXPECT_EQ(c.keypad.type, ReaderType::None);
   EXPECT_FALSE(c.pipeline.access.full_card_numbers) << "masked unless asked";
   test::write_file(dir / "c.toml",
                    "[access]\nmode = \"card+pin\"\n"
@@ -338,7 +338,7 @@ TEST(ConfigAccess, ReadsAWiegandReaderWhoseKeysServeAsTheKeypad) {
                    "[reader]\ntype = \"wiegand\"\nd0_line = 20\nd1_line = 21\nwiegand_bits = 34\n"
                    "wiegand_number = \"card\"\ncard_format = \"hex\"\ncard_digits = 4\nframe_gap_ms = 40\n");
   const auto c = load_config(dir / "c.toml", ModelCheck::Skip);
-  EXPECT_EQ(c.reader.type, "wiegand");
+  EXPECT_EQ(c.reader.type, ReaderType::Wiegand);
   EXPECT_EQ(c.reader.wiegand.d0_line, 20u);
   EXPECT_EQ(c.reader.wiegand.d1_line, 21u);
   EXPECT_EQ(c.reader.wiegand.format.card_bits, 34);
@@ -346,7 +346,7 @@ TEST(ConfigAccess, ReadsAWiegandReaderWhoseKeysServeAsTheKeypad) {
   EXPECT_TRUE(c.reader.wiegand.format.hex);
   EXPECT_EQ(c.reader.wiegand.format.card_digits, 4);
   EXPECT_EQ(c.reader.wiegand.format.frame_gap, std::chrono::milliseconds(40));
-  EXPECT_EQ(c.keypad.type, "none") << "card+pin is served by the Wiegand reader's keys";
+  EXPECT_EQ(c.keypad.type, ReaderType::None) << "card+pin is served by the Wiegand reader's keys";
 }
 
 TEST(ConfigAccess, RefusesAWiegandReaderItCannotWire) {

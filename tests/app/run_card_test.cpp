@@ -24,13 +24,13 @@ namespace {
 const std::string kClip = (test::kDataDir / "video/short_hamilton_clip.mp4").string();
 const std::string kLinsCard = "0004567123", kObamasCard = "0009876543";
 
-struct Door {
+struct CardDoor {
   test::TempDir dir;
   std::filesystem::path config, fifo;
 };
 
 // Two users with a card each, and a config in card+face mode reading the FIFO.
-void set_up(Door& door, int auth_timeout_s, const std::string& extra = "") {
+void set_up(CardDoor& door, int auth_timeout_s, const std::string& extra = "") {
   door.fifo = door.dir / "reader";
   ASSERT_EQ(::mkfifo(door.fifo.c_str(), 0600), 0);
   // These tests are about the second credential. Against Lin's one
@@ -61,7 +61,7 @@ struct Run {
 
 // Runs the clip; `on_log` sees each line portier logs and may act on it (a
 // card swiped when the log says a face waits for one), at most once.
-Run run_clip(const Door& door, const std::function<void(const std::string&)>& on_log) {
+Run run_clip(const CardDoor& door, const std::function<void(const std::string&)>& on_log) {
   const auto out_file = door.dir / "events.jsonl";
   int err_pipe[2];
   if (::pipe(err_pipe) != 0) return {};
@@ -101,7 +101,7 @@ Run run_clip(const Door& door, const std::function<void(const std::string&)>& on
 }
 
 // Swipes `card` the first time the log says Lin-Manuel's face waits for one.
-std::function<void(const std::string&)> swipe_when_he_waits(const Door& door, const std::string& card, bool& swiped) {
+std::function<void(const std::string&)> swipe_when_he_waits(const CardDoor& door, const std::string& card, bool& swiped) {
   return [&door, card, &swiped](const std::string& line) {
     if (swiped || line.find("face of 'lin_manuel_miranda' waits") == std::string::npos) return;
     swiped = test::write_fifo(door.fifo, test::key_records(card + "\n"));
@@ -115,7 +115,7 @@ std::string summary(const Run& run) {
 }
 
 TEST(RunCardAndFace, HisCardWhileHeIsInViewOpens) {
-  Door door;
+  CardDoor door;
   set_up(door, 30);
   bool swiped = false;
   const auto run = run_clip(door, swipe_when_he_waits(door, kLinsCard, swiped));
@@ -136,7 +136,7 @@ TEST(RunCardAndFace, HisCardWhileHeIsInViewOpens) {
 }
 
 TEST(RunCardAndFace, AnotherUsersCardIsRefusedForHisFace) {
-  Door door;
+  CardDoor door;
   set_up(door, 30, "[events]\ncard_numbers = \"full\"\n");
   bool swiped = false;
   const auto run = run_clip(door, swipe_when_he_waits(door, kObamasCard, swiped));
@@ -156,7 +156,7 @@ TEST(RunCardAndFace, AnotherUsersCardIsRefusedForHisFace) {
 }
 
 TEST(RunCardAndFace, NoCardMeansNoOpeningAndATimeout) {
-  Door door;
+  CardDoor door;
   set_up(door, 2);
   const auto run = run_clip(door, [](const std::string&) {});
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -8,10 +8,10 @@
 namespace portier {
 namespace {
 
-struct Door {
+struct LinsGallery {
   test::TempDir dir;
   Config config;
-  Door() {
+  LinsGallery() {
     test::write_file(dir / "c.toml", "[gallery]\npath = \"" + (dir / "gallery.db").string() +
                                          "\"\n[access]\ntime_zone = \"Europe/Berlin\"\n");
     config = load_config(dir / "c.toml", ModelCheck::Skip);
@@ -32,7 +32,7 @@ struct Door {
 using Kind = UserChange::Kind;
 
 TEST(UserChanges, CardsAreGivenAndTakenBackByWhatThePageShowed) {
-  Door door;
+  LinsGallery door;
   auto r = door.change(Kind::AddCard, "00ab12cd");
   ASSERT_FALSE(r.error) << *r.error;
   EXPECT_EQ(r.done, "card ****12CD added") << "upper case, as the reader hands it over; masked";
@@ -53,7 +53,7 @@ TEST(UserChanges, CardsAreGivenAndTakenBackByWhatThePageShowed) {
 }
 
 TEST(UserChanges, GroupsModeValidityAndPinByThePortierUsersRules) {
-  Door door;
+  LinsGallery door;
   auto r = door.change(Kind::AddGroup, "staff");
   ASSERT_FALSE(r.error);
   EXPECT_NE(r.note.find("no access policy is in force"), std::string::npos);

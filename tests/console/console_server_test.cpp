@@ -16,6 +16,7 @@
 
 #include "console/tls_identity.h"
 #include "tests/console/test_users.h"
+#include "tests/fakes/recording_sink.h"
 #include "tests/test_support.h"
 
 namespace portier {
@@ -138,25 +139,6 @@ class Door final : public DoorConsole {
   std::vector<std::chrono::milliseconds> pulses_;
 };
 
-class Alerts final : public EventSink {
- public:
-  void publish(const AccessEvent&) override {}
-  void publish(const AlertEvent& a) override {
-    std::lock_guard lock(mutex_);
-    alerts_.push_back(a);
-  }
-  std::vector<AlertEvent> named(const std::string& kind) {
-    std::lock_guard lock(mutex_);
-    std::vector<AlertEvent> out;
-    for (const auto& a : alerts_)
-      if (a.alert == kind) out.push_back(a);
-    return out;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<AlertEvent> alerts_;
-};
 
 struct Reply {
   CURLcode code = CURLE_OK;
@@ -180,7 +162,7 @@ struct Rig {
   TlsIdentity tls;
   AdminAccounts accounts{dir / "console.db"};
   Door door;
-  Alerts alerts;
+  test::RecordingSink alerts;
   std::unique_ptr<AccessLog> log = std::get<std::unique_ptr<AccessLog>>(AccessLog::open(dir / "access-log.db", {}));
   std::unique_ptr<ConsoleServer> server;
   std::string cookie;
@@ -336,8 +318,8 @@ TEST(ConsoleServer, ALoginSetsASecureHttpOnlyStrictCookieAndShowsTheDoor) {
   r = rig.request("GET", "/api/status");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"captured\":42"), std::string::npos) << r.body;
-  ASSERT_EQ(rig.alerts.named("console_login").size(), 1u);
-  EXPECT_NE(rig.alerts.named("console_login")[0].detail.find("'ann'"), std::string::npos);
+  ASSERT_EQ(rig.alerts.alerts_named("console_login").size(), 1u);
+  EXPECT_NE(rig.alerts.alerts_named("console_login")[0].detail.find("'ann'"), std::string::npos);
 }
 
 TEST(ConsoleServer, ActionsNeedTheCsrfTokenAndAreEventsNamingTheAdmin) {
@@ -349,28 +331,28 @@ TEST(ConsoleServer, ActionsNeedTheCsrfTokenAndAreEventsNamingTheAdmin) {
   EXPECT_TRUE(rig.door.armed());
   EXPECT_EQ(rig.request("POST", "/control/disarm", "csrf=" + csrf).status, 303);
   EXPECT_FALSE(rig.door.armed());
-  ASSERT_EQ(rig.alerts.named("face_access_disarmed").size(), 1u);
-  EXPECT_EQ(rig.alerts.named("face_access_disarmed")[0].detail, "console: admin 'ann'");
+  ASSERT_EQ(rig.alerts.alerts_named("face_access_disarmed").size(), 1u);
+  EXPECT_EQ(rig.alerts.alerts_named("face_access_disarmed")[0].detail, "console: admin 'ann'");
 
   EXPECT_EQ(rig.request("POST", "/control/unlock", "csrf=" + csrf).status, 400) << "not confirmed";
   EXPECT_TRUE(rig.door.pulses().empty());
   EXPECT_EQ(rig.request("POST", "/control/unlock", "csrf=" + csrf + "&confirm=yes").status, 303);
   ASSERT_EQ(rig.door.pulses().size(), 1u);
   EXPECT_EQ(rig.door.pulses()[0], 2500ms);
-  ASSERT_EQ(rig.alerts.named("remote_unlock").size(), 1u);
-  EXPECT_EQ(rig.alerts.named("remote_unlock")[0].detail, "console: admin 'ann' unlocked for 2500 ms");
+  ASSERT_EQ(rig.alerts.alerts_named("remote_unlock").size(), 1u);
+  EXPECT_EQ(rig.alerts.alerts_named("remote_unlock")[0].detail, "console: admin 'ann' unlocked for 2500 ms");
 
   EXPECT_EQ(rig.request("POST", "/control/calibrate", "confirm=yes").status, 403) << "no token";
   EXPECT_EQ(rig.request("POST", "/control/calibrate", "csrf=" + csrf).status, 400) << "not confirmed";
   auto r = rig.request("POST", "/control/calibrate", "csrf=" + csrf + "&confirm=yes");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("threshold 0.412 from 40 live faces"), std::string::npos) << r.body;
-  ASSERT_EQ(rig.alerts.named("liveness_calibrated").size(), 1u);
-  EXPECT_EQ(rig.alerts.named("liveness_calibrated")[0].detail, "console: admin 'ann': threshold 0.412 from 40 live faces");
+  ASSERT_EQ(rig.alerts.alerts_named("liveness_calibrated").size(), 1u);
+  EXPECT_EQ(rig.alerts.alerts_named("liveness_calibrated")[0].detail, "console: admin 'ann': threshold 0.412 from 40 live faces");
   r = rig.request("POST", "/control/calibrate", "csrf=" + csrf + "&confirm=yes");
   EXPECT_EQ(r.status, 422);
   EXPECT_NE(r.body.find("score too low"), std::string::npos) << "the reason, shown";
-  EXPECT_EQ(rig.alerts.named("liveness_calibrated").size(), 1u) << "nothing calibrated, no event";
+  EXPECT_EQ(rig.alerts.alerts_named("liveness_calibrated").size(), 1u) << "nothing calibrated, no event";
 
   EXPECT_EQ(rig.request("POST", "/logout", "csrf=" + csrf).status, 303);
   EXPECT_EQ(rig.request("GET", "/api/status").status, 401) << "logged out";
@@ -415,7 +397,7 @@ TEST(ConsoleServer, FiveFailedLoginsBlockForAWhileWithAnAlert) {
   Rig rig;
   rig.accounts.add("ann", "a long password");
   for (int i = 0; i < 5; ++i) EXPECT_EQ(rig.request("POST", "/login", "name=ann&password=guess" + std::to_string(i)).status, 401);
-  ASSERT_EQ(rig.alerts.named("console_login_blocked").size(), 1u);
+  ASSERT_EQ(rig.alerts.alerts_named("console_login_blocked").size(), 1u);
   EXPECT_EQ(rig.request("POST", "/login", "name=ann&password=a%20long%20password").status, 429)
       << "even the right password waits out the block";
 }
@@ -610,8 +592,8 @@ TEST(ConsoleServer, UsersAreListedSearchedEnrolledAndRemovedEachAnEventNamingThe
   EXPECT_NE(r.body.find("Enrolled cy: 1 photo accepted"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("blurry.jpg: no face found"), std::string::npos) << "each rejection with its reason";
   EXPECT_EQ(r.body.find("id=\"lookalikes\""), std::string::npos) << "cy looks like nobody";
-  ASSERT_EQ(rig.alerts.named("user_enrolled").size(), 1u);
-  EXPECT_EQ(rig.alerts.named("user_enrolled")[0].detail,
+  ASSERT_EQ(rig.alerts.alerts_named("user_enrolled").size(), 1u);
+  EXPECT_EQ(rig.alerts.alerts_named("user_enrolled")[0].detail,
             "console: admin 'ann' enrolled 'cy' from 2 uploaded photos (1 accepted)");
   r = rig.upload("/users/enrol", {{"csrf", csrf}, {"name", "cyd"}}, {{"twin.jpg", "a face alike"}});
   ASSERT_EQ(r.status, 200) << "a look-alike is enrolled: " << r.body;
@@ -642,8 +624,8 @@ TEST(ConsoleServer, UsersAreListedSearchedEnrolledAndRemovedEachAnEventNamingThe
 
   EXPECT_EQ(rig.request("POST", "/users/remove", "name=bob").status, 403) << "no CSRF token";
   EXPECT_EQ(rig.request("POST", "/users/remove", "csrf=" + csrf + "&name=bob").status, 303);
-  ASSERT_EQ(rig.alerts.named("user_removed").size(), 1u);
-  EXPECT_EQ(rig.alerts.named("user_removed")[0].detail, "console: admin 'ann' removed 'bob'");
+  ASSERT_EQ(rig.alerts.alerts_named("user_removed").size(), 1u);
+  EXPECT_EQ(rig.alerts.alerts_named("user_removed")[0].detail, "console: admin 'ann' removed 'bob'");
   EXPECT_EQ(rig.request("POST", "/users/remove", "csrf=" + csrf + "&name=bob").status, 404);
   std::vector<std::string> names;
   for (const auto& u : rig.door.users().users) names.push_back(u.name);
@@ -668,8 +650,8 @@ TEST(ConsoleServer, AUsersCardsGroupsModeValidityAndPinAreChangedOnItsPageEachAn
   EXPECT_NE(r.body.find("anna: put in group night."), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("Note: no access policy is in force."), std::string::npos);
   EXPECT_NE(r.body.find("<li>night "), std::string::npos) << "the page shows the user as they are now";
-  ASSERT_EQ(rig.alerts.named("user_changed").size(), 1u);
-  EXPECT_EQ(rig.alerts.named("user_changed")[0].detail, "console: admin 'ann': 'anna' put in group night");
+  ASSERT_EQ(rig.alerts.alerts_named("user_changed").size(), 1u);
+  EXPECT_EQ(rig.alerts.alerts_named("user_changed")[0].detail, "console: admin 'ann': 'anna' put in group night");
 
   // The form's fields reach the door as the change they describe.
   EXPECT_EQ(rig.request("POST", "/users/change", "csrf=" + csrf + "&name=anna&what=card-remove&index=1&value=******9876").status,
@@ -690,7 +672,7 @@ TEST(ConsoleServer, AUsersCardsGroupsModeValidityAndPinAreChangedOnItsPageEachAn
   EXPECT_EQ(changes[3].kind, UserChange::Kind::SetMode);
   EXPECT_EQ(changes[3].value, "card+pin");
   EXPECT_EQ(changes[4].kind, UserChange::Kind::SetPin);
-  for (const auto& a : rig.alerts.named("user_changed")) EXPECT_EQ(a.detail.find("482913"), std::string::npos) << "no PIN in an event";
+  for (const auto& a : rig.alerts.alerts_named("user_changed")) EXPECT_EQ(a.detail.find("482913"), std::string::npos) << "no PIN in an event";
 
   // Refusals: each its own answer, and no change reaches the door.
   r = rig.request("POST", "/users/change", "csrf=" + csrf + "&name=anna&what=card-add&value=abc");

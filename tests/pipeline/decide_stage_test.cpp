@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/stages.h"
+#include "pipeline/decide_stage.h"
 
 namespace portier {
 namespace {

@@ -16,129 +16,17 @@
 #include <thread>
 
 #include "hal/simulated_relay.h"
+#include "tests/fakes/paint_models.h"
+#include "tests/fakes/recording_indicator.h"
+#include "tests/fakes/recording_sink.h"
+#include "tests/fakes/scripted_reader.h"
+#include "tests/fakes/scripted_verifier.h"
 #include "tests/test_support.h"
 
 namespace portier {
 namespace {
 
-// A person is a rectangle painted with their code (1..9) in the blue channel.
-// A negative code is a photo of that person: the same code, and a red
-// channel that only the scripted liveness check reads.
-struct Face {
-  int code;
-  cv::Rect box;
-};
-using Scene = std::vector<Face>;
-
-class ScriptedCamera final : public Camera {
- public:
-  ScriptedCamera(std::vector<Scene> scenes, bool realtime, std::chrono::microseconds interval = {})
-      : scenes_(std::move(scenes)), realtime_(realtime), interval_(interval) {}
-  std::optional<CapturedFrame> read() override {
-    if (next_ >= scenes_.size()) return std::nullopt;
-    if (interval_.count() > 0) std::this_thread::sleep_for(interval_);
-    cv::Mat image(240, 320, CV_8UC3, cv::Scalar(0, 0, 0));
-    for (const auto& f : scenes_[next_])
-      cv::rectangle(image, f.box, cv::Scalar(std::abs(f.code), 0, f.code < 0 ? 200 : 0), cv::FILLED);
-    ++next_;
-    return CapturedFrame{image, Clock::now()};
-  }
-  bool realtime() const override { return realtime_; }
-  double nominal_fps() const override { return 0; }
-  std::string error() const override { return {}; }
-  std::string describe() const override { return "scripted"; }
-
- private:
-  std::vector<Scene> scenes_;
-  bool realtime_;
-  std::chrono::microseconds interval_;
-  size_t next_ = 0;
-};
-
-class PaintDetector final : public FaceDetector {
- public:
-  explicit PaintDetector(std::chrono::microseconds cost = {}, std::shared_ptr<std::atomic<int>> calls = nullptr)
-      : cost_(cost), calls_(calls ? calls : std::make_shared<std::atomic<int>>(0)) {}
-  std::vector<FaceBox> detect(const cv::Mat& image) override {
-    calls_->fetch_add(1);
-    if (cost_.count() > 0) std::this_thread::sleep_for(cost_);
-    std::vector<cv::Mat> channels;
-    cv::split(image, channels);
-    std::vector<FaceBox> faces;
-    for (int code = 1; code <= 9; ++code) {
-      cv::Mat mask = channels[0] == code;
-      if (cv::countNonZero(mask) > 0) faces.push_back({cv::boundingRect(mask), 1.0});
-    }
-    return faces;
-  }
-  std::unique_ptr<FaceDetector> clone() const override { return std::make_unique<PaintDetector>(cost_, calls_); }
-
- private:
-  std::chrono::microseconds cost_;
-  std::shared_ptr<std::atomic<int>> calls_;  // shared by the clones
-};
-
-class PaintAligner final : public FaceAligner {
- public:
-  AlignedFace align(const cv::Mat& bgr, const cv::Rect& face) const override {
-    const auto centre = bgr.at<cv::Vec3b>(face.y + face.height / 2, face.x + face.width / 2);
-    AlignedFace out;
-    out.chip = cv::Mat(kChipSize, kChipSize, CV_8UC3, cv::Scalar(centre[0], 0, 0));
-    return out;
-  }
-};
-
-Embedding one_hot(int code) {
-  Embedding e{};
-  e[static_cast<size_t>(code)] = 1.0f;
-  return e;
-}
-
-class PaintEmbedder final : public FaceEmbedder {
- public:
-  explicit PaintEmbedder(bool fail = false) : fail_(fail) {}
-  std::vector<Embedding> embed(const std::vector<cv::Mat>& chips) override {
-    if (fail_) throw std::runtime_error("embedder exploded");
-    std::vector<Embedding> out;
-    for (const auto& chip : chips) out.push_back(one_hot(chip.at<cv::Vec3b>(0, 0)[0]));
-    return out;
-  }
-
- private:
-  bool fail_;
-};
-
-class PaintLiveness final : public LivenessScorer {
- public:
-  double score(const cv::Mat& frame, const cv::Rect& face) const override {
-    return frame.at<cv::Vec3b>(face.y + face.height / 2, face.x + face.width / 2)[2] > 100 ? 0.05 : 0.95;
-  }
-};
-
-class RecordingSink final : public EventSink {
- public:
-  void publish(const AccessEvent& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
-  }
-  void publish(const AlertEvent& alert) override {
-    std::lock_guard lock(mutex_);
-    alerts_.push_back(alert);
-  }
-  std::vector<AccessEvent> events() const {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-  std::vector<AlertEvent> alerts() const {
-    std::lock_guard lock(mutex_);
-    return alerts_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<AccessEvent> events_;
-  std::vector<AlertEvent> alerts_;
-};
+using namespace test;  // the fakes
 
 PipelineOptions test_options() {
   PipelineOptions o;
@@ -360,32 +248,6 @@ TEST(PipelineLiveness, APhotoOfAnEnrolledUserIsDeniedAlertedAndKept) {
   EXPECT_EQ(run.alerts[0].access_event_id, spoof.id);
 }
 
-// Hands out its first `before` scenes, then holds the rest back until
-// `ready` says so (or 10 s pass): a test can wait for the pipeline's feedback
-// to have been given instead of hoping the scheduler was quick enough.
-class GatedCamera final : public Camera {
- public:
-  GatedCamera(std::vector<Scene> scenes, size_t before, std::function<bool()> ready)
-      : inner_(std::move(scenes), false), before_(before), ready_(std::move(ready)) {}
-  std::optional<CapturedFrame> read() override {
-    if (read_++ == before_) {
-      const auto give_up = Clock::now() + std::chrono::seconds(10);
-      while (!ready_() && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return inner_.read();
-  }
-  bool realtime() const override { return false; }
-  double nominal_fps() const override { return 0; }
-  std::string error() const override { return {}; }
-  std::string describe() const override { return "gated"; }
-
- private:
-  ScriptedCamera inner_;
-  size_t before_;
-  std::function<bool()> ready_;
-  size_t read_ = 0;
-};
-
 TEST(PipelineLiveness, ASpoofTrackStopsCostingEmbeddings) {
   // Embeddings are counted through the track stage's work: a spoof track is
   // judged on liveness_min_frames frames, then dropped from judging. The
@@ -419,25 +281,6 @@ TEST(PipelineLiveness, ASpoofTrackStopsCostingEmbeddings) {
   EXPECT_GE(calls->load(), 3) << "judged on liveness_min_frames frames";
 }
 
-// The backend's last word, scripted: what it answers and what it was asked.
-class ScriptedVerifier final : public RemoteVerifier {
- public:
-  explicit ScriptedVerifier(std::variant<RemoteVerdict, std::string> answer) : answer_(std::move(answer)) {}
-  std::variant<RemoteVerdict, std::string> verify(const Decision& d) override {
-    std::lock_guard lock(mutex_);
-    asked_.push_back(d.verdict);
-    return answer_;
-  }
-  std::vector<Verdict> asked() const {
-    std::lock_guard lock(mutex_);
-    return asked_;
-  }
-
- private:
-  std::variant<RemoteVerdict, std::string> answer_;
-  mutable std::mutex mutex_;
-  std::vector<Verdict> asked_;
-};
 
 Run run_with_links(const std::vector<Scene>& scenes, ActLinks links, PipelineModels models = paint_models(),
                    PipelineOptions options = test_options()) {
@@ -521,38 +364,6 @@ TEST(PipelineRecord, EachDecisionIsRecordedWithAThumbnailOfTheFace) {
   }
 }
 
-// A card reader that hands over its script: each entry at its time after the first read.
-class ScriptedReader final : public CredentialReader {
- public:
-  struct Step {
-    std::chrono::milliseconds at;
-    ReaderResult result;
-  };
-  explicit ScriptedReader(std::vector<Step> steps) : steps_(std::move(steps)) {}
-  ReaderResult read(std::chrono::milliseconds timeout) override {
-    const auto now = Clock::now();
-    if (!started_) started_ = now;
-    if (next_ < steps_.size() && now >= *started_ + steps_[next_].at) {
-      auto r = steps_[next_++].result;
-      if (r.credential) r.credential->at = now;
-      return r;
-    }
-    const auto until = next_ < steps_.size() ? *started_ + steps_[next_].at : now + timeout;
-    std::this_thread::sleep_for(std::min<Clock::duration>(timeout, until - now));
-    return {};
-  }
-  std::string describe() const override { return "scripted reader"; }
-
- private:
-  std::vector<Step> steps_;
-  size_t next_ = 0;
-  std::optional<Clock::time_point> started_;
-};
-
-ScriptedReader::Step card_at(std::chrono::milliseconds at, const std::string& number) {
-  return {at, {Credential{Credential::Kind::Card, number, {}}, {}, {}}};
-}
-
 AccessDirectory alice_and_bob_with_cards() {
   AccessDirectory d;
   d.faces.add(1, "alice", one_hot(1));
@@ -595,26 +406,6 @@ TEST(PipelineCardAndFace, TheHoldersCardWhileTheyAreInViewOpensOnce) {
   EXPECT_EQ(run.pulses.size(), 1u);
 }
 
-// The door's LEDs and buzzer, as the act stage drives them.
-class RecordingIndicator final : public Indicator {
- public:
-  void show(Cue cue) override { add(cue == Cue::Granted ? "granted" : "denied"); }
-  void prompt(Prompt awaited, std::chrono::milliseconds up_to) override {
-    add(std::string(awaited == Prompt::Card ? "show card" : awaited == Prompt::Face ? "show face" : "type PIN") + " for " + std::to_string(up_to.count()) + " ms");
-  }
-  std::vector<std::string> seen() const {
-    std::lock_guard lock(mutex_);
-    return seen_;
-  }
-
- private:
-  void add(std::string what) {
-    std::lock_guard lock(mutex_);
-    seen_.push_back(std::move(what));
-  }
-  mutable std::mutex mutex_;
-  std::vector<std::string> seen_;
-};
 
 TEST(PipelineCardAndFace, TheVisitorIsShownWhatIsAwaitedThenTheOutcome) {
   ScriptedReader reader({card_at(std::chrono::milliseconds(400), "1001")});
