@@ -342,28 +342,26 @@ void AccessController::apply_schedule(Decision& d, const std::optional<LocalTime
   }
 }
 
-AccessOutcome AccessController::on_face(Decision face, Clock::time_point now) {
+template <typename Input>
+AccessOutcome AccessController::handle(Clock::time_point now, Input&& unstamped) {
+  // The schedule first: what waited under the mode before expires before the input is judged.
   auto out = follow_schedule(now);
-  auto more = stamped(face_unstamped(std::move(face), now), now);
+  auto more = stamped(unstamped(), now);
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   refresh_unlock();
   return outcome(std::move(out));
+}
+
+AccessOutcome AccessController::on_face(Decision face, Clock::time_point now) {
+  return handle(now, [&] { return face_unstamped(std::move(face), now); });
 }
 
 AccessOutcome AccessController::on_credential(const Credential& credential, Clock::time_point now) {
-  auto out = follow_schedule(now);
-  auto more = stamped(credential_unstamped(credential, now), now);
-  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-  refresh_unlock();
-  return outcome(std::move(out));
+  return handle(now, [&] { return credential_unstamped(credential, now); });
 }
 
 AccessOutcome AccessController::expire(Clock::time_point now) {
-  auto out = follow_schedule(now);
-  auto more = stamped(expire_unstamped(now), now);
-  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-  refresh_unlock();
-  return outcome(std::move(out));
+  return handle(now, [&] { return expire_unstamped(now); });
 }
 
 AccessOutcome AccessController::flush() {

@@ -167,6 +167,9 @@ class AccessController {
   // Where the door's unlocked window stands now.
   void refresh_unlock();
   void adopt_policy(std::shared_ptr<const AccessPolicy> policy);
+  // One input: the schedule followed, `unstamped()` judged and stamped, the outcome.
+  template <typename Input>
+  AccessOutcome handle(Clock::time_point now, Input&& unstamped);
   // The decisions with what the call left to tell (the fields below), which it empties.
   AccessOutcome outcome(std::vector<Decision> decisions);
 

@@ -14,7 +14,7 @@ SqliteDb::SqliteDb(const std::filesystem::path& file, Options options) : file_(f
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
-    fail("cannot be opened: " + why);
+    raise(options_.what + " " + file_.string() + " cannot be opened: " + why);
   }
   sqlite3_busy_timeout(db_, 5000);
   try {
@@ -28,23 +28,18 @@ SqliteDb::SqliteDb(const std::filesystem::path& file, Options options) : file_(f
 
 SqliteDb::~SqliteDb() { sqlite3_close(db_); }
 
-void SqliteDb::fail(const std::string& detail) const {
-  // "cannot be opened: ..." reads after the file name, the rest after a colon.
-  const std::string message =
-      options_.what + " " + file_.string() + (detail.rfind("cannot be opened", 0) == 0 ? " " : ": ") + detail;
+void SqliteDb::raise(const std::string& message) const {
   if (options_.raise) options_.raise(message);
   throw SqliteError(message);
 }
 
+void SqliteDb::fail(const std::string& detail) const { raise(options_.what + " " + file_.string() + ": " + detail); }
+
 void SqliteDb::fail_sqlite() const {
   const std::string why = db_ ? sqlite3_errmsg(db_) : "not open";
   // The first read of a file that is something else fails here.
-  if (why.find("not a database") != std::string::npos) {
-    const std::string message =
-        options_.what + " " + file_.string() + " is not a portier " + options_.what + " (not a SQLite database)";
-    if (options_.raise) options_.raise(message);
-    throw SqliteError(message);
-  }
+  if (why.find("not a database") != std::string::npos)
+    raise(options_.what + " " + file_.string() + " is not a portier " + options_.what + " (not a SQLite database)");
   fail(why);
 }
 

@@ -69,6 +69,8 @@ class SqliteDb {
   const std::filesystem::path& file() const { return file_; }
 
  private:
+  [[noreturn]] void raise(const std::string& message) const;  // in the caller's type, or SqliteError
+
   std::filesystem::path file_;
   Options options_;
   sqlite3* db_ = nullptr;
